@@ -1,0 +1,84 @@
+/**
+ * skyprobe <verb>: parses flags, prints, sets exit codes. No logic of its own: each verb calls the harness.
+ * Exit codes (DESIGN.md): 0 all passed; 1 a check failed; 2 bad input or environment; 3 pending.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { printError } from './print-error.ts';
+import { registerSetup } from './setup-command.ts';
+import { SkyprobeError } from '../errors.ts';
+
+/** Every leaf verb with its usage and one-line summary, for the top-level --help. */
+function verbList(program: Command): string {
+  const rows: [string, string][] = [];
+  const walk = (cmd: Command, prefix: string) => {
+    for (const sub of cmd.commands) {
+      const name = `${prefix}${sub.name()}`;
+      if (sub.commands.length > 0) walk(sub, `${name} `);
+      else rows.push([`${name} ${sub.usage()}`.replace(/ \[options\]$/, ''), sub.description()]);
+    }
+  };
+  walk(program, '');
+  const width = Math.max(...rows.map(([u]) => u.length));
+  return rows.map(([u, d]) => `  ${u.padEnd(width)}  ${d}`).join('\n');
+}
+
+/** Verbs of DESIGN.md whose issue has not landed: they say so, and exit 2, instead of pretending. */
+function notYet(program: Command, name: string, summary: string, issue: number): Command {
+  return program
+    .command(name)
+    .description(`${summary} (not available yet: issue #${issue})`)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      const full = [program.parent?.name() === 'skyprobe' ? program.name() : '', name].filter(Boolean).join(' ');
+      throw new SkyprobeError(`skyprobe ${program.name() === 'skyprobe' ? name : full} is not available yet`, { hint: `it is tracked in issue #${issue}` });
+    });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('skyprobe')
+    .description(
+      "Conformance and diagnostics harness for Satusky's networking: brings up a lab of real components\n" +
+        '(Kubernetes, Traefik, cert-manager, Pebble, CoreDNS, wireguard-go) and proves the networking contract.',
+    )
+    .addOption(new Option('--verbose', 'show stack traces and command output on errors'))
+    .showHelpAfterError('(run skyprobe --help for usage)')
+    .exitOverride();
+  registerSetup(program);
+  const lab = program.command('lab').description('the embedded lab: up | down | status | kubeconfig | exec (issue #3)');
+  notYet(lab, 'up', 'bring the lab up: control plane, nodes and the routing stack', 3);
+  notYet(lab, 'down', 'stop the lab and remove everything it created', 3);
+  notYet(lab, 'status', 'components, pids, addresses and log paths of the running lab', 3);
+  notYet(lab, 'kubeconfig', 'print the path of the lab kubeconfig', 3);
+  notYet(lab, 'exec', 'run a command inside one of the lab hosts (network namespaces)', 3);
+  notYet(program, 'deploy', 'apply an app fixture as Satusky would (--routing current|target)', 4);
+  notYet(program, 'run', 'run the conformance scenarios and write the reports', 5);
+  const domains = program.command('domains').description('domain diagnostics');
+  notYet(domains, 'check', 'report the four facts (metadata, routing, DNS, TLS) per hostname', 7);
+  const mgmt = program.command('mgmt').description('management path (SideroLink stand-in)');
+  notYet(mgmt, 'status', 'overlay peers, last handshake, transfer and Talos API reachability', 6);
+  const report = program.command('report').description('run reports');
+  notYet(report, 'open', 'print the path of a run report and open it in a browser', 8);
+  for (const cmd of [program, lab, domains, mgmt, report]) cmd.exitOverride();
+  program.configureHelp({ visibleCommands: () => [] });
+  program.addHelpText('after', () => `\nVerbs:\n${verbList(program)}\n\nRun skyprobe <verb> --help for a verb's flags.`);
+  return program;
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version are not errors; commander already printed its own message otherwise.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
+      return 2;
+    }
+    return printError(err, verbose);
+  }
+}

@@ -1,0 +1,50 @@
+/** `skyprobe setup [--check]`: prints progress on stderr and a table of components on stdout. */
+import type { Command } from 'commander';
+import { formatElapsed, streamProgress } from '../log.ts';
+import { repoRoot } from '../paths.ts';
+import { type SetupResult, checkSetup, setup } from '../setup/setup.ts';
+
+function table(result: SetupResult): string {
+  const rows = result.components.map((c) => [
+    c.name,
+    c.pinned,
+    c.state,
+    c.verified.map((v) => `${v.binary}: ${v.evidence}`).join(' | ') || c.detail || '',
+  ]);
+  const head = ['component', 'pinned', 'state', 'verified'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function registerSetup(program: Command): void {
+  program
+    .command('setup')
+    .description('build or verify the pinned components (idempotent; fast when warm)')
+    .option('--check', 'verify what is built, running each version command; build nothing')
+    .option('--rebuild', 'build every selected component again, even when cached')
+    .option('--only <names>', 'only these components (comma-separated names from fixtures/components.yaml)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (opts: { check?: boolean; rebuild?: boolean; only?: string; json?: boolean }) => {
+      const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (opts.check) {
+        const res = await checkSetup({ repoRoot: repoRoot(), only });
+        process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
+        if (!opts.json && res.debian.missing.length > 0) process.stdout.write(`debian packages missing: ${res.debian.missing.join(' ')}\n`);
+        if (!res.ok) {
+          process.stderr.write('error: the components above are not all built and verified\n  hint: run: npx skyprobe setup\n');
+          process.exitCode = 2;
+        }
+        return;
+      }
+      const progress = streamProgress(process.stderr);
+      try {
+        const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress });
+        process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
+        const built = res.components.filter((c) => c.state === 'built').length;
+        process.stderr.write(`setup: ${built === 0 ? 'nothing to build' : `${built} built`}, ${res.components.length} components ready (${formatElapsed(res.elapsedMs)})\n`);
+      } finally {
+        progress.close();
+      }
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * Debian packages the lab uses (pebble, wireguard-go, haproxy, ...): find the missing ones and install them
+ * with apt-get. Services that a package would start on install are held back by policy-rc.d, so that
+ * installing haproxy never leaves a daemon running.
+ */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Runner } from '../exec/runner.ts';
+import type { Progress } from '../log.ts';
+import { tail } from '../errors.ts';
+import { AptError, DiskFullError, NotRootError } from './errors.ts';
+
+/** Packages not installed, judged by dpkg's status of each. */
+export async function missingPackages(run: Runner, packages: string[]): Promise<string[]> {
+  if (packages.length === 0) return [];
+  const res = await run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...packages], { timeoutMs: 30_000 });
+  const installed = new Set(
+    res.output
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length >= 2 && f[1]?.startsWith('ii'))
+      .map((f) => f[0]),
+  );
+  return packages.filter((p) => !installed.has(p));
+}
+
+export interface AptOptions {
+  run: Runner;
+  progress: Progress;
+  logFile: string;
+  isRoot: boolean;
+  policyRcD?: string;
+}
+
+export async function installPackages(packages: string[], o: AptOptions): Promise<void> {
+  if (packages.length === 0) return;
+  if (!o.isRoot)
+    throw new NotRootError(`the Debian packages ${packages.join(', ')} are missing and installing them needs root`, {
+      hint: `run skyprobe setup as root, or install them: sudo apt-get install -y ${packages.join(' ')}`,
+    });
+  const policy = o.policyRcD ?? '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\n# written by skyprobe setup while it installs packages\nexit 101\n', { mode: 0o755 });
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = async (args: string[]) => {
+    const res = await o.run('apt-get', args, { env, logFile: o.logFile, timeoutMs: 20 * 60_000 });
+    if (res.exitCode !== 0) {
+      if (/No space left on device/i.test(res.output))
+        throw new DiskFullError('apt-get failed: the disk is full', { hint: 'free disk space, then rerun skyprobe setup' });
+      const reason = /Unable to locate package (\S+)/.exec(res.output)?.[0] ?? /Could not resolve|Failed to fetch|Temporary failure/.exec(res.output)?.[0] ?? `exit ${res.exitCode}`;
+      throw new AptError(`apt-get ${args[0]} failed: ${reason}`, {
+        command: res.command,
+        exitCode: res.exitCode,
+        outputTail: tail(res.output, 3),
+        logFile: o.logFile,
+        hint: `see ${o.logFile}; reproduce with: ${res.command}`,
+      });
+    }
+  };
+  try {
+    const t0 = Date.now();
+    o.progress.start('debian', 'apt-get update');
+    await apt(['update']);
+    o.progress.end('debian', 'apt-get update', true, Date.now() - t0);
+    const t1 = Date.now();
+    o.progress.start('debian', `apt-get install ${packages.join(' ')}`);
+    await apt(['install', '-y', '--no-install-recommends', ...packages]);
+    o.progress.end('debian', `apt-get install ${packages.join(' ')}`, true, Date.now() - t1);
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
+}
+
+export function aptLog(logs: string): string {
+  return join(logs, 'apt.log');
+}
