@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { printError } from './print-error.ts';
+import { registerLab } from './lab-command.ts';
 import { registerSetup } from './setup-command.ts';
 import { SkyprobeError } from '../errors.ts';
 
@@ -45,12 +46,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run skyprobe --help for usage)')
     .exitOverride();
   registerSetup(program);
-  const lab = program.command('lab').description('the embedded lab: up | down | status | kubeconfig | exec (issue #3)');
-  notYet(lab, 'up', 'bring the lab up: control plane, nodes and the routing stack', 3);
-  notYet(lab, 'down', 'stop the lab and remove everything it created', 3);
-  notYet(lab, 'status', 'components, pids, addresses and log paths of the running lab', 3);
-  notYet(lab, 'kubeconfig', 'print the path of the lab kubeconfig', 3);
-  notYet(lab, 'exec', 'run a command inside one of the lab hosts (network namespaces)', 3);
+  const lab = program.command('lab').description('the embedded lab');
+  registerLab(lab);
   notYet(program, 'deploy', 'apply an app fixture as Satusky would (--routing current|target)', 4);
   notYet(program, 'run', 'run the conformance scenarios and write the reports', 5);
   const domains = program.command('domains').description('domain diagnostics');
@@ -59,7 +56,7 @@ export function buildProgram(): Command {
   notYet(mgmt, 'status', 'overlay peers, last handshake, transfer and Talos API reachability', 6);
   const report = program.command('report').description('run reports');
   notYet(report, 'open', 'print the path of a run report and open it in a browser', 8);
-  for (const cmd of [program, lab, domains, mgmt, report]) cmd.exitOverride();
+  for (const cmd of [program, lab, ...lab.commands, domains, mgmt, report]) cmd.exitOverride();
   program.configureHelp({ visibleCommands: () => [] });
   program.addHelpText('after', () => `\nVerbs:\n${verbList(program)}\n\nRun skyprobe <verb> --help for a verb's flags.`);
   return program;

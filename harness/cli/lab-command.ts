@@ -1,0 +1,96 @@
+/** `skyprobe lab up|down|status|kubeconfig|exec`. */
+import { spawnSync } from 'node:child_process';
+import type { Command } from 'commander';
+import { SkyprobeError } from '../errors.ts';
+import { execRunner } from '../exec/runner.ts';
+import { formatElapsed, streamProgress } from '../log.ts';
+import { MAX_NODES, netnsName } from '../providers/embedded/address-plan.ts';
+import { labDown, labStatus, labUp, liveLab, requireRoot } from '../providers/embedded/lab.ts';
+
+function parseNodes(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > MAX_NODES) throw new SkyprobeError(`--nodes must be a whole number from 1 to ${MAX_NODES}, not "${v}"`);
+  return n;
+}
+
+function requireLab() {
+  const lab = liveLab();
+  if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
+  return lab;
+}
+
+export function registerLab(lab: Command): void {
+  lab
+    .command('up')
+    .description('bring the lab up: control plane, nodes, pod runner, cluster DNS (foreground until Ctrl-C unless --keep)')
+    .option('--nodes <n>', `number of nodes, 1 to ${MAX_NODES}`, '2')
+    .option('--no-stack', 'skip the Satusky routing stack (edge, load balancer, DNS, ACME)')
+    .option('--keep', 'return once the lab is up and leave it running (stop it with skyprobe lab down)')
+    .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')
+    .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean }) => {
+      const nodes = parseNodes(opts.nodes);
+      const progress = streamProgress(process.stderr);
+      const t0 = Date.now();
+      try {
+        const state = await labUp({ nodes, run: execRunner, progress, keepOnFailure: opts.retain });
+        process.stderr.write(`lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}\n`);
+        process.stderr.write(`  kubectl --kubeconfig ${state.kubeconfig} get nodes\n`);
+        process.stdout.write(`${state.kubeconfig}\n`);
+      } finally {
+        progress.close();
+      }
+      if (opts.keep) return;
+      process.stderr.write('lab running; Ctrl-C stops it and removes everything it created\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      const t1 = Date.now();
+      await labDown(execRunner);
+      process.stderr.write(`lab down (${formatElapsed(Date.now() - t1)})\n`);
+    });
+  lab
+    .command('down')
+    .description('stop the lab and remove everything it created (and whatever a killed run left)')
+    .action(async () => {
+      const t0 = Date.now();
+      const res = await labDown(execRunner);
+      process.stderr.write(res.id ? `lab ${res.id} down (${formatElapsed(Date.now() - t0)})\n` : `no lab was running; nothing left (${formatElapsed(Date.now() - t0)})\n`);
+    });
+  lab
+    .command('status')
+    .description('components, pids, addresses and log paths of the running lab')
+    .option('--json', 'print the lab state as JSON')
+    .action((opts: { json?: boolean }) => {
+      const s = labStatus();
+      if (!s) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      const out = [`lab ${s.id}: ${s.status} since ${s.readyAt ?? s.startedAt}; ${s.nodes} nodes; apiserver ${s.apiServer}`, `kubeconfig ${s.kubeconfig}`, '', 'hosts:'];
+      for (const [role, h] of Object.entries(s.hosts)) out.push(`  ${role.padEnd(10)} ${h.netns.padEnd(22)} ${h.addresses.join(', ')}`);
+      out.push('', 'components:');
+      for (const p of s.procs) out.push(`  ${p.name.padEnd(24)} ${p.alive ? 'running' : 'EXITED '} pid ${String(p.pid).padEnd(8)} ${(p.netns ?? '(root)').padEnd(22)} ${p.log}`);
+      process.stdout.write(`${out.join('\n')}\n`);
+      if (s.procs.some((p) => !p.alive)) process.exitCode = 1;
+    });
+  lab
+    .command('kubeconfig')
+    .description('print the path of the lab kubeconfig (admin)')
+    .action(() => {
+      process.stdout.write(`${requireLab().kubeconfig}\n`);
+    });
+  lab
+    .command('exec')
+    .description('run a command inside one of the lab hosts: skyprobe lab exec node-1 -- ip addr')
+    .argument('<netns>', 'a host role (cp, node-1, fabric, cdns, ...) or a full namespace name')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .action((host: string, command: string[]) => {
+      requireRoot();
+      const s = requireLab();
+      const ns = host.startsWith('sky-') ? host : netnsName(s.id, host);
+      if (!host.startsWith('sky-') && !s.hosts[host])
+        throw new SkyprobeError(`no lab host "${host}"`, { hint: `choose from: ${Object.keys(s.hosts).join(', ')}` });
+      const res = spawnSync('ip', ['netns', 'exec', ns, ...command], { stdio: 'inherit' });
+      if (res.error) throw new SkyprobeError(`failed to run ${command[0]} in ${ns}: ${res.error.message}`);
+      process.exitCode = res.status ?? 1;
+    });
+}

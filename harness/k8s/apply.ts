@@ -1,0 +1,47 @@
+/** Apply Kubernetes objects (create, or replace what exists) from YAML text or object lists. */
+import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseAllDocuments } from 'yaml';
+import { apiStatus } from './client.ts';
+
+export function parseObjects(yamlText: string): KubernetesObject[] {
+  return parseAllDocuments(yamlText)
+    .map((d) => d.toJS() as KubernetesObject | null)
+    .filter((o): o is KubernetesObject => o !== null && typeof o === 'object');
+}
+
+/** A namespace's default ServiceAccount appears a moment after the namespace: pods wait for it (bounded). */
+async function createWhenAdmitted(api: KubernetesObjectApi, o: KubernetesObject): Promise<KubernetesObject> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await api.create(o);
+    } catch (err) {
+      const waitingForSa = apiStatus(err) === 403 && /error looking up service account/.test(String((err as Error).message));
+      if (!waitingForSa || Date.now() > deadline) throw err;
+      await sleep(100);
+    }
+  }
+}
+
+export async function applyObjects(api: KubernetesObjectApi, objects: KubernetesObject[]): Promise<KubernetesObject[]> {
+  const out: KubernetesObject[] = [];
+  for (const o of objects) {
+    try {
+      out.push(await createWhenAdmitted(api, o));
+    } catch (err) {
+      if (apiStatus(err) !== 409) throw err;
+      const current = await api.read(o as KubernetesObject & { metadata: { name: string; namespace?: string } });
+      out.push(await api.replace({ ...o, metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion } }));
+    }
+  }
+  return out;
+}
+
+export async function deleteObjects(api: KubernetesObjectApi, objects: KubernetesObject[]): Promise<void> {
+  for (const o of [...objects].reverse()) {
+    await api.delete(o).catch((err: unknown) => {
+      if (apiStatus(err) !== 404) throw err;
+    });
+  }
+}

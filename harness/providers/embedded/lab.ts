@@ -1,0 +1,257 @@
+/**
+ * The embedded lab's life: up (an ordered list of named steps, each reported; any failure removes what was
+ * created unless asked to keep it), down, status. Components run as detached processes in the lab's network
+ * namespaces; the record of the lab is state.ts's state.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SkyprobeError } from '../../errors.ts';
+import type { Runner } from '../../exec/runner.ts';
+import { clientsFor, apiStatus } from '../../k8s/client.ts';
+import type { Progress } from '../../log.ts';
+import { repoRoot } from '../../paths.ts';
+import { cachePaths, componentDir } from '../../setup/cache.ts';
+import { loadPinFile } from '../../setup/components.ts';
+import { PIN_FILE, componentBinary } from '../../setup/setup.ts';
+import { CLUSTER, CLUSTER_DNS_HOST, CONTROL_PLANE, MAX_NODES, netnsName, nodePlan } from './address-plan.ts';
+import { apiAgent, readyz } from './apiserver-health.ts';
+import * as args from './component-args.ts';
+import { createFabric, createHost, routePodCidr } from './netns.ts';
+import { makePki } from './pki.ts';
+import { type LabProcess, isAlive, startProcess, waitFor } from './processes.ts';
+import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
+import { sweepLabs } from './sweep.ts';
+
+export interface UpOptions {
+  nodes: number;
+  run: Runner;
+  progress: Progress;
+  /** Keep what was created when a step fails (for debugging). */
+  keepOnFailure?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The lab that is up now, if any; labs whose owner died half-way are not live. */
+export function liveLab(env?: NodeJS.ProcessEnv): LabState | undefined {
+  for (const dir of labDirs(env)) {
+    const s = readState(dir);
+    if (!s) continue;
+    const api = s.processes.find((p) => p.name === 'kube-apiserver');
+    if (s.status === 'up' && api && isAlive(api.pid)) return s;
+    if (s.status !== 'up' && isAlive(s.ownerPid) && s.ownerPid !== process.pid) return s;
+  }
+  return undefined;
+}
+
+export function requireRoot(): void {
+  if (process.getuid?.() !== 0)
+    throw new SkyprobeError('the embedded lab needs root: it creates network namespaces, links and iptables rules', {
+      hint: 'run it as root (sudo -E npx skyprobe ...)',
+    });
+}
+
+async function step<T>(progress: Progress, name: string, body: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  progress.start('lab', name);
+  try {
+    const out = await body();
+    progress.end('lab', name, true, Date.now() - t0);
+    return out;
+  } catch (err) {
+    progress.end('lab', name, false, Date.now() - t0);
+    throw err;
+  }
+}
+
+export async function labUp(o: UpOptions): Promise<LabState> {
+  requireRoot();
+  if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > MAX_NODES)
+    throw new SkyprobeError(`--nodes must be a whole number from 1 to ${MAX_NODES}, not ${o.nodes}`);
+  const pins = loadPinFile(join(repoRoot(), PIN_FILE));
+  const paths = cachePaths(o.env);
+  // Every binary is found before anything is created: a missing one points at setup and leaves nothing behind.
+  const binaries = new Map<string, string>();
+  for (const b of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kwok', 'coredns'])
+    binaries.set(b, componentBinary(pins, b, paths));
+  const bin = (name: string) => binaries.get(name) as string;
+  const kwok = pins.components.find((c) => c.name === 'kwok');
+  const stagesDir = join(componentDir(paths, kwok ?? { name: 'kwok', version: '' }), 'stages', 'node');
+
+  const live = liveLab(o.env);
+  if (live)
+    throw new SkyprobeError(`a lab is already running (id ${live.id}, ${live.status} since ${live.startedAt})`, {
+      hint: 'use it (skyprobe lab status), or stop it first: skyprobe lab down',
+    });
+  const swept = await sweepLabs(o.run, () => true, o.env);
+  if (swept.processes.length + swept.namespaces.length + swept.links.length > 0)
+    o.progress.info(`swept a killed lab: ${swept.processes.length} processes, ${swept.namespaces.length} namespaces, ${swept.links.length} links`);
+
+  const id = newLabId();
+  const dir = labDir(id, o.env);
+  const logs = join(dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const state: LabState = {
+    id,
+    dir,
+    status: 'starting',
+    ownerPid: process.pid,
+    startedAt: new Date().toISOString(),
+    nodes: o.nodes,
+    stack: false,
+    kubeconfig: join(dir, 'pki', 'admin.kubeconfig'),
+    apiServer: args.API_SERVER_URL,
+    processes: [],
+    hosts: {},
+  };
+  writeState(state);
+  const start = (spec: Parameters<typeof startProcess>[2]): LabProcess => {
+    const p = startProcess(id, logs, spec);
+    state.processes.push(p);
+    writeState(state);
+    return p;
+  };
+  try {
+    await step(o.progress, 'network: fabric, control plane, cluster DNS and node hosts', async () => {
+      await createFabric(o.run, id);
+      for (const plan of [CONTROL_PLANE, CLUSTER_DNS_HOST]) {
+        state.hosts[plan.role] = { netns: await createHost(o.run, id, plan), addresses: plan.addresses.map((a) => a.ip) };
+      }
+      for (let n = 1; n <= o.nodes; n++) {
+        const plan = nodePlan(n);
+        state.hosts[plan.role] = { netns: await createHost(o.run, id, plan, { forward: true }), addresses: plan.addresses.map((a) => a.ip) };
+        await routePodCidr(o.run, id, plan.podCidr, plan.addresses[0]?.ip as string);
+      }
+      state.hosts.fabric = { netns: netnsName(id, 'fabric'), addresses: [] };
+      writeState(state);
+    });
+    const pki = await step(o.progress, 'pki: CA, serving and client certificates, kubeconfigs', () =>
+      makePki(o.run, join(dir, 'pki'), { url: args.API_SERVER_URL, ips: [args.CP_IP, CLUSTER.apiServiceIp] }),
+    );
+    const cp = netnsName(id, 'cp');
+    await step(o.progress, 'etcd and kube-apiserver', async () => {
+      start({ name: 'etcd', netns: cp, argv: args.etcdArgs(bin, join(dir, 'etcd')) });
+      const api = start({ name: 'kube-apiserver', netns: cp, argv: args.apiserverArgs(bin, pki) });
+      const agent = apiAgent(pki);
+      try {
+        await waitFor(api, 'apiserver /readyz', () => readyz(agent, args.API_SERVER_URL), 60_000, 200);
+      } finally {
+        await agent.close();
+      }
+    });
+    await step(o.progress, 'controller-manager, scheduler, kwok', async () => {
+      start({ name: 'kube-controller-manager', netns: cp, argv: args.controllerManagerArgs(bin, pki) });
+      start({ name: 'kube-scheduler', netns: cp, argv: args.schedulerArgs(bin, pki) });
+      start({ name: 'kwok', netns: cp, argv: args.kwokArgs(bin, pki, stagesDir) });
+    });
+    const k = clientsFor(state.kubeconfig);
+    await step(o.progress, `${o.nodes} nodes Ready (kwok heartbeat)`, async () => {
+      for (let n = 1; n <= o.nodes; n++) {
+        const plan = nodePlan(n);
+        const ip = plan.addresses[0]?.ip as string;
+        await k.core.createNode({
+          body: {
+            metadata: { name: plan.name, labels: { 'kubernetes.io/hostname': plan.name, 'kubernetes.io/os': 'linux', 'skyprobe.io/lab': id } },
+            spec: { podCIDR: plan.podCidr, podCIDRs: [plan.podCidr] },
+            status: {
+              addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: plan.name }],
+              capacity: { cpu: '16', memory: '32Gi', pods: '110' },
+              allocatable: { cpu: '16', memory: '32Gi', pods: '110' },
+            },
+          },
+        });
+      }
+      const kwokProc = state.processes.find((p) => p.name === 'kwok') as LabProcess;
+      await waitFor(kwokProc, 'every node Ready', async () => {
+        const nodes = await k.core.listNode();
+        return nodes.items.length === o.nodes && nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      }, 30_000, 200);
+    });
+    await step(o.progress, 'kube-proxy on every node, cluster DNS', async () => {
+      for (let n = 1; n <= o.nodes; n++) {
+        const plan = nodePlan(n);
+        start({ name: `kube-proxy-${plan.name}`, netns: netnsName(id, plan.role), argv: args.kubeProxyArgs(bin, pki, plan.name, plan.addresses[0]?.ip as string) });
+      }
+      const corefile = join(dir, 'Corefile.cluster');
+      writeFileSync(corefile, args.clusterCorefile(pki.kubeconfigs.coredns as string));
+      const dns = start({ name: 'coredns-cluster', netns: netnsName(id, 'cdns'), argv: args.coreDnsArgs(bin, corefile) });
+      await createKubeDns(k);
+      await waitFor(dns, 'cluster DNS ready', async () => {
+        const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, { signal: AbortSignal.timeout(1000) });
+        return res.ok;
+      }, 30_000, 200);
+    });
+    await step(o.progress, 'pod runner', async () => {
+      const runner = start({
+        name: 'pod-runner',
+        argv: [process.execPath, join(repoRoot(), 'bin', 'pod-runner.mjs')],
+        env: { SKYPROBE_LAB_DIR: dir },
+      });
+      await waitFor(runner, 'pod runner watching', async () => (readState(dir)?.processes ?? []).length > 0 && (await podRunnerReady(dir)), 20_000, 100);
+    });
+    state.status = 'up';
+    state.readyAt = new Date().toISOString();
+    writeState(state);
+    return state;
+  } catch (err) {
+    if (!o.keepOnFailure) await sweepLabs(o.run, (x) => x === id, o.env);
+    throw err;
+  }
+}
+
+async function podRunnerReady(dir: string): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  return existsSync(join(dir, 'pod-runner.ready'));
+}
+
+/** The kube-dns Service at the cluster DNS address, with an EndpointSlice naming the CoreDNS host. */
+async function createKubeDns(k: ReturnType<typeof clientsFor>): Promise<void> {
+  const ports = [
+    { name: 'dns', port: 53, protocol: 'UDP' },
+    { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+  ];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await k.core.createNamespacedService({
+        namespace: 'kube-system',
+        body: {
+          metadata: { name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' } },
+          spec: { clusterIP: CLUSTER.dnsServiceIp, ports: ports.map((p) => ({ ...p, targetPort: 53 })) },
+        },
+      });
+      break;
+    } catch (err) {
+      // kube-system appears a moment after the apiserver is ready.
+      if (apiStatus(err) !== 404 || attempt > 50) throw err;
+      await sleep(100);
+    }
+  }
+  await k.discovery.createNamespacedEndpointSlice({
+    namespace: 'kube-system',
+    body: {
+      metadata: { name: 'kube-dns-skyprobe', labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'skyprobe.io' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [args.CLUSTER_DNS_IP], conditions: { ready: true } }],
+      ports,
+    },
+  });
+}
+
+export async function labDown(run: Runner, env?: NodeJS.ProcessEnv): Promise<{ id?: string; removed: number }> {
+  requireRoot();
+  const dirs = labDirs(env);
+  const ids = dirs.map((d) => /lab-([0-9a-f]{4})$/.exec(d)?.[1] ?? '');
+  const target = liveLab(env)?.id;
+  const report = await sweepLabs(run, () => true, env);
+  return { id: target ?? ids[0], removed: report.processes.length + report.namespaces.length + report.links.length };
+}
+
+export interface ProcessStatus extends LabProcess {
+  alive: boolean;
+}
+
+export function labStatus(env?: NodeJS.ProcessEnv): (LabState & { procs: ProcessStatus[] }) | undefined {
+  const live = liveLab(env) ?? labDirs(env).map((d) => readState(d)).find(Boolean);
+  if (!live) return undefined;
+  return { ...live, procs: live.processes.map((p) => ({ ...p, alive: isAlive(p.pid) })) };
+}

@@ -1,0 +1,116 @@
+/**
+ * The lab's PKI, made fresh for every lab with openssl: a CA, the apiserver's serving certificate, one client
+ * certificate per component (its user and groups decide what RBAC lets it do), the service-account signing key,
+ * and a kubeconfig per component.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { CommandError, tail } from '../../errors.ts';
+import type { Runner } from '../../exec/runner.ts';
+
+export interface ClientIdentity {
+  /** File stem and kubeconfig name. */
+  name: string;
+  user: string;
+  groups: string[];
+}
+
+/** Who each lab component is to the apiserver. */
+export const IDENTITIES: ClientIdentity[] = [
+  { name: 'admin', user: 'skyprobe-admin', groups: ['system:masters'] },
+  { name: 'kube-controller-manager', user: 'system:kube-controller-manager', groups: [] },
+  { name: 'kube-scheduler', user: 'system:kube-scheduler', groups: [] },
+  { name: 'kube-proxy', user: 'system:kube-proxy', groups: [] },
+  { name: 'kwok', user: 'skyprobe-kwok', groups: ['system:masters'] },
+  { name: 'pod-runner', user: 'skyprobe-pod-runner', groups: ['system:masters'] },
+  { name: 'coredns', user: 'skyprobe-coredns', groups: ['system:masters'] },
+];
+
+export interface Pki {
+  dir: string;
+  ca: string;
+  caKey: string;
+  apiserverCert: string;
+  apiserverKey: string;
+  saKey: string;
+  saPub: string;
+  /** kubeconfig path per identity name. */
+  kubeconfigs: Record<string, string>;
+}
+
+async function openssl(run: Runner, args: string[], what: string): Promise<void> {
+  const res = await run('openssl', args, { timeoutMs: 20_000 });
+  if (res.exitCode !== 0)
+    throw new CommandError(`failed to ${what}`, {
+      command: `openssl ${args.join(' ')}`,
+      exitCode: res.exitCode,
+      outputTail: tail(res.output),
+      hint: res.notFound ? 'openssl is missing: run npx skyprobe setup' : undefined,
+    });
+}
+
+const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+/** Issue a leaf certificate signed by the lab CA. */
+async function leaf(run: Runner, dir: string, name: string, subject: string, ext: string): Promise<void> {
+  const extFile = join(dir, `${name}.ext`);
+  writeFileSync(extFile, ext);
+  await openssl(run, ['req', '-new', ...EC, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', subject], `make a key for ${name}`);
+  await openssl(
+    run,
+    ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '30', '-extfile', extFile, '-out', join(dir, `${name}.crt`)],
+    `sign the certificate of ${name}`,
+  );
+}
+
+export function kubeconfigYaml(server: string, ca: string, cert: string, key: string, user: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'skyprobe-lab', cluster: { server, 'certificate-authority': ca } }],
+    users: [{ name: user, user: { 'client-certificate': cert, 'client-key': key } }],
+    contexts: [{ name: 'skyprobe-lab', context: { cluster: 'skyprobe-lab', user } }],
+    'current-context': 'skyprobe-lab',
+  });
+}
+
+export async function makePki(run: Runner, dir: string, apiServer: { url: string; ips: string[] }): Promise<Pki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await openssl(run, ['req', '-x509', '-new', ...EC, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '30', '-subj', '/CN=skyprobe-lab-ca'], 'make the lab CA');
+  const sans = [
+    ...apiServer.ips.map((ip) => `IP:${ip}`),
+    'IP:127.0.0.1',
+    'DNS:localhost',
+    'DNS:kubernetes',
+    'DNS:kubernetes.default',
+    'DNS:kubernetes.default.svc',
+    'DNS:kubernetes.default.svc.cluster.local',
+  ];
+  const serverExt = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`;
+  const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  await Promise.all([
+    leaf(run, dir, 'apiserver', '/CN=kube-apiserver', serverExt),
+    openssl(run, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', join(dir, 'sa.key')], 'make the service-account key').then(() =>
+      openssl(run, ['pkey', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')], 'derive the service-account public key'),
+    ),
+    ...IDENTITIES.map((id) => leaf(run, dir, id.name, `/CN=${id.user}${id.groups.map((g) => `/O=${g}`).join('')}`, clientExt)),
+  ]);
+  const kubeconfigs: Record<string, string> = {};
+  for (const id of IDENTITIES) {
+    const path = join(dir, `${id.name}.kubeconfig`);
+    writeFileSync(path, kubeconfigYaml(apiServer.url, join(dir, 'ca.crt'), join(dir, `${id.name}.crt`), join(dir, `${id.name}.key`), id.user), { mode: 0o600 });
+    kubeconfigs[id.name] = path;
+  }
+  return {
+    dir,
+    ca: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    apiserverCert: join(dir, 'apiserver.crt'),
+    apiserverKey: join(dir, 'apiserver.key'),
+    saKey: join(dir, 'sa.key'),
+    saPub: join(dir, 'sa.pub'),
+    kubeconfigs,
+  };
+}

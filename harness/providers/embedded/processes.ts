@@ -1,0 +1,136 @@
+/**
+ * Lab processes: started detached (they outlive `lab up --keep`), inside a lab namespace, with their output in
+ * a log file and the label SKYPROBE_LAB=<labid> in their environment, which is how a sweep finds them even
+ * after the harness was killed.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SkyprobeError, tail } from '../../errors.ts';
+
+export const LAB_LABEL = 'SKYPROBE_LAB';
+
+export interface LabProcess {
+  name: string;
+  pid: number;
+  netns?: string;
+  log: string;
+  argv: string[];
+}
+
+export interface StartSpec {
+  name: string;
+  argv: string[];
+  netns?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Exit codes of children this process started, by pid (a detached child still reports to its parent). */
+const exits = new Map<number, number | string>();
+
+export function startProcess(labId: string, logDir: string, spec: StartSpec): LabProcess {
+  const log = join(logDir, `${spec.name}.log`);
+  const fd = openSync(log, 'a');
+  const argv = spec.netns ? ['ip', 'netns', 'exec', spec.netns, ...spec.argv] : spec.argv;
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env, [LAB_LABEL]: labId, SKYPROBE_COMPONENT: spec.name },
+  });
+  closeSync(fd);
+  if (child.pid === undefined) throw new SkyprobeError(`failed to start ${spec.name}: ${argv[0]} could not be run`);
+  const pid = child.pid;
+  child.on('exit', (code, signal) => exits.set(pid, code ?? signal ?? 'unknown'));
+  child.on('error', () => exits.set(pid, 'spawn error'));
+  child.unref();
+  return { name: spec.name, pid, netns: spec.netns, log, argv: spec.argv };
+}
+
+export function isAlive(pid: number): boolean {
+  if (exits.has(pid)) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie is not alive.
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+export function logTail(p: Pick<LabProcess, 'log'>, lines = 5): string {
+  try {
+    return tail(readFileSync(p.log, 'utf8'), lines);
+  } catch {
+    return '';
+  }
+}
+
+/** The error for a component that exited while starting, with the tail of its log. */
+export function exitedError(p: LabProcess): SkyprobeError {
+  const code = exits.get(p.pid);
+  return new SkyprobeError(`${p.name} exited while starting${code === undefined ? '' : ` (${code})`}: ${logTail(p, 1) || 'no output'}`, {
+    hint: `its log: ${p.log}\n${logTail(p, 5).replace(/^/gm, '    ')}`,
+  });
+}
+
+/** Poll `check` until it is true; fail early if the process exits, or after timeoutMs. */
+export async function waitFor(p: LabProcess, what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(p.pid)) throw exitedError(p);
+    if (await check().catch(() => false)) return;
+    await sleep(intervalMs);
+  }
+  throw new SkyprobeError(`${p.name}: ${what} did not happen within ${Math.round(timeoutMs / 1000)}s`, {
+    hint: `its log: ${p.log}\n${logTail(p, 5).replace(/^/gm, '    ')}`,
+  });
+}
+
+/** Every process carrying a lab label: pid -> lab id. */
+export function labelledProcesses(): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      const m = new RegExp(`(?:^|\\0)${LAB_LABEL}=([^\\0]*)`).exec(env);
+      if (m?.[1]) out.set(pid, m[1]);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+/** SIGTERM, then SIGKILL whatever is still there after graceMs. Returns the pids that were signalled. */
+export async function stopProcesses(pids: number[], graceMs = 1500): Promise<number[]> {
+  const live = pids.filter(isAlive);
+  for (const pid of live) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && live.some(isAlive)) await sleep(50);
+  for (const pid of live.filter(isAlive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const hard = Date.now() + 2000;
+  while (Date.now() < hard && live.some(isAlive)) await sleep(20);
+  return live;
+}

@@ -1,0 +1,55 @@
+/**
+ * Removing labs by their labels: processes (SKYPROBE_LAB=<id> in their environment), namespaces (sky-<id>-*),
+ * the root veth (sky<id>), per-namespace resolv.conf folders (/etc/netns/sky-<id>-*) and the lab folder.
+ * `lab down` removes its own lab; `lab up` removes whatever a killed run left.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Runner } from '../../exec/runner.ts';
+import { labDirs } from './state.ts';
+import { ipBatch, listNetns } from './netns.ts';
+import { labelledProcesses, stopProcesses } from './processes.ts';
+
+export interface SweepReport {
+  processes: number[];
+  namespaces: string[];
+  links: string[];
+  dirs: string[];
+}
+
+const NS = /^sky-([0-9a-f]{4})-/;
+const LINK = /^sky([0-9a-f]{4})$/;
+
+/** Remove every lab whose id `which` accepts. */
+export async function sweepLabs(run: Runner, which: (id: string) => boolean, env?: NodeJS.ProcessEnv): Promise<SweepReport> {
+  const pids = [...labelledProcesses()].filter(([, id]) => which(id)).map(([pid]) => pid);
+  const processes = await stopProcesses(pids);
+  const namespaces = (await listNetns(run, 'sky-')).filter((n) => which(NS.exec(n)?.[1] ?? ''));
+  // A namespace is deleted once no process holds it; its links go with it.
+  if (namespaces.length > 0) await ipBatch(run, undefined, namespaces.map((n) => `netns del ${n}`), 'delete the lab namespaces').catch(() => undefined);
+  const linkList = await run('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 });
+  const links = linkList.output
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1] ?? '')
+    .filter((n) => LINK.test(n) && which(LINK.exec(n)?.[1] ?? ''));
+  if (links.length > 0) await ipBatch(run, undefined, links.map((l) => `link del ${l}`), 'delete the lab links').catch(() => undefined);
+  const dirs: string[] = [];
+  try {
+    for (const d of readdirSync('/etc/netns')) {
+      if (which(NS.exec(d)?.[1] ?? '')) {
+        rmSync(join('/etc/netns', d), { recursive: true, force: true });
+        dirs.push(join('/etc/netns', d));
+      }
+    }
+  } catch {
+    // no /etc/netns
+  }
+  for (const d of labDirs(env)) {
+    const id = /lab-([0-9a-f]{4})$/.exec(d)?.[1] ?? '';
+    if (which(id)) {
+      rmSync(d, { recursive: true, force: true });
+      dirs.push(d);
+    }
+  }
+  return { processes, namespaces, links, dirs };
+}
