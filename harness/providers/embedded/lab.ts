@@ -19,7 +19,7 @@ import { apiAgent, readyz } from './apiserver-health.ts';
 import * as args from './component-args.ts';
 import { createFabric, createHost, routePodCidr } from './netns.ts';
 import { makePki } from './pki.ts';
-import { type LabProcess, isAlive, startProcess, waitFor } from './processes.ts';
+import { type LabProcess, exitedError, isAlive, startProcess, waitFor } from './processes.ts';
 import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
 import { sweepLabs } from './sweep.ts';
 
@@ -30,6 +30,8 @@ export interface UpOptions {
   /** Keep what was created when a step fails (for debugging). */
   keepOnFailure?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Fault injection for the harness's own tests: extra arguments per component name. */
+  faults?: { extraArgs?: Record<string, string[]> };
 }
 
 /** The lab that is up now, if any; labs whose owner died half-way are not live. */
@@ -106,7 +108,8 @@ export async function labUp(o: UpOptions): Promise<LabState> {
   };
   writeState(state);
   const start = (spec: Parameters<typeof startProcess>[2]): LabProcess => {
-    const p = startProcess(id, logs, spec);
+    const extra = o.faults?.extraArgs?.[spec.name] ?? [];
+    const p = startProcess(id, logs, { ...spec, argv: [...spec.argv, ...extra] });
     state.processes.push(p);
     writeState(state);
     return p;
@@ -189,6 +192,8 @@ export async function labUp(o: UpOptions): Promise<LabState> {
       });
       await waitFor(runner, 'pod runner watching', async () => (readState(dir)?.processes ?? []).length > 0 && (await podRunnerReady(dir)), 20_000, 100);
     });
+    const dead = state.processes.find((p) => !isAlive(p.pid));
+    if (dead) throw exitedError(dead);
     state.status = 'up';
     state.readyAt = new Date().toISOString();
     writeState(state);

@@ -14,7 +14,8 @@ export async function ipBatch(run: Runner, ns: string | undefined, lines: string
   if (res.exitCode !== 0) {
     const failed = /Command failed -:(\d+)/.exec(res.output);
     const line = failed ? lines[Number(failed[1]) - 1] : undefined;
-    throw new CommandError(`failed to ${what}: ${tail(res.output, 1).replace(/\s*Command failed.*$/, '') || `exit ${res.exitCode}`}`, {
+    const said = tail(res.output.split('\n').filter((l) => !/^Command failed/.test(l)).join('\n'), 1);
+    throw new CommandError(`failed to ${what}: ${said || `exit ${res.exitCode}`}`, {
       command: `ip ${args.join(' ')} <<< '${line ?? lines.join('; ')}'`,
       exitCode: res.exitCode,
       outputTail: tail(res.output, 3),
