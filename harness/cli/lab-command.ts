@@ -27,12 +27,12 @@ export function registerLab(lab: Command): void {
     .option('--no-stack', 'skip the Satusky routing stack (edge, load balancer, DNS, ACME)')
     .option('--keep', 'return once the lab is up and leave it running (stop it with skyprobe lab down)')
     .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')
-    .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean }) => {
+    .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean; stack: boolean }) => {
       const nodes = parseNodes(opts.nodes);
       const progress = streamProgress(process.stderr);
       const t0 = Date.now();
       try {
-        const state = await labUp({ nodes, run: execRunner, progress, keepOnFailure: opts.retain });
+        const state = await labUp({ nodes, run: execRunner, progress, keepOnFailure: opts.retain, stack: opts.stack });
         process.stderr.write(`lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}\n`);
         process.stderr.write(`  kubectl --kubeconfig ${state.kubeconfig} get nodes\n`);
         process.stdout.write(`${state.kubeconfig}\n`);

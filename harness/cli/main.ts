@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { printError } from './print-error.ts';
+import { registerDeploy } from './deploy-command.ts';
 import { registerLab } from './lab-command.ts';
 import { registerSetup } from './setup-command.ts';
 import { SkyprobeError } from '../errors.ts';
@@ -48,7 +49,7 @@ export function buildProgram(): Command {
   registerSetup(program);
   const lab = program.command('lab').description('the embedded lab');
   registerLab(lab);
-  notYet(program, 'deploy', 'apply an app fixture as Satusky would (--routing current|target)', 4);
+  registerDeploy(program);
   notYet(program, 'run', 'run the conformance scenarios and write the reports', 5);
   const domains = program.command('domains').description('domain diagnostics');
   notYet(domains, 'check', 'report the four facts (metadata, routing, DNS, TLS) per hostname', 7);

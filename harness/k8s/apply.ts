@@ -2,6 +2,7 @@
 import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
+import { SkyprobeError } from '../errors.ts';
 import { apiStatus } from './client.ts';
 
 export function parseObjects(yamlText: string): KubernetesObject[] {
@@ -30,12 +31,31 @@ export async function applyObjects(api: KubernetesObjectApi, objects: Kubernetes
     try {
       out.push(await createWhenAdmitted(api, o));
     } catch (err) {
-      if (apiStatus(err) !== 409) throw err;
+      if (apiStatus(err) !== 409) throw applyError(o, err);
       const current = await api.read(o as KubernetesObject & { metadata: { name: string; namespace?: string } });
       out.push(await api.replace({ ...o, metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion } }));
     }
   }
   return out;
+}
+
+/** The API's own message for a failed request (client-node puts the Status body in the error text). */
+export function apiMessage(err: unknown): string {
+  const text = String((err as Error)?.message ?? err);
+  const body = /Body: "(.*)"\nHeaders/s.exec(text)?.[1];
+  if (body) {
+    try {
+      return (JSON.parse(JSON.parse(`"${body}"`)) as { message?: string }).message ?? text;
+    } catch {
+      // not JSON
+    }
+  }
+  return text.split('\n')[0] ?? text;
+}
+
+function applyError(o: KubernetesObject, err: unknown): SkyprobeError {
+  const where = `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
+  return new SkyprobeError(`failed to apply ${where}: ${apiMessage(err)}`, { cause: err });
 }
 
 export async function deleteObjects(api: KubernetesObjectApi, objects: KubernetesObject[]): Promise<void> {

@@ -81,3 +81,18 @@ export function podNetnsName(labId: string, uid: string): { netns: string; hostL
   const short = uid.replace(/-/g, '').slice(0, 10);
   return { netns: netnsName(labId, `pod-${short}`), hostLink: `p${short}` };
 }
+
+/** The Satusky routing stack's hosts (issue: routing stack). */
+export const STACK_HOSTS = {
+  internet: { role: 'internet', addresses: [{ segment: 'internet', ip: '198.51.100.10' }] },
+  dns: { role: 'dns', addresses: [{ segment: 'internet', ip: '198.51.100.53' }] },
+  acme: { role: 'acme', addresses: [{ segment: 'internet', ip: '198.51.100.14' }] },
+  lb: { role: 'lb', addresses: [{ segment: 'lb', ip: '203.0.113.10' }] },
+  edge: { role: 'edge', addresses: [{ segment: 'cluster', ip: '10.89.0.2' }] },
+} satisfies Record<string, HostPlan>;
+
+export const PUBLIC_DNS_IP = '198.51.100.53';
+export const ACME_IP = '198.51.100.14';
+export const LB_IP = '203.0.113.10';
+export const EDGE_IP = '10.89.0.2';
+export const INTERNET_IP = '198.51.100.10';

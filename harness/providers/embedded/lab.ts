@@ -21,6 +21,7 @@ import { createFabric, createHost, routePodCidr } from './netns.ts';
 import { makePki } from './pki.ts';
 import { type LabProcess, exitedError, isAlive, startProcess, waitFor } from './processes.ts';
 import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
+import { crdFiles, upStack } from './stack.ts';
 import { sweepLabs } from './sweep.ts';
 
 export interface UpOptions {
@@ -30,6 +31,8 @@ export interface UpOptions {
   /** Keep what was created when a step fails (for debugging). */
   keepOnFailure?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Bring the Satusky routing stack up too (edge, load balancer, public DNS, ACME, cert-manager). */
+  stack?: boolean;
   /** Fault injection for the harness's own tests: extra arguments per component name. */
   faults?: { extraArgs?: Record<string, string[]> };
 }
@@ -74,8 +77,13 @@ export async function labUp(o: UpOptions): Promise<LabState> {
   const paths = cachePaths(o.env);
   // Every binary is found before anything is created: a missing one points at setup and leaves nothing behind.
   const binaries = new Map<string, string>();
-  for (const b of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kwok', 'coredns'])
-    binaries.set(b, componentBinary(pins, b, paths));
+  const wanted = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kwok', 'coredns'];
+  if (o.stack) wanted.push('traefik', 'cert-manager-controller', 'acmesolver', 'echo-basic', 'kubectl');
+  for (const b of wanted) binaries.set(b, componentBinary(pins, b, paths));
+  const dirOf = (name: string) => {
+    const c = pins.components.find((x) => x.name === name);
+    return c ? componentDir(paths, c) : '';
+  };
   const bin = (name: string) => binaries.get(name) as string;
   const kwok = pins.components.find((c) => c.name === 'kwok');
   const stagesDir = join(componentDir(paths, kwok ?? { name: 'kwok', version: '' }), 'stages', 'node');
@@ -192,6 +200,19 @@ export async function labUp(o: UpOptions): Promise<LabState> {
       });
       await waitFor(runner, 'pod runner watching', async () => (readState(dir)?.processes ?? []).length > 0 && (await podRunnerReady(dir)), 20_000, 100);
     });
+    if (o.stack) {
+      await upStack({
+        state,
+        pki,
+        run: o.run,
+        k,
+        bin,
+        start,
+        step: (name, body) => step(o.progress, name, body),
+        crdFiles: crdFiles({ gatewayApi: dirOf('gateway-api'), certManager: dirOf('cert-manager'), traefik: dirOf('traefik') }),
+      });
+      writeState(state);
+    }
     const dead = state.processes.find((p) => !isAlive(p.pid));
     if (dead) throw exitedError(dead);
     state.status = 'up';

@@ -4,7 +4,9 @@
  */
 import { CommandError, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
-import { HARNESS_LINK, type HostPlan, LAB_ROUTES, SEGMENTS, type SegmentName, netnsName, rootLinkName } from './address-plan.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HARNESS_LINK, type HostPlan, LAB_ROUTES, PUBLIC_DNS_IP, SEGMENTS, type SegmentName, netnsName, rootLinkName } from './address-plan.ts';
 
 /** Run iproute2 commands (without the leading `ip`) in one namespace (undefined: the root namespace). */
 export async function ipBatch(run: Runner, ns: string | undefined, lines: string[], what: string): Promise<void> {
@@ -57,6 +59,7 @@ export async function createFabric(run: Runner, labId: string): Promise<void> {
     ],
     `create the harness link ${root}`,
   );
+  writeLabResolvConf(fabric);
   await ipBatch(run, fabric, [`addr add ${HARNESS_LINK.fabric}/${HARNESS_LINK.prefix} dev h0`, 'link set h0 up'], 'address the harness link');
   await ipBatch(
     run,
@@ -83,7 +86,15 @@ export async function createHost(run: Runner, labId: string, plan: HostPlan, ext
   await ipBatch(run, fabric, fabricLines, `link ${ns} to the fabric`);
   await ipBatch(run, ns, hostLines, `address ${ns}`);
   if (extra.forward) await sysctls(run, ns, { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.rp_filter': '0' });
+  // Name lookups of every lab program go to the lab's public DNS, never to the machine's resolver.
+  writeLabResolvConf(ns);
   return ns;
+}
+
+export function writeLabResolvConf(ns: string, nameserver = PUBLIC_DNS_IP): void {
+  const dir = join('/etc/netns', ns);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'resolv.conf'), `nameserver ${nameserver}\noptions timeout:1 attempts:2\n`);
 }
 
 /** Route a node's pod CIDR through the node's address. */

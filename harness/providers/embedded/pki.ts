@@ -26,7 +26,16 @@ export const IDENTITIES: ClientIdentity[] = [
   { name: 'kwok', user: 'skyprobe-kwok', groups: ['system:masters'] },
   { name: 'pod-runner', user: 'skyprobe-pod-runner', groups: ['system:masters'] },
   { name: 'coredns', user: 'skyprobe-coredns', groups: ['system:masters'] },
+  { name: 'traefik', user: 'skyprobe-traefik', groups: ['system:masters'] },
+  { name: 'cert-manager', user: 'skyprobe-cert-manager', groups: ['system:masters'] },
 ];
+
+/** A serving certificate from the lab CA for another lab server (Pebble's own listener). */
+export async function issueServerCert(run: Runner, pki: Pki, name: string, ips: string[]): Promise<{ cert: string; key: string }> {
+  const ext = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}\n`;
+  await leaf(run, pki.dir, name, `/CN=${name}`, ext);
+  return { cert: join(pki.dir, `${name}.crt`), key: join(pki.dir, `${name}.key`) };
+}
 
 export interface Pki {
   dir: string;

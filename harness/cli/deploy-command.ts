@@ -1,0 +1,40 @@
+/** `skyprobe deploy FILE [--routing current|target] [--delete]`: apply an app fixture to the running lab. */
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { SkyprobeError } from '../errors.ts';
+import { clientsFor } from '../k8s/client.ts';
+import { liveLab } from '../providers/embedded/lab.ts';
+import { deployTarget } from '../providers/embedded/stack.ts';
+import { parseAppFixture } from '../stack/app-fixture.ts';
+import { deleteApp, deployApp } from '../stack/deploy.ts';
+import { ROUTINGS, type Routing } from '../stack/render.ts';
+
+export function registerDeploy(program: Command): void {
+  program
+    .command('deploy')
+    .description('apply an app fixture as Satusky would, to the running lab')
+    .argument('<file>', 'an app fixture (fixtures/apps/*.yaml)')
+    .addOption(new Option('--routing <mode>', 'current: Ingress for custom domains; target: Gateway API for all').choices(ROUTINGS).default('current'))
+    .option('--delete', 'remove the app instead: its objects, Gateway listeners, DNS record and metadata')
+    .action(async (file: string, opts: { routing: Routing; delete?: boolean }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new SkyprobeError(`cannot read the app fixture ${file}`, { hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml' });
+      }
+      const app = parseAppFixture(text, file);
+      const lab = liveLab();
+      if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
+      if (!lab.stack) throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, { hint: 'restart it with the stack: skyprobe lab down && skyprobe lab up --keep' });
+      const target = deployTarget(lab, clientsFor(lab.kubeconfig));
+      if (opts.delete) {
+        await deleteApp(target, app, opts.routing);
+        process.stderr.write(`deleted ${app.org}/${app.app}\n`);
+        return;
+      }
+      const meta = await deployApp(target, app, opts.routing);
+      process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing)\n`);
+      for (const h of meta.hosts) process.stdout.write(`${h.host}\t${h.kind}\t${h.route.kind} ${h.route.namespace}/${h.route.name}\tTLS secret ${h.tlsSecret.namespace}/${h.tlsSecret.name}\n`);
+    });
+}

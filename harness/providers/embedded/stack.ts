@@ -1,0 +1,225 @@
+/**
+ * The Satusky routing stack on the embedded lab: public DNS (CoreDNS), ACME (Pebble), the CRDs, the edge
+ * (Traefik: Gateway API + Ingress), the cloud load balancer (HAProxy, TCP), cert-manager, and the edge objects
+ * (GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers). Started by `lab up` unless --no-stack.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Agent, request } from 'undici';
+import { parseObjects, applyObjects } from '../../k8s/apply.ts';
+import type { Clients } from '../../k8s/client.ts';
+import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
+import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
+import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
+import { createHost } from './netns.ts';
+import { type Pki, issueServerCert } from './pki.ts';
+import type { LabProcess, StartSpec } from './processes.ts';
+import { waitFor } from './processes.ts';
+import type { LabState } from './state.ts';
+import type { Runner } from '../../exec/runner.ts';
+import type { DeployTarget } from '../../stack/deploy.ts';
+import { CommandError, tail } from '../../errors.ts';
+
+export interface StackContext {
+  state: LabState;
+  pki: Pki;
+  run: Runner;
+  k: Clients;
+  bin: (name: string) => string;
+  start: (spec: StartSpec) => LabProcess;
+  step: <T>(name: string, body: () => Promise<T>) => Promise<T>;
+  /** Folders of built components' data: gateway-api, cert-manager, traefik CRDs. */
+  crdFiles: string[];
+}
+
+/** Where the stack keeps its files inside the lab folder. */
+export function stackPaths(labDir: string) {
+  return { zones: join(labDir, 'zones'), pebbleRoot: join(labDir, 'pebble-root.pem'), accessLog: join(labDir, 'logs', 'traefik-access.log'), metadata: join(labDir, 'metadata') };
+}
+
+const tcpOpen = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect({ host, port, timeout: 500 });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => (s.destroy(), resolve(false)));
+  });
+
+export function haproxyConfig(): string {
+  const backend = (name: string, port: number) => `backend ${name}\n    server edge ${EDGE_IP}:${port} check inter 1s fall 2 rise 1\n`;
+  return `global
+    maxconn 2000
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend http
+    bind ${LB_IP}:80
+    default_backend edge_http
+frontend https
+    bind ${LB_IP}:443
+    default_backend edge_https
+${backend('edge_http', 80)}${backend('edge_https', 443)}`;
+}
+
+export function traefikArgs(bin: string, accessLog: string): string[] {
+  return [
+    bin,
+    '--entrypoints.web.address=:80',
+    '--entrypoints.websecure.address=:443',
+    // Every router on :443 is TLS: legacy Ingress routers serve both :80 and :443, with the Ingress's certificates.
+    '--entrypoints.websecure.http.tls=true',
+    '--entrypoints.traefik.address=:8080',
+    '--ping=true',
+    '--ping.entrypoint=traefik',
+    '--providers.kubernetesgateway=true',
+    `--providers.kubernetesgateway.statusaddress.ip=${LB_IP}`,
+    '--providers.kubernetesingress=true',
+    `--providers.kubernetesingress.ingressendpoint.ip=${LB_IP}`,
+    '--providers.kubernetescrd=true',
+    '--accesslog=true',
+    `--accesslog.filepath=${accessLog}`,
+    '--accesslog.format=json',
+    '--log.level=INFO',
+  ];
+}
+
+export function certManagerArgs(bin: string, kubeconfig: string): string[] {
+  return [
+    bin,
+    `--kubeconfig=${kubeconfig}`,
+    '--cluster-resource-namespace=cert-manager',
+    '--acme-http01-solver-image=quay.io/jetstack/cert-manager-acmesolver:v1.21.2',
+    `--acme-http01-solver-nameservers=${PUBLIC_DNS_IP}:53`,
+    '--enable-gateway-api',
+    // A listener whose Secret does not exist yet makes Traefik 3.6 reject the whole Gateway, HTTP-01 route
+    // included; a temporary certificate (cert-manager's own mechanism) keeps the Gateway accepted meanwhile.
+    '--extra-certificate-annotations=cert-manager.io/issue-temporary-certificate',
+    // A failed issuance is retried after seconds, not the default hour: scenarios inject faults and recover.
+    '--certificate-request-minimum-backoff-duration=5s',
+    // Self-checks every second, not every 10 s: the lab's routes are programmed within a second.
+    '--dns01-check-retry-period=1s',
+  ];
+}
+
+async function waitEstablished(k: Clients, names: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const list = (await k.objects.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) as { items: KubernetesObject[] };
+    const established = new Set(
+      list.items
+        .filter((c) => (c as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))
+        .map((c) => c.metadata?.name),
+    );
+    if (names.every((n) => established.has(n))) return;
+    if (Date.now() > deadline) throw new Error(`CRDs not established: ${names.filter((n) => !established.has(n)).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function upStack(c: StackContext): Promise<void> {
+  const { state, run } = c;
+  const paths = stackPaths(state.dir);
+  await c.step('stack network: internet, dns, acme, lb, edge hosts', async () => {
+    for (const plan of Object.values(STACK_HOSTS)) {
+      state.hosts[plan.role] = { netns: await createHost(run, state.id, plan), addresses: plan.addresses.map((a) => a.ip) };
+    }
+  });
+  const pebbleCa = c.pki.ca;
+  await c.step('public DNS (CoreDNS) and ACME (Pebble)', async () => {
+    setRecords(paths.zones, SATUSKY_ZONE, [], PUBLIC_DNS_IP);
+    const corefile = join(state.dir, 'Corefile.public');
+    writeFileSync(corefile, publicCorefile(paths.zones, PUBLIC_DNS_IP));
+    const dns = c.start({ name: 'coredns-public', netns: state.hosts.dns?.netns, argv: [c.bin('coredns'), '-conf', corefile] });
+    const listener = await issueServerCert(run, c.pki, 'pebble-listener', [ACME_IP]);
+    const config = join(state.dir, 'pebble.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        pebble: {
+          listenAddress: `${ACME_IP}:14000`,
+          managementListenAddress: `${ACME_IP}:15000`,
+          certificate: listener.cert,
+          privateKey: listener.key,
+          httpPort: 80,
+          tlsPort: 443,
+          ocspResponderURL: '',
+          externalAccountBindingRequired: false,
+        },
+      }),
+    );
+    const pebble = c.start({
+      name: 'pebble',
+      netns: state.hosts.acme?.netns,
+      argv: ['pebble', '-config', config, '-dnsserver', `${PUBLIC_DNS_IP}:53`],
+      env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
+    });
+    await waitFor(dns, 'public DNS ready', async () => (await fetch(`http://${PUBLIC_DNS_IP}:8181/ready`, { signal: AbortSignal.timeout(1000) })).ok, 20_000);
+    const agent = new Agent({ connect: { ca: readFileSync(pebbleCa), timeout: 1000 } });
+    try {
+      await waitFor(pebble, "Pebble's root", async () => {
+        const res = await request(`https://${ACME_IP}:15000/roots/0`, { dispatcher: agent, headersTimeout: 1000 });
+        const pem = await res.body.text();
+        if (res.statusCode !== 200) return false;
+        writeFileSync(paths.pebbleRoot, pem);
+        return true;
+      }, 20_000);
+    } finally {
+      await agent.close();
+    }
+  });
+  await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
+    // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
+    const args = ['--kubeconfig', state.kubeconfig, 'apply', '--server-side', '--force-conflicts', ...c.crdFiles.flatMap((f) => ['-f', f])];
+    const res = await run(c.bin('kubectl'), args, { timeoutMs: 60_000, logFile: join(state.dir, 'logs', 'crds.log') });
+    if (res.exitCode !== 0)
+      throw new CommandError('failed to apply the CRDs', { command: `kubectl ${args.join(' ')}`, exitCode: res.exitCode, outputTail: tail(res.output), hint: `see ${join(state.dir, 'logs', 'crds.log')}` });
+    const names = c.crdFiles.flatMap((f) => parseObjects(readFileSync(f, 'utf8')).filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name as string));
+    await waitEstablished(c.k, names);
+  });
+  await c.step('edge (Traefik), load balancer (HAProxy), cert-manager', async () => {
+    const traefik = c.start({
+      name: 'traefik',
+      netns: state.hosts.edge?.netns,
+      argv: traefikArgs(c.bin('traefik'), paths.accessLog),
+      env: { KUBECONFIG: c.pki.kubeconfigs.traefik as string },
+    });
+    const cfg = join(state.dir, 'haproxy.cfg');
+    writeFileSync(cfg, haproxyConfig());
+    const lb = c.start({ name: 'haproxy', netns: state.hosts.lb?.netns, argv: ['haproxy', '-f', cfg, '-db'] });
+    c.start({ name: 'cert-manager', netns: state.hosts.cp?.netns, argv: certManagerArgs(c.bin('cert-manager-controller'), c.pki.kubeconfigs['cert-manager'] as string) });
+    await waitFor(traefik, 'Traefik ping', async () => (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(1000) })).ok, 20_000);
+    await waitFor(lb, 'load balancer listening', () => tcpOpen(LB_IP, 80), 10_000);
+  });
+  await c.step('edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', async () => {
+    await applyObjects(c.k.objects, edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }));
+    const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
+    await waitFor(traefik, 'Gateway satusky-edge Programmed with the load balancer address', async () => {
+      const gw = (await c.k.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE } })) as KubernetesObject & {
+        status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
+      };
+      return Boolean(gw.status?.conditions?.some((x) => x.type === 'Programmed' && x.status === 'True') && gw.status?.addresses?.some((a) => a.value === LB_IP));
+    }, 30_000, 200);
+    const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
+    await waitFor(cm, 'ClusterIssuers Ready (ACME accounts registered with Pebble)', async () => {
+      const list = (await c.k.objects.list('cert-manager.io/v1', 'ClusterIssuer')) as { items: (KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } })[] };
+      return list.items.length === 2 && list.items.every((i) => i.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
+    }, 30_000, 200);
+  });
+  state.stack = true;
+}
+
+/** The CRD files of the pinned components, in the order they are applied. */
+export function crdFiles(dirs: { gatewayApi: string; certManager: string; traefik: string }): string[] {
+  const yamls = (d: string) => readdirSync(d).filter((f) => f.endsWith('.yaml') && !f.includes('vap_')).map((f) => join(d, f));
+  return [...yamls(join(dirs.gatewayApi, 'crds', 'standard')), ...yamls(join(dirs.certManager, 'crds')), join(dirs.traefik, 'crds', 'traefik.yml')];
+}
+
+/** Where `skyprobe deploy` applies to on this lab. */
+export function deployTarget(state: LabState, k: Clients): DeployTarget {
+  const p = stackPaths(state.dir);
+  return { k, metadataDir: p.metadata, dns: { zonesDir: p.zones, nameserverIp: PUBLIC_DNS_IP, lbIp: LB_IP } };
+}

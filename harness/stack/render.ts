@@ -1,0 +1,173 @@
+/**
+ * The renderer: an app fixture -> the Kubernetes objects Satusky's backend creates, in either routing mode
+ * (DESIGN.md "Apps as Satusky creates them"). Pure, and unit-tested.
+ *
+ * | host      | current                                 | target                                   |
+ * | generated | HTTPRoute on satusky-edge               | HTTPRoute                                |
+ * | custom    | Ingress + cert-manager annotation       | HTTPRoute + Gateway listener (cert-manager gateway-shim) |
+ * | alias     | Ingress                                 | HTTPRoute                                |
+ * | www       | Ingress + Traefik redirect Middleware   | HTTPRoute RequestRedirect (301)          |
+ *
+ * Every HTTPS host on the Gateway gets its own listener (HTTP-01 cannot issue a wildcard for *.satusky.com),
+ * whose certificate cert-manager's gateway-shim requests; the listener's Secret lives in the Gateway's namespace.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { type AppFixture, appHosts } from './app-fixture.ts';
+import { EDGE_NAMESPACE, GATEWAY_NAME, HTTP_LISTENER, INGRESS_CLASS, ISSUER_INGRESS } from './edge-objects.ts';
+
+export type Routing = 'current' | 'target';
+export const ROUTINGS: Routing[] = ['current', 'target'];
+
+export interface GatewayListener {
+  name: string;
+  hostname: string;
+  port: number;
+  protocol: 'HTTPS';
+  tls: { mode: 'Terminate'; certificateRefs: { kind: 'Secret'; name: string }[] };
+  allowedRoutes: { namespaces: { from: 'All' } };
+}
+
+export interface RenderedHost {
+  host: string;
+  kind: 'generated' | 'custom' | 'alias' | 'www';
+  /** Which object routes it. */
+  route: { kind: 'HTTPRoute' | 'Ingress'; namespace: string; name: string };
+  /** Where its certificate ends up. */
+  tlsSecret: { namespace: string; name: string };
+}
+
+export interface Rendered {
+  namespace: string;
+  objects: KubernetesObject[];
+  /** HTTPS listeners this app needs on the shared Gateway. */
+  listeners: GatewayListener[];
+  hosts: RenderedHost[];
+}
+
+const slug = (host: string) => host.replace(/\./g, '-');
+export const listenerName = (host: string) => `https-${slug(host)}`.slice(0, 253);
+export const orgNamespace = (org: string) => `org-${org}`;
+
+export function render(a: AppFixture, routing: Routing): Rendered {
+  const ns = orgNamespace(a.org);
+  const labels = { 'app.kubernetes.io/name': a.app, 'satusky.com/org': a.org, 'satusky.com/app': a.app };
+  const backend = { name: a.app, port: 80 };
+  const hosts = appHosts(a);
+  const www = hosts.find((h) => h.kind === 'www');
+  const apex = a.customDomains[0];
+  const domainHosts = hosts.filter((h) => h.kind === 'custom' || h.kind === 'alias').map((h) => h.host);
+
+  const objects: KubernetesObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'satusky.com/org': a.org } } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: a.app, namespace: ns, labels },
+      spec: {
+        replicas: a.replicas,
+        selector: { matchLabels: { 'app.kubernetes.io/name': a.app } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: a.image,
+                env: [
+                  { name: 'PORT', value: String(a.port) },
+                  { name: 'APP', value: `${a.org}/${a.app}` },
+                ],
+                ports: [{ name: 'http', containerPort: a.port }],
+                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
+              },
+            ],
+          },
+        },
+      },
+    } as KubernetesObject,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: a.app, namespace: ns, labels },
+      spec: { type: 'ClusterIP', selector: { 'app.kubernetes.io/name': a.app }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    } as KubernetesObject,
+  ];
+
+  const listeners: GatewayListener[] = [];
+  const rendered: RenderedHost[] = [];
+  const gatewayParents = (hs: string[]) => [
+    { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER },
+    ...hs.map((h) => ({ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: listenerName(h) })),
+  ];
+  const onGateway = (host: string, kind: RenderedHost['kind'], route: string) => {
+    listeners.push({
+      name: listenerName(host),
+      hostname: host,
+      port: 443,
+      protocol: 'HTTPS',
+      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: `tls-${slug(host)}` }] },
+      allowedRoutes: { namespaces: { from: 'All' } },
+    });
+    rendered.push({ host, kind, route: { kind: 'HTTPRoute', namespace: ns, name: route }, tlsSecret: { namespace: EDGE_NAMESPACE, name: `tls-${slug(host)}` } });
+  };
+  const httpRoute = (name: string, hostnames: string[], rule: Record<string, unknown>) =>
+    ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: ns, labels },
+      spec: { parentRefs: gatewayParents(hostnames), hostnames, rules: [rule] },
+    }) as KubernetesObject;
+  const toBackend = { backendRefs: [backend] };
+
+  // Generated host: Gateway API in both modes.
+  objects.push(httpRoute(`${a.app}-generated`, [a.generatedHost], toBackend));
+  onGateway(a.generatedHost, 'generated', `${a.app}-generated`);
+
+  if (routing === 'target') {
+    if (domainHosts.length > 0) {
+      objects.push(httpRoute(`${a.app}-domains`, domainHosts, toBackend));
+      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias')) onGateway(h.host, h.kind, `${a.app}-domains`);
+    }
+    if (www && apex) {
+      objects.push(
+        httpRoute(`${a.app}-www`, [www.host], {
+          filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: apex, statusCode: 301 } }],
+        }),
+      );
+      onGateway(www.host, 'www', `${a.app}-www`);
+    }
+  } else {
+    const ingress = (name: string, hs: string[], annotations: Record<string, string> = {}) =>
+      ({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name, namespace: ns, labels, annotations: { 'cert-manager.io/cluster-issuer': ISSUER_INGRESS, ...annotations } },
+        spec: {
+          ingressClassName: INGRESS_CLASS,
+          tls: hs.map((h) => ({ hosts: [h], secretName: `${a.app}-${slug(h)}-tls` })),
+          rules: hs.map((h) => ({
+            host: h,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: a.app, port: { number: 80 } } } }] },
+          })),
+        },
+      }) as KubernetesObject;
+    const onIngress = (host: string, kind: RenderedHost['kind'], name: string) =>
+      rendered.push({ host, kind, route: { kind: 'Ingress', namespace: ns, name }, tlsSecret: { namespace: ns, name: `${a.app}-${slug(host)}-tls` } });
+    if (domainHosts.length > 0) {
+      objects.push(ingress(`${a.app}-domains`, domainHosts));
+      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias')) onIngress(h.host, h.kind, `${a.app}-domains`);
+    }
+    if (www && apex) {
+      const mw = `${a.app}-www-redirect`;
+      objects.push({
+        apiVersion: 'traefik.io/v1alpha1',
+        kind: 'Middleware',
+        metadata: { name: mw, namespace: ns, labels },
+        spec: { redirectRegex: { regex: `^https?://${www.host.replace(/\./g, '\\.')}(?::\\d+)?(.*)$`, replacement: `https://${apex}\${1}`, permanent: true } },
+      } as KubernetesObject);
+      objects.push(ingress(`${a.app}-www`, [www.host], { 'traefik.ingress.kubernetes.io/router.middlewares': `${ns}-${mw}@kubernetescrd` }));
+      onIngress(www.host, 'www', `${a.app}-www`);
+    }
+  }
+  return { namespace: ns, objects, listeners, hosts: rendered };
+}
