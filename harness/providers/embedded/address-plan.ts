@@ -3,8 +3,13 @@
  * network namespaces; the harness reaches them through one veth whose routes cover these ranges and nothing else.
  */
 
-/** Ranges the root namespace routes into the lab (and nothing else). */
-export const LAB_ROUTES = ['10.89.0.0/16', '10.244.0.0/16', '198.51.100.0/24', '203.0.113.0/24'] as const;
+/**
+ * Ranges the root namespace routes into the lab, and nothing else. The lab's internet-side ranges
+ * (198.51.100.0/24, 203.0.113.0/24) are never routed from the root namespace: documentation ranges are where
+ * this machine's own package registries may live (the Go proxy answers at 203.0.113.80 here), so the harness
+ * reaches internet-side hosts only by running its probes inside the lab's internet namespace.
+ */
+export const LAB_ROUTES = ['10.89.0.0/16', '10.244.0.0/16'] as const;
 
 /** The /30 between the root namespace (the harness) and the lab's fabric router. */
 export const HARNESS_LINK = { fabric: '10.89.255.1', root: '10.89.255.2', prefix: 30 } as const;

@@ -42,11 +42,11 @@ describe('lab up when something is wrong', () => {
   it('an address range already routed on this machine: one line naming it, nothing left', async () => {
     await execa('ip', ['link', 'add', 'tktaken', 'type', 'veth', 'peer', 'name', 'tkpeer']);
     await execa('ip', ['link', 'set', 'tktaken', 'up']);
-    await execa('ip', ['route', 'add', '198.51.100.0/24', 'dev', 'tktaken']);
+    await execa('ip', ['route', 'add', '10.244.0.0/16', 'dev', 'tktaken']);
     const r = await execa('node', [bin, 'lab', 'up', '--keep'], { reject: false });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/error: failed to route the lab ranges through the harness link .*: RTNETLINK answers: File exists/);
-    expect(r.stderr).toContain('route add 198.51.100.0/24');
+    expect(r.stderr).toContain('route add 10.244.0.0/16');
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     expect(await nothingLeft()).toEqual(empty);
   }, 60_000);

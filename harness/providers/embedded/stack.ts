@@ -4,16 +4,15 @@
  * (GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers). Started by `lab up` unless --no-stack.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { Agent, request } from 'undici';
 import { parseObjects, applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
 import { createHost } from './netns.ts';
+import { httpFromNetns } from './netns-http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
 import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';
@@ -38,14 +37,6 @@ export interface StackContext {
 export function stackPaths(labDir: string) {
   return { zones: join(labDir, 'zones'), pebbleRoot: join(labDir, 'pebble-root.pem'), accessLog: join(labDir, 'logs', 'traefik-access.log'), metadata: join(labDir, 'metadata') };
 }
-
-const tcpOpen = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect({ host, port, timeout: 500 });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
 
 export function haproxyConfig(): string {
   const backend = (name: string, port: number) => `backend ${name}\n    server edge ${EDGE_IP}:${port} check inter 1s fall 2 rise 1\n`;
@@ -157,19 +148,14 @@ export async function upStack(c: StackContext): Promise<void> {
       argv: ['pebble', '-config', config, '-dnsserver', `${PUBLIC_DNS_IP}:53`],
       env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
     });
-    await waitFor(dns, 'public DNS ready', async () => (await fetch(`http://${PUBLIC_DNS_IP}:8181/ready`, { signal: AbortSignal.timeout(1000) })).ok, 20_000);
-    const agent = new Agent({ connect: { ca: readFileSync(pebbleCa), timeout: 1000 } });
-    try {
-      await waitFor(pebble, "Pebble's root", async () => {
-        const res = await request(`https://${ACME_IP}:15000/roots/0`, { dispatcher: agent, headersTimeout: 1000 });
-        const pem = await res.body.text();
-        if (res.statusCode !== 200) return false;
-        writeFileSync(paths.pebbleRoot, pem);
-        return true;
-      }, 20_000);
-    } finally {
-      await agent.close();
-    }
+    const internet = state.hosts.internet?.netns as string;
+    await waitFor(dns, 'public DNS ready', async () => (await httpFromNetns(run, internet, `http://${PUBLIC_DNS_IP}:8181/ready`)).status === 200, 20_000);
+    await waitFor(pebble, "Pebble's root", async () => {
+      const res = await httpFromNetns(run, internet, `https://${ACME_IP}:15000/roots/0`, { cacert: pebbleCa });
+      if (res.status !== 200) return false;
+      writeFileSync(paths.pebbleRoot, `${res.body.trim()}\n`);
+      return true;
+    }, 20_000);
   });
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
     // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
@@ -192,7 +178,7 @@ export async function upStack(c: StackContext): Promise<void> {
     const lb = c.start({ name: 'haproxy', netns: state.hosts.lb?.netns, argv: ['haproxy', '-f', cfg, '-db'] });
     c.start({ name: 'cert-manager', netns: state.hosts.cp?.netns, argv: certManagerArgs(c.bin('cert-manager-controller'), c.pki.kubeconfigs['cert-manager'] as string) });
     await waitFor(traefik, 'Traefik ping', async () => (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(1000) })).ok, 20_000);
-    await waitFor(lb, 'load balancer listening', () => tcpOpen(LB_IP, 80), 10_000);
+    await waitFor(lb, 'load balancer forwarding to the edge', async () => (await httpFromNetns(run, state.hosts.internet?.netns as string, `http://${LB_IP}/`)).status === 404, 10_000);
   });
   await c.step('edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', async () => {
     await applyObjects(c.k.objects, edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }));
