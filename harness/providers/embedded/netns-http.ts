@@ -1,20 +1,55 @@
 /**
  * HTTP from inside a lab namespace, with curl: how the harness reaches hosts the root namespace does not route
- * (the lab's internet side). Bounded: every request carries a timeout.
+ * (the lab's internet side), and how a request "from the internet" is made. Bounded: every request carries a
+ * timeout. Redirects are never followed. TLS is verified against the given CA only (never skipped).
  */
 import type { Runner } from '../../exec/runner.ts';
 
 export interface NetnsHttpResult {
+  /** 0 when no HTTP answer came (connection, DNS or TLS failure: see error). */
   status: number;
   body: string;
+  /** Location of a redirect, as sent. */
+  location?: string;
+  remoteIp?: string;
+  /** curl's verdict on the certificate chain and name (0 = verified). */
+  sslVerifyResult?: number;
   error?: string;
+  timeTotalMs?: number;
 }
 
-export async function httpFromNetns(run: Runner, netns: string, url: string, opts: { cacert?: string; timeoutS?: number } = {}): Promise<NetnsHttpResult> {
-  const args = ['netns', 'exec', netns, 'curl', '-sS', '-m', String(opts.timeoutS ?? 2), '-w', '\n%{http_code}', ...(opts.cacert ? ['--cacert', opts.cacert] : []), url];
-  const res = await run('ip', args, { timeoutMs: ((opts.timeoutS ?? 2) + 2) * 1000 });
-  const nl = res.output.lastIndexOf('\n');
-  const status = Number(res.output.slice(nl + 1).trim());
-  if (res.exitCode !== 0) return { status: 0, body: '', error: res.output.trim().split('\n')[0] };
-  return { status, body: res.output.slice(0, Math.max(0, nl)) };
+export interface NetnsHttpOptions {
+  cacert?: string;
+  timeoutS?: number;
+  /** Connect to this address instead of resolving the URL's host (host:port:address, as curl --resolve). */
+  resolve?: string;
+}
+
+export async function httpFromNetns(run: Runner, netns: string, url: string, opts: NetnsHttpOptions = {}): Promise<NetnsHttpResult> {
+  const t = opts.timeoutS ?? 3;
+  const args = [
+    'netns', 'exec', netns, 'curl', '-sS', '-m', String(t), '-w', '\n%{json}',
+    ...(opts.cacert ? ['--cacert', opts.cacert] : []),
+    ...(opts.resolve ? ['--resolve', opts.resolve] : []),
+    url,
+  ];
+  const res = await run('ip', args, { timeoutMs: (t + 2) * 1000 });
+  const nl = res.output.lastIndexOf('\n{');
+  let w: Record<string, unknown> = {};
+  try {
+    w = JSON.parse(res.output.slice(nl + 1)) as Record<string, unknown>;
+  } catch {
+    // no write-out: curl itself failed
+  }
+  const body = nl >= 0 && res.exitCode === 0 ? res.output.slice(0, nl) : '';
+  const out: NetnsHttpResult = {
+    status: Number(w.http_code ?? w.response_code ?? 0),
+    body,
+    location: (w.redirect_url as string) || undefined,
+    remoteIp: (w.remote_ip as string) || undefined,
+    sslVerifyResult: typeof w.ssl_verify_result === 'number' ? w.ssl_verify_result : undefined,
+    timeTotalMs: typeof w.time_total === 'number' ? Math.round(w.time_total * 1000) : undefined,
+  };
+  if (res.exitCode !== 0) out.error = (w.errormsg as string) || res.output.trim().split('\n')[0] || `curl exit ${res.exitCode}`;
+  return out;
 }
