@@ -17,6 +17,8 @@ export interface LabProcess {
   netns?: string;
   log: string;
   argv: string[];
+  /** Extra environment it was started with (so that it can be restarted the same way). */
+  env?: Record<string, string>;
 }
 
 export interface StartSpec {
@@ -46,7 +48,7 @@ export function startProcess(labId: string, logDir: string, spec: StartSpec): La
   child.on('exit', (code, signal) => exits.set(pid, code ?? signal ?? 'unknown'));
   child.on('error', () => exits.set(pid, 'spawn error'));
   child.unref();
-  return { name: spec.name, pid, netns: spec.netns, log, argv: spec.argv };
+  return { name: spec.name, pid, netns: spec.netns, log, argv: spec.argv, env: spec.env };
 }
 
 export function isAlive(pid: number): boolean {

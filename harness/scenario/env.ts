@@ -1,0 +1,137 @@
+/**
+ * What a scenario may touch: the lab, the Kubernetes client, the probes bound to the internet host, apps, the
+ * user's DNS zone, and fault hooks (stop or restart a lab component). Suites reach the world only through this.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
+import { SkyprobeError } from '../errors.ts';
+import { type Runner, execRunner } from '../exec/runner.ts';
+import { type Clients, clientsFor } from '../k8s/client.ts';
+import { repoRoot } from '../paths.ts';
+import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
+import { probeTls } from '../probes/tls.ts';
+import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName } from '../providers/embedded/address-plan.ts';
+import { liveLab } from '../providers/embedded/lab.ts';
+import { type NetnsHttpOptions, httpFromNetns } from '../providers/embedded/netns-http.ts';
+import { isAlive, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
+import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
+import { type LabState, readState, writeState } from '../providers/embedded/state.ts';
+import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
+import { type AppMetadata, deleteApp, deployApp, readMetadata } from '../stack/deploy.ts';
+import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
+import type { Routing } from '../stack/render.ts';
+import { waitUntil } from '../testing/wait.ts';
+
+export interface ScenarioEnv {
+  lab: LabState;
+  k: Clients;
+  run: Runner;
+  lbIp: string;
+  edgeIp: string;
+  publicDns: string;
+  pebbleRoot: string;
+  internet: string;
+  app(name: string): AppFixture;
+  /** Deploy (or switch the routing of) an app and wait until its pods are Ready. */
+  deploy(app: AppFixture, routing: Routing): Promise<AppMetadata>;
+  remove(app: AppFixture, routing: Routing): Promise<void>;
+  metadata(): AppMetadata[];
+  userDns: {
+    get(zone: string): DnsRecord[];
+    set(zone: string, records: DnsRecord[]): void;
+    edit(zone: string, drop: (r: DnsRecord) => boolean, add: DnsRecord[]): void;
+  };
+  /** Probes acting as a user on the internet (the lab's internet host). */
+  http(url: string, opts?: NetnsHttpOptions): ReturnType<typeof httpFromNetns>;
+  dns: {
+    query(name: string, type: string): ReturnType<typeof query>;
+    resolve(name: string, type: 'A' | 'AAAA'): ReturnType<typeof resolveChain>;
+    caa(name: string): ReturnType<typeof caa>;
+  };
+  tls(host: string): ReturnType<typeof probeTls>;
+  /** Run a command inside a pod's network namespace (what the pod's program would see). */
+  inPod(pod: V1Pod, argv: string[]): Promise<{ exitCode: number; output: string }>;
+  /** Lines of the edge's access log so far. */
+  edgeAccessLog(): string[];
+  /** Fault hooks: stop a lab component, start it again the same way. */
+  stopComponent(name: string): Promise<void>;
+  startComponent(name: string): Promise<void>;
+}
+
+export const USER_ZONE = 'example.com';
+
+export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
+  const lab0 = liveLab();
+  if (!lab0) throw new SkyprobeError('no lab is running', { hint: 'skyprobe run brings one up; or start one: skyprobe lab up --keep' });
+  if (!lab0.stack) throw new SkyprobeError(`lab ${lab0.id} runs without the routing stack`, { hint: 'skyprobe lab down && skyprobe lab up --keep' });
+  const lab = lab0;
+  const k = clientsFor(lab.kubeconfig);
+  const paths = stackPaths(lab.dir);
+  const target = deployTarget(lab, k);
+  const internet = lab.hosts.internet?.netns as string;
+  const dnsCtx: DnsProbeContext = { run, netns: internet, server: PUBLIC_DNS_IP };
+  const apps = new Map<string, AppFixture>();
+  const state = () => readState(lab.dir) ?? lab;
+
+  return {
+    lab,
+    k,
+    run,
+    lbIp: LB_IP,
+    edgeIp: EDGE_IP,
+    publicDns: PUBLIC_DNS_IP,
+    pebbleRoot: paths.pebbleRoot,
+    internet,
+    app(name) {
+      if (!apps.has(name)) {
+        const file = join(repoRoot(), 'fixtures', 'apps', `${name}.yaml`);
+        apps.set(name, parseAppFixture(readFileSync(file, 'utf8'), file));
+      }
+      return apps.get(name) as AppFixture;
+    },
+    async deploy(app, routing) {
+      const meta = await deployApp(target, app, routing);
+      await waitUntil(`${app.org}/${app.app} pods Ready`, async () => {
+        const d = await k.apps.readNamespacedDeployment({ name: app.app, namespace: `org-${app.org}` });
+        return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
+      }, 60_000, 250);
+      return meta;
+    },
+    remove: (app, routing) => deleteApp(target, app, routing),
+    metadata: () => readMetadata(paths.metadata),
+    userDns: {
+      get: (zone) => readRecords(paths.zones, zone),
+      set: (zone, records) => setRecords(paths.zones, zone, records, PUBLIC_DNS_IP),
+      edit: (zone, drop, add) => editRecords(paths.zones, zone, drop, add, PUBLIC_DNS_IP),
+    },
+    http: (url, opts = {}) => httpFromNetns(run, internet, url, { cacert: paths.pebbleRoot, ...opts }),
+    dns: {
+      query: (name, type) => query(dnsCtx, name, type),
+      resolve: (name, type) => resolveChain(dnsCtx, name, type),
+      caa: (name) => caa(dnsCtx, name),
+    },
+    tls: (host) => probeTls(run, internet, host, LB_IP, paths.pebbleRoot),
+    async inPod(pod, argv) {
+      const ns = podNetnsName(lab.id, pod.metadata?.uid ?? '').netns;
+      const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
+      return { exitCode: res.exitCode, output: res.output };
+    },
+    edgeAccessLog: () => (existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : []),
+    async stopComponent(name) {
+      const p = state().processes.find((x) => x.name === name);
+      if (!p) throw new SkyprobeError(`no lab component named ${name}`);
+      await stopProcesses([p.pid]);
+    },
+    async startComponent(name) {
+      const s = state();
+      const i = s.processes.findIndex((x) => x.name === name);
+      const p = s.processes[i];
+      if (!p) throw new SkyprobeError(`no lab component named ${name}`);
+      if (isAlive(p.pid)) return;
+      const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: p.argv, netns: p.netns, env: p.env });
+      s.processes[i] = again;
+      writeState(s);
+    },
+  };
+}

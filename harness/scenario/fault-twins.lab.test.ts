@@ -1,0 +1,46 @@
+/**
+ * Every scenario's fault twins, against a real lab with the routing stack: the scenario passes healthy, fails
+ * at exactly the named check while the fault is injected into the real stack, and the fault is reverted.
+ * A conformance check that cannot fail is a defect; this is where that is proven.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execRunner } from '../exec/runner.ts';
+import { silentProgress } from '../log.ts';
+import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
+import { type ScenarioEnv, scenarioEnv } from './env.ts';
+import { prepareScenario, runScenario } from './define.ts';
+import { loadScenarios } from './load.ts';
+
+const only = process.env.SKYPROBE_TWINS?.split(',').filter(Boolean);
+const scenarios = (await loadScenarios()).filter((s) => !only || only.includes(s.id));
+
+describe('fault twins', () => {
+  let env: ScenarioEnv;
+  beforeAll(async () => {
+    await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
+    env = scenarioEnv();
+  }, 180_000);
+  afterAll(async () => {
+    if (liveLab()) await labDown(execRunner);
+  }, 60_000);
+
+  for (const s of scenarios) {
+    for (const fault of s.faults) {
+      const routing = (fault.routing ?? s.routing)[0] ?? 'current';
+      it(`${s.id} [${routing}] with "${fault.name}" fails at "${fault.failingCheck}"`, async () => {
+        await prepareScenario(s, env, routing);
+        const healthy = await runScenario(s, env, routing);
+        expect(healthy.status, `healthy run first: ${healthy.message ?? ''}`).toBe('passed');
+        expect(healthy.checks.map((c) => c.name)).toContain(fault.failingCheck);
+        await fault.inject({ env, routing });
+        try {
+          const faulty = await runScenario(s, env, routing, { convergeMs: 6_000 });
+          expect(faulty.status).toBe('failed');
+          expect(faulty.failedCheck, faulty.message).toBe(fault.failingCheck);
+        } finally {
+          await fault.revert({ env, routing });
+        }
+      }, 240_000);
+    }
+  }
+});

@@ -1,0 +1,65 @@
+/**
+ * Checks that several scenarios share, each a converging probe with its evidence. A scenario composes these
+ * (or writes its own); the names are the check names that reports and fault twins refer to.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { converge } from '../probes/converge.ts';
+import type { NetnsHttpResult } from '../providers/embedded/netns-http.ts';
+import type { AppFixture } from '../stack/app-fixture.ts';
+import type { ScenarioContext } from './define.ts';
+
+export interface EchoReply {
+  pod: string;
+  app: string;
+  host: string;
+  path: string;
+  tls: boolean;
+}
+
+export function parseEcho(r: NetnsHttpResult): EchoReply | undefined {
+  try {
+    return JSON.parse(r.body) as EchoReply;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Evidence of one HTTP exchange, short enough for a report. */
+export function exchange(url: string, r: NetnsHttpResult) {
+  return { url, status: r.status, location: r.location, remoteIp: r.remoteIp, sslVerifyResult: r.sslVerifyResult, error: r.error, bodyExcerpt: r.body.slice(0, 300), timeMs: r.timeTotalMs };
+}
+
+/** `host` resolves (public DNS, from the internet) to the load balancer, 3 times in a row. */
+export function resolvesToLb(ctx: ScenarioContext, host: string, name = `${host} resolves to the load balancer`) {
+  return ctx.check(name, async () => {
+    const c = await converge(async () => {
+      const r = await ctx.env.dns.resolve(host, 'A');
+      return { ok: r.addresses.length > 0 && r.addresses.every((a) => a === ctx.env.lbIp), evidence: { chain: r.chain, addresses: r.addresses } };
+    }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
+    const last = c.attempts.at(-1)?.evidence;
+    return { ok: c.ok, evidence: c, message: `expected A ${ctx.env.lbIp}, found ${JSON.stringify(last?.addresses ?? [])} (chain ${JSON.stringify(last?.chain ?? [])})` };
+  });
+}
+
+/** `scheme://host/path` answers 200 from the app's own pods, 3 times in a row. */
+export function appAnswers(ctx: ScenarioContext, app: AppFixture, host: string, scheme: 'http' | 'https', name = `${scheme}://${host} answers 200 from the app`) {
+  return ctx.check(name, async () => {
+    const url = `${scheme}://${host}/skyprobe`;
+    const c = await converge(async () => {
+      const r = await ctx.env.http(url);
+      const echo = parseEcho(r);
+      return { ok: r.status === 200 && echo?.app === `${app.org}/${app.app}` && echo.host === host, evidence: exchange(url, r) };
+    }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
+    const last = c.attempts.at(-1)?.evidence;
+    return { ok: c.ok, evidence: c, message: `expected 200 from ${app.org}/${app.app}, last answer: ${last?.status ?? 'none'} ${last?.error ?? last?.bodyExcerpt?.slice(0, 80) ?? ''}` };
+  });
+}
+
+/** Conditions of an object's status (or of one parent status of a route). */
+export function conditions(o: { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } } | undefined) {
+  return (o?.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
+}
+
+export async function readObject(ctx: ScenarioContext, apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject & Record<string, unknown>> {
+  return (await ctx.env.k.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as KubernetesObject & Record<string, unknown>;
+}

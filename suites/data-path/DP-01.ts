@@ -1,0 +1,69 @@
+/**
+ * DP-01: a generated host travels DNS -> load balancer -> Gateway -> Service -> pods, answers 200, and both
+ * replicas serve.
+ */
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { appAnswers, exchange, parseEcho, resolvesToLb } from '../../harness/scenario/steps.ts';
+
+export default defineScenario({
+  id: 'DP-01',
+  title: 'Generated host reaches every replica through DNS, the load balancer and the Gateway',
+  area: 'data-path',
+  features: ['Gateway', 'HTTPRoute', 'DNSAutomation'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    await resolvesToLb(ctx, app.generatedHost);
+    await appAnswers(ctx, app, app.generatedHost, 'http');
+    await ctx.check('both replicas serve', async () => {
+      const pods = (await ctx.env.k.core.listNamespacedPod({ namespace: `org-${app.org}`, labelSelector: `app.kubernetes.io/name=${app.app}` })).items
+        .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        .map((p) => p.metadata?.name as string)
+        .sort();
+      const seen = new Set<string>();
+      const exchanges = [];
+      for (let i = 0; i < 30 && seen.size < pods.length; i++) {
+        const url = `http://${app.generatedHost}/replica`;
+        const r = await ctx.env.http(url);
+        exchanges.push(exchange(url, r));
+        const pod = parseEcho(r)?.pod;
+        if (pod) seen.add(pod);
+      }
+      const served = [...seen].sort();
+      return { ok: pods.length === app.replicas && served.join() === pods.join(), evidence: { readyPods: pods, served, requests: exchanges.length }, message: `ready pods ${pods.join(', ')}; served by ${served.join(', ') || 'none'}` };
+    });
+  },
+  faults: [
+    {
+      name: 'route missing',
+      failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
+      async inject({ env }) {
+        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-generated', namespace: 'org-acme' } });
+      },
+      revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
+    },
+    {
+      name: 'backend Service missing (ResolvedRefs False)',
+      failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
+      async inject({ env }) {
+        await env.k.core.deleteNamespacedService({ name: 'shop', namespace: 'org-acme' });
+      },
+      revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
+    },
+    {
+      name: 'no ready endpoint',
+      failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
+      async inject({ env }) {
+        await env.k.apps.patchNamespacedDeploymentScale(
+          { name: 'shop', namespace: 'org-acme', body: { spec: { replicas: 0 } } },
+          (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+        );
+        const deadline = Date.now() + 20_000;
+        while (Date.now() < deadline && (await env.k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })).items.length > 0)
+          await new Promise((r) => setTimeout(r, 200));
+      },
+      revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
+    },
+  ],
+});
