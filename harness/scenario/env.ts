@@ -2,7 +2,8 @@
  * What a scenario may touch: the lab, the Kubernetes client, the probes bound to the internet host, apps, the
  * user's DNS zone, and fault hooks (stop or restart a lab component). Suites reach the world only through this.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
@@ -54,6 +55,8 @@ export interface ScenarioEnv {
   inPod(pod: V1Pod, argv: string[]): Promise<{ exitCode: number; output: string }>;
   /** Lines of the edge's access log so far. */
   edgeAccessLog(): string[];
+  /** A kubernetes.io/tls Secret holding a self-signed certificate for `host` (for faults: an untrusted chain). */
+  selfSignedSecret(namespace: string, name: string, host: string): Promise<void>;
   /** Fault hooks: stop a lab component, start it again the same way. */
   stopComponent(name: string): Promise<void>;
   startComponent(name: string): Promise<void>;
@@ -118,6 +121,19 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       return { exitCode: res.exitCode, output: res.output };
     },
     edgeAccessLog: () => (existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : []),
+    async selfSignedSecret(namespace, name, host) {
+      const dir = mkdtempSync(join(tmpdir(), 'skyprobe-selfsigned-'));
+      try {
+        const res = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], { timeoutMs: 10_000 });
+        if (res.exitCode !== 0) throw new SkyprobeError(`failed to make a self-signed certificate: ${res.output}`);
+        const b64 = (f: string) => Buffer.from(readFileSync(join(dir, f))).toString('base64');
+        const body = { metadata: { name, namespace }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64('c'), 'tls.key': b64('k') } };
+        await k.core.deleteNamespacedSecret({ name, namespace }).catch(() => undefined);
+        await k.core.createNamespacedSecret({ namespace, body });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
     async stopComponent(name) {
       const p = state().processes.find((x) => x.name === name);
       if (!p) throw new SkyprobeError(`no lab component named ${name}`);

@@ -63,3 +63,29 @@ export function conditions(o: { status?: { conditions?: { type: string; status: 
 export async function readObject(ctx: ScenarioContext, apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject & Record<string, unknown>> {
   return (await ctx.env.k.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as KubernetesObject & Record<string, unknown>;
 }
+
+/** The user, at their DNS provider, points every custom host of the app at the load balancer (www by CNAME). */
+export function userPointsDomainsAtLb(env: ScenarioContext['env'], app: AppFixture): void {
+  const zoneOf = (h: string) => h.split('.').slice(-2).join('.');
+  const hosts = [...app.customDomains, ...app.aliases];
+  const records = [
+    ...hosts.map((h) => ({ name: h, type: 'A' as const, value: env.lbIp })),
+    ...(app.wwwRedirect && app.customDomains[0] ? [{ name: `www.${app.customDomains[0]}`, type: 'CNAME' as const, value: app.customDomains[0] }] : []),
+  ];
+  for (const zone of new Set(records.map((r) => zoneOf(r.name)))) {
+    const mine = new Set(records.filter((r) => zoneOf(r.name) === zone).map((r) => r.name));
+    env.userDns.edit(zone, (r) => mine.has(r.name), records.filter((r) => zoneOf(r.name) === zone));
+  }
+}
+
+/** Deploy the app and have the user point its domains at the edge: the usual starting state. */
+export async function deployWithUserDns(ctx: { env: ScenarioContext['env']; routing: ScenarioContext['routing'] }, name: string): Promise<void> {
+  const app = ctx.env.app(name);
+  userPointsDomainsAtLb(ctx.env, app);
+  await ctx.env.deploy(app, ctx.routing);
+}
+
+/** Redeploy an app as Satusky would: the revert of most faults. */
+export const redeploy = (name: string) => async ({ env, routing }: { env: ScenarioContext['env']; routing: ScenarioContext['routing'] }) => {
+  await deployWithUserDns({ env, routing }, name);
+};

@@ -1,0 +1,43 @@
+/** CD-01: a custom domain, pointed at the edge by its owner, reaches the app over HTTP and HTTPS. */
+import { PatchStrategy } from '@kubernetes/client-node';
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { appAnswers, deployWithUserDns, redeploy, resolvesToLb } from '../../harness/scenario/steps.ts';
+
+export default defineScenario({
+  id: 'CD-01',
+  title: 'Custom domain reaches the app',
+  area: 'custom-domain',
+  features: ['CustomDomain', 'Ingress', 'HTTPRoute', 'CertManager'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    const host = app.customDomains[0] as string;
+    await resolvesToLb(ctx, host, 'custom domain resolves to the load balancer');
+    await appAnswers(ctx, app, host, 'http', 'custom domain answers 200 from the app over HTTP');
+    await appAnswers(ctx, app, host, 'https', 'custom domain answers 200 from the app over HTTPS');
+  },
+  faults: [
+    {
+      name: 'user DNS points elsewhere',
+      failingCheck: 'custom domain resolves to the load balancer',
+      async inject({ env }) {
+        env.userDns.edit('example.com', (r) => r.name === 'shop.example.com', [{ name: 'shop.example.com', type: 'A', value: '198.51.100.99' }]);
+      },
+      revert: redeploy('shop'),
+    },
+    {
+      name: 'ingress class wrong',
+      failingCheck: 'custom domain answers 200 from the app over HTTP',
+      routing: ['current'],
+      async inject({ env }) {
+        await env.k.objects.patch(
+          { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop-domains', namespace: 'org-acme' }, spec: { ingressClassName: 'nginx' } } as never,
+          undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
+        );
+      },
+      revert: redeploy('shop'),
+    },
+  ],
+});

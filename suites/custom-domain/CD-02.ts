@@ -1,0 +1,34 @@
+/** CD-02: an alias reaches the same app as the custom domain. */
+import { PatchStrategy } from '@kubernetes/client-node';
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { appAnswers, deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';
+
+export default defineScenario({
+  id: 'CD-02',
+  title: 'Alias reaches the same app',
+  area: 'custom-domain',
+  features: ['Alias', 'Ingress', 'HTTPRoute'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    const alias = app.aliases[0] as string;
+    await appAnswers(ctx, app, alias, 'http', 'alias answers 200 from the app over HTTP');
+    await appAnswers(ctx, app, alias, 'https', 'alias answers 200 from the app over HTTPS');
+  },
+  faults: [
+    {
+      name: 'alias not routed',
+      failingCheck: 'alias answers 200 from the app over HTTP',
+      async inject({ env, routing }) {
+        const patch =
+          routing === 'current'
+            ? { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop-domains', namespace: 'org-acme' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }] } }
+            : { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-domains', namespace: 'org-acme' }, spec: { hostnames: ['shop.example.com'] } };
+        await env.k.objects.patch(patch as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+      },
+      revert: redeploy('shop'),
+    },
+  ],
+});

@@ -1,0 +1,71 @@
+/** CD-03: www redirects permanently to the apex, with the exact Location; the apex itself is not redirected. */
+import { PatchStrategy } from '@kubernetes/client-node';
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { deployWithUserDns, exchange, redeploy } from '../../harness/scenario/steps.ts';
+import { converge } from '../../harness/probes/converge.ts';
+
+export default defineScenario({
+  id: 'CD-03',
+  title: 'www -> apex permanent redirect with the exact Location; apex not redirected',
+  area: 'custom-domain',
+  features: ['WwwRedirect', 'Middleware', 'RequestRedirect'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    const apex = app.customDomains[0] as string;
+    for (const scheme of ['http', 'https'] as const) {
+      await ctx.check(`${scheme}://www answers 301 with the exact apex Location`, async () => {
+        const url = `${scheme}://www.${apex}/cart/items?id=7`;
+        const want = `https://${apex}/cart/items?id=7`;
+        const c = await converge(async () => {
+          const r = await ctx.env.http(url);
+          return { ok: r.status === 301 && r.location === want, evidence: exchange(url, r) };
+        }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
+        const last = c.attempts.at(-1)?.evidence;
+        return { ok: c.ok, evidence: c, message: `expected 301 Location ${want}, found ${last?.status} ${last?.location ?? '(no Location)'}` };
+      });
+    }
+    await ctx.check('apex is not redirected', async () => {
+      const url = `https://${apex}/cart`;
+      const r = await ctx.env.http(url);
+      return { ok: r.status === 200, evidence: exchange(url, r), message: `status ${r.status} ${r.location ?? ''}` };
+    });
+  },
+  faults: [
+    {
+      name: 'wrong status (302)',
+      failingCheck: 'http://www answers 301 with the exact apex Location',
+      async inject({ env, routing }) {
+        const patch =
+          routing === 'current'
+            ? { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'shop-www-redirect', namespace: 'org-acme' }, spec: { redirectRegex: { permanent: false } } }
+            : { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-www', namespace: 'org-acme' }, spec: { rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 302 } }] }] } };
+        await env.k.objects.patch(patch as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+      },
+      revert: redeploy('shop'),
+    },
+    {
+      name: 'redirect loop (apex redirected to www)',
+      failingCheck: 'apex is not redirected',
+      routing: ['target'],
+      async inject({ env }) {
+        await env.k.objects.create({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'skyprobe-fault-apex-to-www', namespace: 'org-acme' },
+          spec: {
+            parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'https-shop-example-com' }],
+            hostnames: ['shop.example.com'],
+            rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }] }],
+          },
+        } as never);
+        await new Promise((r) => setTimeout(r, 1500));
+      },
+      async revert({ env }) {
+        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-apex-to-www', namespace: 'org-acme' } });
+      },
+    },
+  ],
+});

@@ -1,0 +1,41 @@
+/** DP-03: a host nobody deployed gets the edge's own 404, never another app's content. */
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { exchange } from '../../harness/scenario/steps.ts';
+
+const UNKNOWN = ['unknown.example.com', 'nobody-nowhere.satusky.com'];
+
+export default defineScenario({
+  id: 'DP-03',
+  title: "Unknown host gets the edge's 404 and no app's content",
+  area: 'data-path',
+  features: ['Gateway', 'Ingress'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  async body(ctx) {
+    for (const host of UNKNOWN) {
+      await ctx.check(`unknown host ${host} gets the edge 404`, async () => {
+        const url = `http://${host}/`;
+        const r = await ctx.env.http(url, { resolve: `${host}:80:${ctx.env.lbIp}` });
+        return { ok: r.status === 404 && !r.body.includes('"pod"'), evidence: exchange(url, r), message: `status ${r.status}, body ${r.body.slice(0, 80)}` };
+      });
+    }
+  },
+  faults: [
+    {
+      name: 'catch-all route leaking',
+      failingCheck: 'unknown host unknown.example.com gets the edge 404',
+      async inject({ env }) {
+        await env.k.objects.create({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' },
+          spec: { parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' }], rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] },
+        } as never);
+        await new Promise((r) => setTimeout(r, 1500));
+      },
+      async revert({ env }) {
+        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' } });
+      },
+    },
+  ],
+});

@@ -1,0 +1,50 @@
+/** DNS-01: Satusky's DNS automation publishes the generated host (A -> load balancer) and removes it on delete. */
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { redeploy } from '../../harness/scenario/steps.ts';
+import { converge } from '../../harness/probes/converge.ts';
+
+export default defineScenario({
+  id: 'DNS-01',
+  title: 'Generated host published automatically (A -> load balancer), removed on delete',
+  area: 'dns',
+  features: ['DNSAutomation', 'SatuskyZone'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  async body(ctx) {
+    const shop = ctx.env.app('shop');
+    const published = async (host: string, want: string[], name: string) =>
+      ctx.check(name, async () => {
+        const c = await converge(async () => {
+          const a = await ctx.env.dns.query(host, 'A');
+          const found = a.answers.filter((x) => x.type === 'A').map((x) => x.value);
+          return { ok: a.rcode === 'NOERROR' && found.join() === want.join(), evidence: a };
+        }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
+        const last = c.attempts.at(-1)?.evidence;
+        return { ok: c.ok, evidence: c, message: `expected A ${JSON.stringify(want)} from ${ctx.env.publicDns}, found ${last?.rcode} ${JSON.stringify(last?.answers.map((x) => x.value) ?? [])}` };
+      });
+    await published(shop.generatedHost, [ctx.env.lbIp], `${shop.generatedHost} published with A ${ctx.env.lbIp}`);
+    const pop = ctx.env.app('pop');
+    await ctx.env.deploy(pop, ctx.routing);
+    await published(pop.generatedHost, [ctx.env.lbIp], 'a newly deployed app is published');
+    await ctx.env.remove(pop, ctx.routing);
+    await published(pop.generatedHost, [], 'a deleted app is unpublished');
+  },
+  faults: [
+    {
+      name: 'record missing',
+      failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
+      async inject({ env }) {
+        env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', []);
+      },
+      revert: redeploy('shop'),
+    },
+    {
+      name: 'wrong IP',
+      failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
+      async inject({ env }) {
+        env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', [{ name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.99' }]);
+      },
+      revert: redeploy('shop'),
+    },
+  ],
+});

@@ -1,0 +1,91 @@
+/**
+ * DNS-02: a user-owned zone. Satusky publishes nothing there; the user's records are checked against the edge:
+ * A records only to the load balancer, no stray AAAA, CNAME chains ending at the edge, CAA allowing the CA.
+ */
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { deployWithUserDns, userPointsDomainsAtLb } from '../../harness/scenario/steps.ts';
+import { caaAllows } from '../../harness/probes/dns.ts';
+
+/** The CA identity Satusky's production issuer uses in CAA (the contract: Let's Encrypt). */
+const CA_IDENTITY = 'letsencrypt.org';
+
+export default defineScenario({
+  id: 'DNS-02',
+  title: 'User-owned zone: nothing published by Satusky; right records pass, wrong ones fail with expected vs found',
+  area: 'dns',
+  features: ['UserZone', 'CNAME', 'CAA'],
+  apps: ['shop'],
+  routing: ['current'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    const zone = 'example.com';
+    await ctx.check('Satusky published nothing in the user zone', async () => {
+      const records = ctx.env.userDns.get(zone);
+      const userHosts = new Set([...app.customDomains, ...app.aliases, `www.${app.customDomains[0]}`]);
+      const foreign = records.filter((r) => !userHosts.has(r.name));
+      return { ok: foreign.length === 0, evidence: { records }, message: `records the user did not write: ${JSON.stringify(foreign)}` };
+    });
+    for (const host of [...app.customDomains, ...app.aliases, `www.${app.customDomains[0]}`]) {
+      await ctx.check(`${host}: A resolves only to the edge`, async () => {
+        const r = await ctx.env.dns.resolve(host, 'A');
+        return { ok: r.addresses.length > 0 && r.addresses.every((a) => a === ctx.env.lbIp), evidence: r, message: `expected ${ctx.env.lbIp}, found ${JSON.stringify(r.addresses)} via ${r.chain.join(' -> ')}` };
+      });
+      await ctx.check(`${host}: no stray AAAA`, async () => {
+        const r = await ctx.env.dns.resolve(host, 'AAAA');
+        return { ok: r.addresses.length === 0, evidence: r, message: `the edge has no IPv6 address, found AAAA ${JSON.stringify(r.addresses)}` };
+      });
+    }
+    await ctx.check(`CAA allows ${CA_IDENTITY}`, async () => {
+      const r = await ctx.env.dns.caa(app.customDomains[0] as string);
+      return { ok: caaAllows(r.records, CA_IDENTITY), evidence: r, message: `CAA at ${r.at ?? '(none)'}: ${JSON.stringify(r.records)}` };
+    });
+  },
+  faults: [
+    {
+      name: 'stray AAAA',
+      failingCheck: 'shop.example.com: no stray AAAA',
+      async inject({ env }) {
+        env.userDns.edit('example.com', () => false, [{ name: 'shop.example.com', type: 'AAAA', value: '2001:db8::10' }]);
+      },
+      async revert({ env }) {
+        env.userDns.edit('example.com', (r) => r.type === 'AAAA', []);
+        userPointsDomainsAtLb(env, env.app('shop'));
+      },
+    },
+    {
+      name: 'CNAME to wrong target',
+      failingCheck: 'www.shop.example.com: A resolves only to the edge',
+      async inject({ env }) {
+        env.userDns.edit('example.com', (r) => r.name === 'www.shop.example.com', [
+          { name: 'www.shop.example.com', type: 'CNAME', value: 'old-host.example.com' },
+          { name: 'old-host.example.com', type: 'A', value: '198.51.100.77' },
+        ]);
+      },
+      async revert({ env }) {
+        env.userDns.edit('example.com', (r) => r.name === 'old-host.example.com', []);
+        userPointsDomainsAtLb(env, env.app('shop'));
+      },
+    },
+    {
+      name: 'CAA forbidding the CA',
+      failingCheck: 'CAA allows letsencrypt.org',
+      async inject({ env }) {
+        env.userDns.edit('example.com', () => false, [{ name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' }]);
+      },
+      async revert({ env }) {
+        env.userDns.edit('example.com', (r) => r.type === 'CAA', []);
+      },
+    },
+    {
+      name: 'Satusky writes into the user zone',
+      failingCheck: 'Satusky published nothing in the user zone',
+      async inject({ env }) {
+        env.userDns.edit('example.com', () => false, [{ name: '_satusky.example.com', type: 'TXT', value: 'claimed-by-platform' }]);
+      },
+      async revert({ env }) {
+        env.userDns.edit('example.com', (r) => r.name === '_satusky.example.com', []);
+      },
+    },
+  ],
+});

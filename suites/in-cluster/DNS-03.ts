@@ -1,0 +1,60 @@
+/** DNS-03: from a pod, the app's Service by FQDN and by short name, through cluster DNS, never through the edge. */
+import type { V1Pod } from '@kubernetes/client-node';
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { parseEcho } from '../../harness/scenario/steps.ts';
+
+const CLIENT = { name: 'dns-client', namespace: 'org-acme' };
+
+export default defineScenario({
+  id: 'DNS-03',
+  title: 'In-cluster DNS: svc.ns.svc.cluster.local and the short name from a pod, bypassing the edge',
+  area: 'in-cluster',
+  features: ['ClusterDNS', 'ClusterIP'],
+  apps: ['shop'],
+  routing: ['current'],
+  async setup({ env, routing }) {
+    await env.deploy(env.app('shop'), routing);
+    const existing = await env.k.core.readNamespacedPod(CLIENT).catch(() => undefined);
+    if (!existing) {
+      await env.k.core.createNamespacedPod({
+        namespace: CLIENT.namespace,
+        body: { metadata: { name: CLIENT.name }, spec: { containers: [{ name: 'sh', image: 'skyprobe/toolbox', command: ['sleep', '86400'] }] } },
+      });
+    }
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const p = await env.k.core.readNamespacedPod(CLIENT);
+      if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the dns-client pod did not become Ready');
+  },
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    const pod: V1Pod = await ctx.env.k.core.readNamespacedPod(CLIENT);
+    const before = ctx.env.edgeAccessLog().length;
+    for (const [label, name] of [
+      ['FQDN', `${app.app}.org-${app.org}.svc.cluster.local`],
+      ['short name', app.app],
+    ] as const) {
+      await ctx.check(`${label} ${name} reaches the app from a pod`, async () => {
+        const r = await ctx.env.inPod(pod, ['curl', '-sS', '-m', '3', `http://${name}/in-cluster`]);
+        const echo = parseEcho({ status: 200, body: r.output });
+        return { ok: r.exitCode === 0 && echo?.app === `${app.org}/${app.app}`, evidence: { from: `${CLIENT.namespace}/${CLIENT.name}`, url: `http://${name}/in-cluster`, exit: r.exitCode, output: r.output.slice(0, 300) }, message: r.output.split('\n')[0] };
+      });
+    }
+    await ctx.check('the edge saw none of it (access log unchanged)', async () => {
+      const after = ctx.env.edgeAccessLog();
+      const added = after.slice(before).filter((l) => l.includes('/in-cluster'));
+      return { ok: added.length === 0, evidence: { linesBefore: before, linesAfter: after.length, inClusterLines: added }, message: `${added.length} in-cluster requests reached the edge` };
+    });
+  },
+  faults: [
+    {
+      name: 'cluster DNS down',
+      failingCheck: 'FQDN shop.org-acme.svc.cluster.local reaches the app from a pod',
+      inject: ({ env }) => env.stopComponent('coredns-cluster'),
+      revert: ({ env }) => env.startComponent('coredns-cluster'),
+    },
+  ],
+});

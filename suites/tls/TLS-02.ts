@@ -1,0 +1,37 @@
+/** TLS-02: the custom domain's and the alias's certificates (Ingress path in current routing, Gateway in target). */
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { deployWithUserDns } from '../../harness/scenario/steps.ts';
+import { certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
+import { render } from '../../harness/stack/render.ts';
+
+export default defineScenario({
+  id: 'TLS-02',
+  title: 'Custom domain and alias certificates in both routing modes',
+  area: 'tls',
+  features: ['CertManager', 'HTTP01', 'IngressShim', 'GatewayShim'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    for (const host of [...app.customDomains, ...app.aliases]) {
+      await certificateReady(ctx, app, host);
+      await servesTrustedCertificate(ctx, host);
+    }
+  },
+  faults: [
+    {
+      name: 'certificate pending forever (Pebble down)',
+      failingCheck: 'certificate for shop.example.com Ready',
+      async inject({ env, routing }) {
+        await env.stopComponent('pebble');
+        const h = render(env.app('shop'), routing).hosts.find((x) => x.host === 'shop.example.com');
+        if (h) await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
+      },
+      async revert({ env, routing }) {
+        await env.startComponent('pebble');
+        await deployWithUserDns({ env, routing }, 'shop');
+      },
+    },
+  ],
+});
