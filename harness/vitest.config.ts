@@ -13,6 +13,16 @@ export default defineConfig({
       { test: { name: 'components', include: ['harness/**/*.int.test.ts'], testTimeout: 120_000 } },
       // One lab at a time on a machine (fixed address plan): lab tests run one file after another.
       { test: { name: 'lab', include: ['harness/**/*.lab.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } },
+      // The conformance scenarios: run by `skyprobe run` (npm run conformance), not by npm test.
+      {
+        test: {
+          name: 'conformance',
+          include: ['suites/*/*.ts'],
+          setupFiles: ['harness/scenario/register.ts'],
+          testTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

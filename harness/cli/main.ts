@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { printError } from './print-error.ts';
 import { registerDeploy } from './deploy-command.ts';
 import { registerLab } from './lab-command.ts';
+import { registerRun } from './run-command.ts';
 import { registerSetup } from './setup-command.ts';
 import { SkyprobeError } from '../errors.ts';
 
@@ -50,7 +51,7 @@ export function buildProgram(): Command {
   const lab = program.command('lab').description('the embedded lab');
   registerLab(lab);
   registerDeploy(program);
-  notYet(program, 'run', 'run the conformance scenarios and write the reports', 5);
+  registerRun(program);
   const domains = program.command('domains').description('domain diagnostics');
   notYet(domains, 'check', 'report the four facts (metadata, routing, DNS, TLS) per hostname', 7);
   const mgmt = program.command('mgmt').description('management path (SideroLink stand-in)');

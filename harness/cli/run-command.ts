@@ -1,0 +1,34 @@
+/** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
+import { type Command, Option } from 'commander';
+import { formatElapsed, streamProgress } from '../log.ts';
+import { runConformance } from '../run/run.ts';
+import type { Routing } from '../stack/render.ts';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the conformance scenarios on the lab and write report.json and junit.xml')
+    .option('--suite <area>', 'only this suite (a folder of suites/); repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .addOption(new Option('--routing <mode>', 'routing modes to run').choices(['current', 'target', 'both']).default('both'))
+    .option('--out <dir>', 'run folder (default reports/<run-id>)')
+    .option('--provider <name>', 'cluster provider (embedded; kind and existing come later)', 'embedded')
+    .option('--keep', 'leave the lab running afterwards')
+    .action(async (opts: { suite: string[]; routing: Routing | 'both'; out?: string; keep?: boolean; provider: string }) => {
+      if (opts.provider !== 'embedded') {
+        const { SkyprobeError } = await import('../errors.ts');
+        throw new SkyprobeError(`provider "${opts.provider}" is not available yet`, { hint: 'use --provider embedded (kind and existing: issue #9)' });
+      }
+      const progress = streamProgress(process.stderr);
+      const t0 = Date.now();
+      try {
+        const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, progress });
+        const lines = report.scenarios.map((s) => `${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : '-'} ${s.id} [${s.routing}] ${s.title}${s.status === 'failed' ? `\n    ${s.message}` : ''}`);
+        process.stderr.write(`\n${lines.join('\n')}\n\n`);
+        process.stderr.write(`scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`);
+        process.stdout.write(`${dir}\n`);
+        process.exitCode = exitCode;
+      } finally {
+        progress.close();
+      }
+    });
+}

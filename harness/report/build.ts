@@ -1,0 +1,69 @@
+/** Building report.json and junit.xml from scenario results. Pure functions, unit-tested. */
+import type { ScenarioResult } from '../scenario/define.ts';
+import type { Routing } from '../stack/render.ts';
+import { REPORT_SCHEMA, type Report, type ReportScenario } from './schema.ts';
+
+export interface ScenarioOutcome {
+  header: { id: string; title: string; area: string };
+  routing: Routing;
+  /** Absent when the test never ran its scenario (skipped, or an error before it). */
+  result?: ScenarioResult;
+  status: ReportScenario['status'];
+  error?: string;
+}
+
+export function buildReport(
+  outcomes: ScenarioOutcome[],
+  run: Report['run'],
+  components: Record<string, string>,
+): Report {
+  const scenarios: ReportScenario[] = outcomes
+    .map((o) => ({
+      id: o.header.id,
+      title: o.header.title,
+      area: o.header.area,
+      routing: o.routing,
+      status: o.status,
+      durationMs: o.result?.durationMs ?? 0,
+      checks: (o.result?.checks ?? []).map((c) => ({ name: c.name, status: c.status, evidence: c.evidence, message: c.message })),
+      message: o.result?.message ?? o.error,
+      notes: o.result && Object.keys(o.result.notes).length > 0 ? o.result.notes : undefined,
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id) || a.routing.localeCompare(b.routing));
+  const count = (s: ReportScenario['status']) => scenarios.filter((x) => x.status === s).length;
+  return {
+    schema: REPORT_SCHEMA,
+    run,
+    environment: { components },
+    summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
+    scenarios,
+    hosts: [],
+  };
+}
+
+const xml = (s: string) =>
+  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** JUnit XML: one testcase per scenario and routing mode; failures with their message; evidence as system-out. */
+export function renderJunit(report: Report): string {
+  const byArea = new Map<string, ReportScenario[]>();
+  for (const s of report.scenarios) byArea.set(s.area, [...(byArea.get(s.area) ?? []), s]);
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(`<testsuites name="skyprobe" tests="${report.scenarios.length}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" time="${(report.run.durationMs / 1000).toFixed(3)}">`);
+  for (const [area, list] of byArea) {
+    const failures = list.filter((s) => s.status === 'failed').length;
+    const skipped = list.filter((s) => s.status === 'skipped').length;
+    out.push(`  <testsuite name="${xml(area)}" tests="${list.length}" failures="${failures}" skipped="${skipped}" time="${(list.reduce((a, s) => a + s.durationMs, 0) / 1000).toFixed(3)}">`);
+    for (const s of list) {
+      out.push(`    <testcase classname="skyprobe.${xml(area)}" name="${xml(`${s.id} [${s.routing}] ${s.title}`)}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+      if (s.status === 'failed') out.push(`      <failure message="${xml(s.message ?? 'failed')}">${xml(s.message ?? '')}</failure>`);
+      if (s.status === 'skipped') out.push(`      <skipped message="${xml(s.message ?? 'skipped')}"/>`);
+      const evidence = s.checks.map((c) => `${c.status === 'passed' ? 'PASS' : 'FAIL'} ${c.name}${c.message ? ` — ${c.message}` : ''}\n${JSON.stringify(c.evidence).slice(0, 4000)}`).join('\n\n');
+      if (evidence) out.push(`      <system-out>${xml(evidence)}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}

@@ -1,0 +1,40 @@
+/**
+ * The vitest reporter of a conformance run: collects each scenario's result (left in the test's meta by the
+ * registrar) and writes report.json and junit.xml into the run folder.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Reporter, TestModule } from 'vitest/node';
+import type { ScenarioResult } from '../scenario/define.ts';
+import type { Routing } from '../stack/render.ts';
+import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
+import type { Report } from './schema.ts';
+
+export interface ScenarioMeta {
+  skyprobe?: { header: ScenarioOutcome['header']; routing: Routing; result?: ScenarioResult };
+}
+
+export class ScenarioReporter implements Reporter {
+  report?: Report;
+  constructor(
+    private readonly outDir: string,
+    private readonly run: () => Report['run'],
+    private readonly components: Record<string, string>,
+  ) {}
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const outcomes: ScenarioOutcome[] = [];
+    for (const m of modules) {
+      for (const t of m.children.allTests()) {
+        const meta = (t.meta() as ScenarioMeta).skyprobe;
+        if (!meta) continue;
+        const r = t.result();
+        const status = r.state === 'passed' ? 'passed' : r.state === 'failed' ? 'failed' : 'skipped';
+        outcomes.push({ header: meta.header, routing: meta.routing, result: meta.result, status, error: r.state === 'failed' ? r.errors?.[0]?.message : undefined });
+      }
+    }
+    this.report = buildReport(outcomes, this.run(), this.components);
+    writeFileSync(join(this.outDir, 'report.json'), `${JSON.stringify(this.report, null, 2)}\n`);
+    writeFileSync(join(this.outDir, 'junit.xml'), renderJunit(this.report));
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `skyprobe run`: pick scenarios and routing modes, bring the lab up (or use the running one), drive vitest's
+ * conformance project programmatically, and leave report.json and junit.xml in the run folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { startVitest } from 'vitest/node';
+import { SkyprobeError } from '../errors.ts';
+import { type Runner, execRunner } from '../exec/runner.ts';
+import type { Progress } from '../log.ts';
+import { repoRoot } from '../paths.ts';
+import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
+import { ScenarioReporter } from '../report/reporter.ts';
+import type { Report } from '../report/schema.ts';
+import { cachePaths, readManifest } from '../setup/cache.ts';
+import { loadPinFile } from '../setup/components.ts';
+import { PIN_FILE } from '../setup/setup.ts';
+import { ROUTINGS, type Routing } from '../stack/render.ts';
+
+export interface RunOptions {
+  suites: string[];
+  routing: Routing | 'both';
+  out?: string;
+  keep?: boolean;
+  progress: Progress;
+  run?: Runner;
+}
+
+export function suiteAreas(): string[] {
+  return readdirSync(join(repoRoot(), 'suites'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+}
+
+export function newRunId(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}-${randomBytes(2).toString('hex')}`;
+}
+
+async function gitCommit(run: Runner): Promise<string> {
+  const r = await run('git', ['-C', repoRoot(), 'rev-parse', '--short=12', 'HEAD'], { timeoutMs: 5000 });
+  return r.exitCode === 0 ? r.output.trim() : 'unknown';
+}
+
+async function componentVersions(run: Runner): Promise<Record<string, string>> {
+  const pins = loadPinFile(join(repoRoot(), PIN_FILE));
+  const out: Record<string, string> = {};
+  for (const c of pins.components) out[c.name] = readManifest(cachePaths(), c)?.version ?? `${c.version} (not built)`;
+  const debs = ['pebble', 'haproxy', 'wireguard-go', 'iptables'];
+  const r = await run('dpkg-query', ['-W', '-f=${Package} ${Version}\n', ...debs], { timeoutMs: 10_000 });
+  for (const line of r.output.split('\n')) {
+    const [name, version] = line.trim().split(' ');
+    if (name && version) out[name] = version;
+  }
+  out.node = process.version;
+  return out;
+}
+
+export async function runConformance(o: RunOptions): Promise<{ report: Report; dir: string; exitCode: number }> {
+  const run = o.run ?? execRunner;
+  const areas = suiteAreas();
+  for (const s of o.suites) if (!areas.includes(s)) throw new SkyprobeError(`unknown suite "${s}"`, { hint: `choose from: ${areas.join(', ')}` });
+  const routings = o.routing === 'both' ? ROUTINGS : [o.routing];
+  const id = newRunId();
+  const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
+  mkdirSync(dir, { recursive: true });
+  const startedAt = new Date();
+
+  let lab = liveLab();
+  const ownLab = !lab;
+  if (lab && !lab.stack) throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, { hint: 'stop it (skyprobe lab down) and let skyprobe run start its own' });
+  if (!lab) lab = await labUp({ nodes: 2, run, progress: o.progress, stack: true });
+  o.progress.info(`lab ${lab.id} ${ownLab ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`);
+
+  const components = await componentVersions(run);
+  const commit = await gitCommit(run);
+  const reporter = new ScenarioReporter(dir, () => ({ id, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), routing: routings, provider: 'embedded', gitCommit: commit }), components);
+  process.env.SKYPROBE_ROUTING = o.routing;
+  try {
+    const filters = o.suites.map((s) => `suites/${s}/`);
+    const vitest = await startVitest('test', filters, {
+      config: join(repoRoot(), 'harness', 'vitest.config.ts'),
+      project: ['conformance'],
+      reporters: [reporter, ['default', { summary: false }]],
+      watch: false,
+    });
+    await vitest.close();
+  } finally {
+    if (ownLab && !o.keep) await labDown(run);
+  }
+  const report = reporter.report;
+  if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });
+  if (dir.startsWith(join(repoRoot(), 'reports'))) {
+    const latest = join(repoRoot(), 'reports', 'latest');
+    if (existsSync(latest) || isLink(latest)) rmSync(latest, { force: true });
+    symlinkSync(relative(join(repoRoot(), 'reports'), dir), latest);
+  }
+  return { report, dir, exitCode: report.summary.failed > 0 ? 1 : 0 };
+}
+
+function isLink(p: string): boolean {
+  try {
+    return readdirSync(join(p, '..')).includes('latest');
+  } catch {
+    return false;
+  }
+}
