@@ -32,11 +32,22 @@ export async function applyObjects(api: KubernetesObjectApi, objects: Kubernetes
       out.push(await createWhenAdmitted(api, o));
     } catch (err) {
       if (apiStatus(err) !== 409) throw applyError(o, err);
-      const current = await api.read(o as KubernetesObject & { metadata: { name: string; namespace?: string } });
-      out.push(await api.replace({ ...o, metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion } }));
+      out.push(await replaceLatest(api, o));
     }
   }
   return out;
+}
+
+/** Replace with the latest resourceVersion; controllers write status concurrently, so a conflict is retried. */
+async function replaceLatest(api: KubernetesObjectApi, o: KubernetesObject): Promise<KubernetesObject> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await api.read(o as KubernetesObject & { metadata: { name: string; namespace?: string } });
+    try {
+      return await api.replace({ ...o, metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion } });
+    } catch (err) {
+      if (apiStatus(err) !== 409 || attempt >= 5) throw applyError(o, err);
+    }
+  }
 }
 
 /** The API's own message for a failed request (client-node puts the Status body in the error text). */

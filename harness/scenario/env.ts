@@ -38,10 +38,14 @@ export interface ScenarioEnv {
   deploy(app: AppFixture, routing: Routing): Promise<AppMetadata>;
   remove(app: AppFixture, routing: Routing): Promise<void>;
   metadata(): AppMetadata[];
+  /**
+   * A zone at its DNS provider, edited as its owner would (records marked `by: user` unless said otherwise).
+   * Each change returns once public DNS serves it (the new SOA serial), so a check never races a reload.
+   */
   userDns: {
     get(zone: string): DnsRecord[];
-    set(zone: string, records: DnsRecord[]): void;
-    edit(zone: string, drop: (r: DnsRecord) => boolean, add: DnsRecord[]): void;
+    set(zone: string, records: DnsRecord[]): Promise<void>;
+    edit(zone: string, drop: (r: DnsRecord) => boolean, add: DnsRecord[]): Promise<void>;
   };
   /** Probes acting as a user on the internet (the lab's internet host). */
   http(url: string, opts?: NetnsHttpOptions): ReturnType<typeof httpFromNetns>;
@@ -76,6 +80,15 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   const dnsCtx: DnsProbeContext = { run, netns: internet, server: PUBLIC_DNS_IP };
   const apps = new Map<string, AppFixture>();
   const state = () => readState(lab.dir) ?? lab;
+  const byUser = (r: DnsRecord): DnsRecord => ({ by: 'user', ...r });
+  /** Wait (bounded) until public DNS serves `serial` for the zone. */
+  const served = async (zone: string, serial: number) => {
+    await waitUntil(`public DNS serves ${zone} serial ${serial}`, async () => {
+      const soa = await query(dnsCtx, zone, 'SOA');
+      const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
+      return got >= serial;
+    }, 5_000, 100);
+  };
 
   return {
     lab,
@@ -105,8 +118,8 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     metadata: () => readMetadata(paths.metadata),
     userDns: {
       get: (zone) => readRecords(paths.zones, zone),
-      set: (zone, records) => setRecords(paths.zones, zone, records, PUBLIC_DNS_IP),
-      edit: (zone, drop, add) => editRecords(paths.zones, zone, drop, add, PUBLIC_DNS_IP),
+      set: (zone, records) => served(zone, setRecords(paths.zones, zone, records.map(byUser), PUBLIC_DNS_IP)),
+      edit: (zone, drop, add) => served(zone, editRecords(paths.zones, zone, drop, add.map(byUser), PUBLIC_DNS_IP)),
     },
     http: (url, opts = {}) => httpFromNetns(run, internet, url, { cacert: paths.pebbleRoot, ...opts }),
     dns: {

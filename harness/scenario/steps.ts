@@ -65,7 +65,7 @@ export async function readObject(ctx: ScenarioContext, apiVersion: string, kind:
 }
 
 /** The user, at their DNS provider, points every custom host of the app at the load balancer (www by CNAME). */
-export function userPointsDomainsAtLb(env: ScenarioContext['env'], app: AppFixture): void {
+export async function userPointsDomainsAtLb(env: ScenarioContext['env'], app: AppFixture): Promise<void> {
   const zoneOf = (h: string) => h.split('.').slice(-2).join('.');
   const hosts = [...app.customDomains, ...app.aliases];
   const records = [
@@ -74,14 +74,14 @@ export function userPointsDomainsAtLb(env: ScenarioContext['env'], app: AppFixtu
   ];
   for (const zone of new Set(records.map((r) => zoneOf(r.name)))) {
     const mine = new Set(records.filter((r) => zoneOf(r.name) === zone).map((r) => r.name));
-    env.userDns.edit(zone, (r) => mine.has(r.name), records.filter((r) => zoneOf(r.name) === zone));
+    await env.userDns.edit(zone, (r) => mine.has(r.name), records.filter((r) => zoneOf(r.name) === zone));
   }
 }
 
 /** Deploy the app and have the user point its domains at the edge: the usual starting state. */
 export async function deployWithUserDns(ctx: { env: ScenarioContext['env']; routing: ScenarioContext['routing'] }, name: string): Promise<void> {
   const app = ctx.env.app(name);
-  userPointsDomainsAtLb(ctx.env, app);
+  await userPointsDomainsAtLb(ctx.env, app);
   await ctx.env.deploy(app, ctx.routing);
 }
 

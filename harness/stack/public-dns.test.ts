@@ -30,7 +30,7 @@ describe('public DNS zones', () => {
     const s1 = serial();
     publishGenerated(dir, 'shop-acme.satusky.com', '203.0.113.10', '198.51.100.53');
     expect(serial()).toBeGreaterThan(s1);
-    expect(readRecords(dir, 'satusky.com')).toEqual([{ name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.10' }]);
+    expect(readRecords(dir, 'satusky.com')).toEqual([{ name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.10', by: 'satusky' }]);
     unpublishGenerated(dir, 'shop-acme.satusky.com', '198.51.100.53');
     expect(readRecords(dir, 'satusky.com')).toEqual([]);
     expect(readFileSync(join(dir, 'db.satusky.com'), 'utf8')).not.toContain('shop-acme');

@@ -13,6 +13,8 @@ export interface DnsRecord {
   type: RecordType;
   value: string;
   ttl?: number;
+  /** Who wrote it: Satusky's DNS automation, or the zone's owner (a user). */
+  by?: 'satusky' | 'user';
 }
 
 export const SATUSKY_ZONE = 'satusky.com';
@@ -53,24 +55,25 @@ export function renderZone(zone: string, records: DnsRecord[], serial: number, n
   return `${lines.join('\n')}\n`;
 }
 
-/** Replace every record of a zone; CoreDNS picks the new serial up within a second. */
-export function setRecords(dir: string, zone: string, records: DnsRecord[], nameserverIp: string): void {
+/** Replace every record of a zone; CoreDNS picks the new serial up within a second. Returns the serial. */
+export function setRecords(dir: string, zone: string, records: DnsRecord[], nameserverIp: string): number {
   mkdirSync(dir, { recursive: true });
   const serial = Math.max(Math.floor(Date.now() / 1000), currentSerial(dir, zone) + 1);
   writeFileSync(recordsFile(dir, zone), `${JSON.stringify(records, null, 2)}\n`);
   const tmp = `${zoneFile(dir, zone)}.tmp`;
   writeFileSync(tmp, renderZone(zone, records, serial, nameserverIp));
   renameSync(tmp, zoneFile(dir, zone));
+  return serial;
 }
 
 /** Change some records of a zone: drop those `drop` matches, add `add`. */
-export function editRecords(dir: string, zone: string, drop: (r: DnsRecord) => boolean, add: DnsRecord[], nameserverIp: string): void {
-  setRecords(dir, zone, [...readRecords(dir, zone).filter((r) => !drop(r)), ...add], nameserverIp);
+export function editRecords(dir: string, zone: string, drop: (r: DnsRecord) => boolean, add: DnsRecord[], nameserverIp: string): number {
+  return setRecords(dir, zone, [...readRecords(dir, zone).filter((r) => !drop(r)), ...add], nameserverIp);
 }
 
 /** Satusky's DNS automation: the generated host points at the load balancer. */
 export function publishGenerated(dir: string, host: string, lbIp: string, nameserverIp: string): void {
-  editRecords(dir, SATUSKY_ZONE, (r) => r.name === host, [{ name: host, type: 'A', value: lbIp }], nameserverIp);
+  editRecords(dir, SATUSKY_ZONE, (r) => r.name === host, [{ name: host, type: 'A', value: lbIp, by: 'satusky' }], nameserverIp);
 }
 
 export function unpublishGenerated(dir: string, host: string, nameserverIp: string): void {

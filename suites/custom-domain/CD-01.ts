@@ -23,7 +23,7 @@ export default defineScenario({
       name: 'user DNS points elsewhere',
       failingCheck: 'custom domain resolves to the load balancer',
       async inject({ env }) {
-        env.userDns.edit('example.com', (r) => r.name === 'shop.example.com', [{ name: 'shop.example.com', type: 'A', value: '198.51.100.99' }]);
+        await env.userDns.edit('example.com', (r) => r.name === 'shop.example.com', [{ name: 'shop.example.com', type: 'A', value: '198.51.100.99' }]);
       },
       revert: redeploy('shop'),
     },

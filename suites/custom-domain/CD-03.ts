@@ -61,7 +61,8 @@ export default defineScenario({
             rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }] }],
           },
         } as never);
-        await new Promise((r) => setTimeout(r, 1500));
+        const deadline = Date.now() + 15_000;
+        while (Date.now() < deadline && (await env.http('https://shop.example.com/cart')).status !== 301) await new Promise((r) => setTimeout(r, 300));
       },
       async revert({ env }) {
         await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-apex-to-www', namespace: 'org-acme' } });

@@ -31,7 +31,13 @@ export default defineScenario({
           metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' },
           spec: { parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' }], rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] },
         } as never);
-        await new Promise((r) => setTimeout(r, 1500));
+        // In place once the edge serves it: bounded wait for the leak to show.
+        const deadline = Date.now() + 15_000;
+        while (Date.now() < deadline) {
+          const r = await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` });
+          if (r.status === 200) return;
+          await new Promise((res) => setTimeout(res, 300));
+        }
       },
       async revert({ env }) {
         await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' } });

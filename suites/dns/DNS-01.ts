@@ -17,7 +17,8 @@ export default defineScenario({
         const c = await converge(async () => {
           const a = await ctx.env.dns.query(host, 'A');
           const found = a.answers.filter((x) => x.type === 'A').map((x) => x.value);
-          return { ok: a.rcode === 'NOERROR' && found.join() === want.join(), evidence: a };
+          const answered = a.rcode === 'NOERROR' || (want.length === 0 && a.rcode === 'NXDOMAIN');
+          return { ok: answered && found.join() === want.join(), evidence: a };
         }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
         const last = c.attempts.at(-1)?.evidence;
         return { ok: c.ok, evidence: c, message: `expected A ${JSON.stringify(want)} from ${ctx.env.publicDns}, found ${last?.rcode} ${JSON.stringify(last?.answers.map((x) => x.value) ?? [])}` };
@@ -34,7 +35,7 @@ export default defineScenario({
       name: 'record missing',
       failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
       async inject({ env }) {
-        env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', []);
+        await env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', []);
       },
       revert: redeploy('shop'),
     },
@@ -42,7 +43,7 @@ export default defineScenario({
       name: 'wrong IP',
       failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
       async inject({ env }) {
-        env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', [{ name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.99' }]);
+        await env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', [{ name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.99', by: 'satusky' }]);
       },
       revert: redeploy('shop'),
     },

@@ -22,9 +22,8 @@ export default defineScenario({
     const zone = 'example.com';
     await ctx.check('Satusky published nothing in the user zone', async () => {
       const records = ctx.env.userDns.get(zone);
-      const userHosts = new Set([...app.customDomains, ...app.aliases, `www.${app.customDomains[0]}`]);
-      const foreign = records.filter((r) => !userHosts.has(r.name));
-      return { ok: foreign.length === 0, evidence: { records }, message: `records the user did not write: ${JSON.stringify(foreign)}` };
+      const platform = records.filter((r) => r.by !== 'user');
+      return { ok: platform.length === 0, evidence: { records }, message: `records Satusky wrote in ${zone}: ${JSON.stringify(platform)}` };
     });
     for (const host of [...app.customDomains, ...app.aliases, `www.${app.customDomains[0]}`]) {
       await ctx.check(`${host}: A resolves only to the edge`, async () => {
@@ -46,45 +45,45 @@ export default defineScenario({
       name: 'stray AAAA',
       failingCheck: 'shop.example.com: no stray AAAA',
       async inject({ env }) {
-        env.userDns.edit('example.com', () => false, [{ name: 'shop.example.com', type: 'AAAA', value: '2001:db8::10' }]);
+        await env.userDns.edit('example.com', () => false, [{ name: 'shop.example.com', type: 'AAAA', value: '2001:db8::10' }]);
       },
       async revert({ env }) {
-        env.userDns.edit('example.com', (r) => r.type === 'AAAA', []);
-        userPointsDomainsAtLb(env, env.app('shop'));
+        await env.userDns.edit('example.com', (r) => r.type === 'AAAA', []);
+        await userPointsDomainsAtLb(env, env.app('shop'));
       },
     },
     {
       name: 'CNAME to wrong target',
       failingCheck: 'www.shop.example.com: A resolves only to the edge',
       async inject({ env }) {
-        env.userDns.edit('example.com', (r) => r.name === 'www.shop.example.com', [
+        await env.userDns.edit('example.com', (r) => r.name === 'www.shop.example.com', [
           { name: 'www.shop.example.com', type: 'CNAME', value: 'old-host.example.com' },
           { name: 'old-host.example.com', type: 'A', value: '198.51.100.77' },
         ]);
       },
       async revert({ env }) {
-        env.userDns.edit('example.com', (r) => r.name === 'old-host.example.com', []);
-        userPointsDomainsAtLb(env, env.app('shop'));
+        await env.userDns.edit('example.com', (r) => r.name === 'old-host.example.com', []);
+        await userPointsDomainsAtLb(env, env.app('shop'));
       },
     },
     {
       name: 'CAA forbidding the CA',
       failingCheck: 'CAA allows letsencrypt.org',
       async inject({ env }) {
-        env.userDns.edit('example.com', () => false, [{ name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' }]);
+        await env.userDns.edit('example.com', () => false, [{ name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' }]);
       },
       async revert({ env }) {
-        env.userDns.edit('example.com', (r) => r.type === 'CAA', []);
+        await env.userDns.edit('example.com', (r) => r.type === 'CAA', []);
       },
     },
     {
       name: 'Satusky writes into the user zone',
       failingCheck: 'Satusky published nothing in the user zone',
       async inject({ env }) {
-        env.userDns.edit('example.com', () => false, [{ name: '_satusky.example.com', type: 'TXT', value: 'claimed-by-platform' }]);
+        await env.userDns.edit('example.com', () => false, [{ name: '_satusky.example.com', type: 'TXT', value: 'claimed-by-platform', by: 'satusky' }]);
       },
       async revert({ env }) {
-        env.userDns.edit('example.com', (r) => r.name === '_satusky.example.com', []);
+        await env.userDns.edit('example.com', (r) => r.name === '_satusky.example.com', []);
       },
     },
   ],

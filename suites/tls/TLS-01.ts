@@ -12,8 +12,9 @@ export default defineScenario({
   routing: ['current', 'target'],
   async body(ctx) {
     const app = ctx.env.app('shop');
-    await certificateReady(ctx, app, app.generatedHost);
+    // What a user sees first, then the object that explains it.
     await servesTrustedCertificate(ctx, app.generatedHost);
+    await certificateReady(ctx, app, app.generatedHost);
   },
   faults: [
     {

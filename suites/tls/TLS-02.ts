@@ -26,7 +26,16 @@ export default defineScenario({
       async inject({ env, routing }) {
         await env.stopComponent('pebble');
         const h = render(env.app('shop'), routing).hosts.find((x) => x.host === 'shop.example.com');
-        if (h) await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
+        if (!h) throw new Error('shop.example.com is not rendered');
+        await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
+        // The fault is in place once cert-manager has noticed: the Certificate is no longer Ready.
+        const deadline = Date.now() + 20_000;
+        while (Date.now() < deadline) {
+          const list = (await env.k.objects.list('cert-manager.io/v1', 'Certificate', h.tlsSecret.namespace)) as { items: { spec: { secretName: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+          const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
+          if (!crt?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+          await new Promise((r) => setTimeout(r, 200));
+        }
       },
       async revert({ env, routing }) {
         await env.startComponent('pebble');

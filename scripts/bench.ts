@@ -1,0 +1,123 @@
+/**
+ * npm run bench: the performance targets of DESIGN.md, measured on this machine (medians). Figures go in notes,
+ * not in timed tests. Each lab is brought up and taken down by the harness itself; nothing is left running.
+ *   setup warm; lab up (nodes Ready + /readyz) and down; lab peak memory (sum of RSS); stack up;
+ *   certificate created -> valid HTTPS; full conformance run (both routing modes, lab up to lab down).
+ * Usage: npm run bench [-- --runs N] [-- --conformance-runs N]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { execRunner } from '../harness/exec/runner.ts';
+import type { Progress } from '../harness/log.ts';
+import { repoRoot } from '../harness/paths.ts';
+import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
+import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
+import { scenarioEnv } from '../harness/scenario/env.ts';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const RUNS = arg('--runs', 5);
+const CONFORMANCE_RUNS = arg('--conformance-runs', 3);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const bin = join(repoRoot(), 'bin', 'skyprobe.mjs');
+
+function rssSumMiB(): number {
+  let kib = 0;
+  for (const pid of labelledProcesses().keys()) {
+    try {
+      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return Math.round(kib / 1024);
+}
+
+/** A Progress that remembers how long each step took. */
+function stepTimes(): Progress & { times: Map<string, number> } {
+  const times = new Map<string, number>();
+  return { times, start() {}, info() {}, end(_c, step, _ok, ms) { times.set(step, ms); } };
+}
+
+const results: Record<string, unknown> = { machine: { cores: (await import('node:os')).cpus().length, node: process.version }, date: new Date().toISOString() };
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// setup warm
+const setupMs: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const t0 = Date.now();
+  await execa('node', [bin, 'setup']);
+  setupMs.push(Date.now() - t0);
+}
+results.setupWarmMs = { runs: setupMs, median: median(setupMs) };
+log(`setup warm: median ${median(setupMs)} ms`);
+
+// lab up / down, peak memory, stack up, certificate -> HTTPS
+const up: number[] = [];
+const down: number[] = [];
+const stackUp: number[] = [];
+const fullUp: number[] = [];
+const rss: number[] = [];
+const certMs: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  let t0 = Date.now();
+  await labUp({ nodes: 2, run: execRunner, progress: stepTimes() });
+  up.push(Date.now() - t0);
+  t0 = Date.now();
+  await labDown(execRunner);
+  down.push(Date.now() - t0);
+
+  const p = stepTimes();
+  t0 = Date.now();
+  await labUp({ nodes: 2, run: execRunner, progress: p, stack: true });
+  fullUp.push(Date.now() - t0);
+  stackUp.push([...p.times].filter(([k]) => /stack|DNS|CRDs|edge/.test(k)).reduce((a, [, v]) => a + v, 0));
+  const env = scenarioEnv();
+  const pop = env.app('pop');
+  t0 = Date.now();
+  await env.deploy(pop, 'current');
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const t = await env.tls(pop.generatedHost);
+    if (t.verified && (t.chain[0]?.sans ?? []).includes(pop.generatedHost)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  certMs.push(Date.now() - t0);
+  rss.push(rssSumMiB());
+  await labDown(execRunner);
+  log(`run ${i + 1}: lab up ${up.at(-1)} ms, down ${down.at(-1)} ms, with stack ${fullUp.at(-1)} ms (stack ${stackUp.at(-1)} ms), deploy -> valid HTTPS ${certMs.at(-1)} ms, RSS ${rss.at(-1)} MiB`);
+}
+results.labUpMs = { runs: up, median: median(up) };
+results.labDownMs = { runs: down, median: median(down) };
+results.labWithStackUpMs = { runs: fullUp, median: median(fullUp) };
+results.stackUpMs = { runs: stackUp, median: median(stackUp) };
+results.deployToValidHttpsMs = { runs: certMs, median: median(certMs) };
+results.labRssMiB = { runs: rss, max: Math.max(...rss) };
+
+// full conformance, both routing modes, lab up to lab down
+const conf: number[] = [];
+let slowest: { id: string; routing: string; durationMs: number }[] = [];
+for (let i = 0; i < CONFORMANCE_RUNS; i++) {
+  const t0 = Date.now();
+  const r = await execa('node', [bin, 'run', '--routing', 'both'], { reject: false });
+  conf.push(Date.now() - t0);
+  const dir = r.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: unknown; scenarios: { id: string; routing: string; durationMs: number }[] };
+    slowest = report.scenarios.sort((a, b) => b.durationMs - a.durationMs).slice(0, 5).map((s) => ({ id: s.id, routing: s.routing, durationMs: s.durationMs }));
+    log(`conformance run ${i + 1}: ${conf.at(-1)} ms, exit ${r.exitCode}, ${JSON.stringify(report.summary)}`);
+  } catch {
+    log(`conformance run ${i + 1}: ${conf.at(-1)} ms, exit ${r.exitCode}, no report`);
+  }
+}
+if (CONFORMANCE_RUNS > 0) results.conformanceBothMs = { runs: conf, median: median(conf), slowestScenarios: slowest };
+
+const out = join(repoRoot(), 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n${out}\n`);
