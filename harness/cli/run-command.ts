@@ -22,8 +22,8 @@ export function registerRun(program: Command): void {
       const t0 = Date.now();
       try {
         const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, progress });
-        const lines = report.scenarios.map((s) => `${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : '-'} ${s.id} [${s.routing}] ${s.title}${s.status === 'failed' ? `\n    ${s.message}` : ''}`);
-        process.stderr.write(`\n${lines.join('\n')}\n\n`);
+        for (const s of report.scenarios.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
+        process.stderr.write(`reports: ${dir}/report.json, junit.xml\n`);
         process.stderr.write(`scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`);
         process.stdout.write(`${dir}\n`);
         process.exitCode = exitCode;

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/render.ts';
 import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
@@ -21,6 +21,16 @@ export class ScenarioReporter implements Reporter {
     private readonly run: () => Report['run'],
     private readonly components: Record<string, string>,
   ) {}
+
+  /** Live progress on stderr, one line per scenario and routing mode (stdout stays for the run folder's path). */
+  onTestCaseResult(t: TestCase): void {
+    const meta = (t.meta() as ScenarioMeta).skyprobe;
+    if (!meta) return;
+    const r = t.result();
+    const mark = r.state === 'passed' ? '✓' : r.state === 'failed' ? '✗' : '-';
+    const secs = ((t.diagnostic()?.duration ?? 0) / 1000).toFixed(1);
+    process.stderr.write(`  ${mark} ${meta.header.id} [${meta.routing}] ${meta.header.title} (${secs}s)${meta.result?.failedCheck ? `\n      failed: ${meta.result.failedCheck}` : ''}\n`);
+  }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const outcomes: ScenarioOutcome[] = [];

@@ -80,7 +80,7 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
     const vitest = await startVitest('test', filters, {
       config: join(repoRoot(), 'harness', 'vitest.config.ts'),
       project: ['conformance'],
-      reporters: [reporter, ['default', { summary: false }]],
+      reporters: [reporter],
       watch: false,
     });
     await vitest.close();

@@ -133,6 +133,7 @@ export async function runScenario(s: Scenario, env: ScenarioEnv, routing: Routin
     return { id: s.id, routing, status: 'passed', durationMs: Date.now() - started, checks, notes };
   } catch (err) {
     const failedCheck = err instanceof CheckFailed ? err.check : undefined;
+    notes.diagnostics = await env.diagnostics().catch((e: unknown) => ({ error: (e as Error).message }));
     return { id: s.id, routing, status: 'failed', durationMs: Date.now() - started, checks, notes, failedCheck, message: (err as Error).message };
   }
 }

@@ -61,6 +61,8 @@ export interface ScenarioEnv {
   edgeAccessLog(): string[];
   /** A kubernetes.io/tls Secret holding a self-signed certificate for `host` (for faults: an untrusted chain). */
   selfSignedSecret(namespace: string, name: string, host: string): Promise<void>;
+  /** What a failed scenario attaches: the tails of the stack's logs and the routing objects with their conditions. */
+  diagnostics(): Promise<Record<string, unknown>>;
   /** Fault hooks: stop a lab component, start it again the same way. */
   stopComponent(name: string): Promise<void>;
   startComponent(name: string): Promise<void>;
@@ -146,6 +148,22 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    async diagnostics() {
+      const logs: Record<string, string> = {};
+      for (const p of state().processes.filter((x) => ['traefik', 'cert-manager', 'pebble', 'haproxy', 'coredns-public', 'coredns-cluster', 'pod-runner'].includes(x.name))) {
+        try {
+          logs[p.name] = readFileSync(p.log, 'utf8').split('\n').slice(-15).join('\n').slice(-3000);
+        } catch {
+          logs[p.name] = '(no log)';
+        }
+      }
+      const objects: Record<string, unknown[]> = {};
+      for (const [apiVersion, kind] of [['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['networking.k8s.io/v1', 'Ingress'], ['cert-manager.io/v1', 'Certificate'], ['acme.cert-manager.io/v1', 'Challenge']] as const) {
+        const list = (await k.objects.list(apiVersion, kind).catch(() => ({ items: [] }))) as { items: { metadata?: { name?: string; namespace?: string }; status?: Record<string, unknown> }[] };
+        objects[kind] = list.items.map((o) => ({ name: `${o.metadata?.namespace}/${o.metadata?.name}`, status: o.status }));
+      }
+      return { logs, objects };
     },
     async stopComponent(name) {
       const p = state().processes.find((x) => x.name === name);
