@@ -27,7 +27,7 @@ export function buildReport(
       durationMs: o.result?.durationMs ?? 0,
       checks: (o.result?.checks ?? []).map((c) => ({ name: c.name, status: c.status, evidence: c.evidence, message: c.message })),
       message: o.result?.message ?? o.error,
-      notes: o.result && Object.keys(o.result.notes).length > 0 ? o.result.notes : undefined,
+      notes: o.result && Object.keys(o.result.notes).some((k) => k !== 'hosts') ? Object.fromEntries(Object.entries(o.result.notes).filter(([k]) => k !== 'hosts')) : undefined,
     }))
     .sort((a, b) => a.id.localeCompare(b.id) || a.routing.localeCompare(b.routing));
   const count = (s: ReportScenario['status']) => scenarios.filter((x) => x.status === s).length;
@@ -37,7 +37,8 @@ export function buildReport(
     environment: { components },
     summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
     scenarios,
-    hosts: [],
+    // Scenarios that follow a host's facts over time leave them in their notes (TLS-03, FX-01).
+    hosts: outcomes.flatMap((o) => ((o.result?.notes.hosts as Report['hosts'] | undefined) ?? [])),
   };
 }
 
