@@ -66,6 +66,8 @@ export interface ScenarioEnv {
   /** Fault hooks: stop a lab component, start it again the same way. */
   stopComponent(name: string): Promise<void>;
   startComponent(name: string): Promise<void>;
+  /** Restart a component with extra arguments (a misconfiguration); without them, as it was. */
+  restartComponent(name: string, extraArgs?: string[]): Promise<void>;
 }
 
 export const USER_ZONE = 'example.com';
@@ -178,6 +180,17 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       if (isAlive(p.pid)) return;
       const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: p.argv, netns: p.netns, env: p.env });
       s.processes[i] = again;
+      writeState(s);
+    },
+    async restartComponent(name, extraArgs = []) {
+      const s = state();
+      const i = s.processes.findIndex((x) => x.name === name);
+      const p = s.processes[i];
+      if (!p) throw new SkyprobeError(`no lab component named ${name}`);
+      await stopProcesses([p.pid]);
+      const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: [...p.argv, ...extraArgs], netns: p.netns, env: p.env });
+      // The record keeps the component's own arguments, so that a plain restart undoes the extras.
+      s.processes[i] = { ...again, argv: p.argv };
       writeState(s);
     },
   };

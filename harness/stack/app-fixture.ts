@@ -18,6 +18,8 @@ export interface AppFixture {
   aliases: string[];
   /** www.<first custom domain> redirects permanently to the first custom domain. */
   wwwRedirect: boolean;
+  /** Plain HTTP to any host of the app redirects permanently to HTTPS (ACME's HTTP-01 path must still answer). */
+  httpsRedirect: boolean;
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -42,7 +44,7 @@ export function parseAppFixture(text: string, file = 'app fixture'): AppFixture 
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FixtureError(file, 'top level', 'must be a map');
   const d = doc as Record<string, unknown>;
-  const allowed = ['org', 'app', 'image', 'replicas', 'port', 'customDomains', 'aliases', 'wwwRedirect'];
+  const allowed = ['org', 'app', 'image', 'replicas', 'port', 'customDomains', 'aliases', 'wwwRedirect', 'httpsRedirect'];
   for (const k of Object.keys(d)) if (!allowed.includes(k)) throw new FixtureError(file, k, `unknown key (allowed: ${allowed.join(', ')})`);
   for (const k of ['org', 'app', 'image']) if (typeof d[k] !== 'string' || d[k] === '') throw new FixtureError(file, k, 'missing (a non-empty string)');
   const org = d.org as string;
@@ -69,11 +71,12 @@ export function parseAppFixture(text: string, file = 'app fixture'): AppFixture 
   const aliases = hosts('aliases');
   if (d.wwwRedirect !== undefined && typeof d.wwwRedirect !== 'boolean') throw new FixtureError(file, 'wwwRedirect', 'must be true or false');
   const wwwRedirect = d.wwwRedirect === true;
+  if (d.httpsRedirect !== undefined && typeof d.httpsRedirect !== 'boolean') throw new FixtureError(file, 'httpsRedirect', 'must be true or false');
   if (wwwRedirect && customDomains.length === 0) throw new FixtureError(file, 'wwwRedirect', 'needs a custom domain to redirect to');
   const all = [generatedHost, ...customDomains, ...aliases, ...(wwwRedirect ? [`www.${customDomains[0]}`] : [])];
   const dup = all.find((h, i) => all.indexOf(h) !== i);
   if (dup) throw new FixtureError(file, 'customDomains/aliases', `"${dup}" is listed twice`);
-  return { org, app, image: d.image as string, replicas: num('replicas', 2, 1, 10), port: num('port', 8080, 1, 65535), generatedHost, customDomains, aliases, wwwRedirect };
+  return { org, app, image: d.image as string, replicas: num('replicas', 2, 1, 10), port: num('port', 8080, 1, 65535), generatedHost, customDomains, aliases, wwwRedirect, httpsRedirect: d.httpsRedirect === true };
 }
 
 /** Every host the app claims, with its kind. */

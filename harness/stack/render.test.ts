@@ -63,3 +63,21 @@ describe('rendering an app as Satusky does', () => {
     expect(claimConflicts(shop, render(shop, 'target'), [{ ...other, org: 'acme', app: 'shop' }])).toEqual([]);
   });
 });
+
+describe('HTTP to HTTPS redirect', () => {
+  const secure = parseAppFixture('org: secure\napp: vault\nimage: skyprobe/echo:1\ncustomDomains: [vault.example.net]\nhttpsRedirect: true');
+  it('target: the app is routed on HTTPS only, and HTTP gets a permanent redirect route', () => {
+    const r = render(secure, 'target');
+    const domains = find(r.objects, 'HTTPRoute', 'vault-domains') as Obj;
+    expect((domains.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual(['https-vault-example-net']);
+    const toHttps = find(r.objects, 'HTTPRoute', 'vault-domains-to-https') as Obj;
+    expect((toHttps.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual(['http']);
+    expect(toHttps.spec?.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    expect(find(r.objects, 'HTTPRoute', 'vault-generated-to-https')).toBeDefined();
+  });
+  it('current: the Ingress carries a permanent redirectScheme Middleware', () => {
+    const r = render(secure, 'current');
+    expect((find(r.objects, 'Middleware', 'vault-https-redirect') as Obj).spec).toEqual({ redirectScheme: { scheme: 'https', permanent: true } });
+    expect(find(r.objects, 'Ingress', 'vault-domains')?.metadata?.annotations?.['traefik.ingress.kubernetes.io/router.middlewares']).toBe('org-secure-vault-https-redirect@kubernetescrd');
+  });
+});

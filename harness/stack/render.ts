@@ -95,10 +95,9 @@ export function render(a: AppFixture, routing: Routing): Rendered {
 
   const listeners: GatewayListener[] = [];
   const rendered: RenderedHost[] = [];
-  const gatewayParents = (hs: string[]) => [
-    { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER },
-    ...hs.map((h) => ({ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: listenerName(h) })),
-  ];
+  const httpParent = { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER };
+  const httpsParents = (hs: string[]) => hs.map((h) => ({ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: listenerName(h) }));
+  const gatewayParents = (hs: string[]) => [httpParent, ...httpsParents(hs)];
   const onGateway = (host: string, kind: RenderedHost['kind'], route: string) => {
     listeners.push({
       name: listenerName(host),
@@ -110,22 +109,29 @@ export function render(a: AppFixture, routing: Routing): Rendered {
     });
     rendered.push({ host, kind, route: { kind: 'HTTPRoute', namespace: ns, name: route }, tlsSecret: { namespace: EDGE_NAMESPACE, name: `tls-${slug(host)}` } });
   };
-  const httpRoute = (name: string, hostnames: string[], rule: Record<string, unknown>) =>
+  const route = (name: string, hostnames: string[], parentRefs: unknown[], rule: Record<string, unknown>) =>
     ({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name, namespace: ns, labels },
-      spec: { parentRefs: gatewayParents(hostnames), hostnames, rules: [rule] },
+      spec: { parentRefs, hostnames, rules: [rule] },
     }) as KubernetesObject;
   const toBackend = { backendRefs: [backend] };
+  const toHttps = { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] };
+  /** A route to the app on HTTPS, and on HTTP unless the app redirects HTTP to HTTPS (then a redirect route). */
+  const appRoutes = (name: string, hostnames: string[]) =>
+    a.httpsRedirect
+      ? [route(name, hostnames, httpsParents(hostnames), toBackend), route(`${name}-to-https`, hostnames, [httpParent], toHttps)]
+      : [route(name, hostnames, gatewayParents(hostnames), toBackend)];
+  const httpRoute = (name: string, hostnames: string[], rule: Record<string, unknown>) => route(name, hostnames, gatewayParents(hostnames), rule);
 
   // Generated host: Gateway API in both modes.
-  objects.push(httpRoute(`${a.app}-generated`, [a.generatedHost], toBackend));
+  objects.push(...appRoutes(`${a.app}-generated`, [a.generatedHost]));
   onGateway(a.generatedHost, 'generated', `${a.app}-generated`);
 
   if (routing === 'target') {
     if (domainHosts.length > 0) {
-      objects.push(httpRoute(`${a.app}-domains`, domainHosts, toBackend));
+      objects.push(...appRoutes(`${a.app}-domains`, domainHosts));
       for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias')) onGateway(h.host, h.kind, `${a.app}-domains`);
     }
     if (www && apex) {
@@ -154,7 +160,15 @@ export function render(a: AppFixture, routing: Routing): Rendered {
     const onIngress = (host: string, kind: RenderedHost['kind'], name: string) =>
       rendered.push({ host, kind, route: { kind: 'Ingress', namespace: ns, name }, tlsSecret: { namespace: ns, name: `${a.app}-${slug(host)}-tls` } });
     if (domainHosts.length > 0) {
-      objects.push(ingress(`${a.app}-domains`, domainHosts));
+      const redirect = `${a.app}-https-redirect`;
+      if (a.httpsRedirect)
+        objects.push({
+          apiVersion: 'traefik.io/v1alpha1',
+          kind: 'Middleware',
+          metadata: { name: redirect, namespace: ns, labels },
+          spec: { redirectScheme: { scheme: 'https', permanent: true } },
+        } as KubernetesObject);
+      objects.push(ingress(`${a.app}-domains`, domainHosts, a.httpsRedirect ? { 'traefik.ingress.kubernetes.io/router.middlewares': `${ns}-${redirect}@kubernetescrd` } : {}));
       for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias')) onIngress(h.host, h.kind, `${a.app}-domains`);
     }
     if (www && apex) {

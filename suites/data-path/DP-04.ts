@@ -1,0 +1,69 @@
+/**
+ * DP-04: host isolation. Org B cannot take org A's host: the platform refuses B's claim, and A's hosts keep
+ * answering from A's pods only.
+ */
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { deployWithUserDns, exchange, parseEcho } from '../../harness/scenario/steps.ts';
+
+const FAULT_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-takeover', namespace: 'org-evil' } };
+
+export default defineScenario({
+  id: 'DP-04',
+  title: "Host isolation: another org cannot take an org's host",
+  area: 'data-path',
+  features: ['Isolation', 'HostClaims'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const shop = ctx.env.app('shop');
+    const intruder = ctx.env.app('intruder');
+    await ctx.check<{ deployed?: boolean; refused?: string }>("the platform refuses org evil's claim on org acme's host", async () => {
+      try {
+        await ctx.env.deploy(intruder, ctx.routing);
+        return { ok: false, evidence: { deployed: true }, message: `${intruder.org}/${intruder.app} was deployed with ${intruder.customDomains.join(', ')}` };
+      } catch (err) {
+        const m = (err as Error).message;
+        return { ok: /already claimed by app acme\/shop/.test(m), evidence: { refused: m }, message: m };
+      }
+    });
+    for (const host of [shop.generatedHost, ...shop.customDomains]) {
+      await ctx.check(`${host} answers only from acme/shop`, async () => {
+        const seen: Record<string, number> = {};
+        const exchanges = [];
+        for (let i = 0; i < 10; i++) {
+          const url = `http://${host}/isolation`;
+          const r = await ctx.env.http(url);
+          exchanges.push(exchange(url, r));
+          const app = parseEcho(r)?.app ?? `status ${r.status}`;
+          seen[app] = (seen[app] ?? 0) + 1;
+        }
+        return { ok: Object.keys(seen).join() === 'acme/shop', evidence: { answeredBy: seen, exchanges: exchanges.slice(0, 3) }, message: `answered by ${JSON.stringify(seen)}` };
+      });
+    }
+  },
+  faults: [
+    {
+      name: 'conflicting route wins (a route in org evil, below the platform, claims the host)',
+      failingCheck: 'shop-acme.satusky.com answers only from acme/shop',
+      async inject({ env, routing }) {
+        const intruder = env.app('intruder');
+        await env.deploy({ ...intruder, customDomains: [] }, routing);
+        await env.k.objects.create({
+          ...FAULT_ROUTE,
+          spec: {
+            parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' }],
+            hostnames: ['shop-acme.satusky.com'],
+            rules: [{ matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] }],
+          },
+        } as never);
+        const deadline = Date.now() + 15_000;
+        while (Date.now() < deadline && parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app !== 'evil/copycat') await new Promise((r) => setTimeout(r, 300));
+      },
+      async revert({ env, routing }) {
+        await env.k.objects.delete(FAULT_ROUTE as never).catch(() => undefined);
+        await env.remove({ ...env.app('intruder'), customDomains: [] }, routing);
+      },
+    },
+  ],
+});
