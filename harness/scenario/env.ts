@@ -66,6 +66,11 @@ export interface ScenarioEnv {
   /** Fault hooks: stop a lab component, start it again the same way. */
   stopComponent(name: string): Promise<void>;
   startComponent(name: string): Promise<void>;
+  /**
+   * Fault hook: make a lab host refuse TCP on a port (iptables inside that host's namespace only), or open it
+   * again. The program keeps running, with its state (stopping Pebble would lose its CA and ACME accounts).
+   */
+  blockPort(role: string, port: number, blocked: boolean): Promise<void>;
   /** Restart a component with extra arguments (a misconfiguration); without them, as it was. */
   restartComponent(name: string, extraArgs?: string[]): Promise<void>;
 }
@@ -181,6 +186,15 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: p.argv, netns: p.netns, env: p.env });
       s.processes[i] = again;
       writeState(s);
+    },
+    async blockPort(role, port, blocked) {
+      const ns = state().hosts[role]?.netns;
+      if (!ns) throw new SkyprobeError(`no lab host ${role}`);
+      const rule = ['INPUT', '-p', 'tcp', '--dport', String(port), '-j', 'REJECT', '--reject-with', 'tcp-reset'];
+      const has = (await run('ip', ['netns', 'exec', ns, 'iptables', '-C', ...rule], { timeoutMs: 10_000 })).exitCode === 0;
+      if (blocked === has) return;
+      const res = await run('ip', ['netns', 'exec', ns, 'iptables', blocked ? '-I' : '-D', ...rule], { timeoutMs: 10_000 });
+      if (res.exitCode !== 0) throw new SkyprobeError(`failed to ${blocked ? 'block' : 'unblock'} port ${port} on ${role}: ${res.output}`);
     },
     async restartComponent(name, extraArgs = []) {
       const s = state();

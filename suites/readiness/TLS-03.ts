@@ -16,7 +16,7 @@ export default defineScenario({
   features: ['Readiness', 'CertManager'],
   apps: ['late'],
   routing: ['current', 'target'],
-  setup: ({ env }) => env.startComponent('pebble'),
+  setup: ({ env }) => env.blockPort('acme', 14000, false),
   async body(ctx) {
     const app = ctx.env.app('late');
     const host = app.generatedHost;
@@ -74,10 +74,10 @@ export default defineScenario({
   },
   faults: [
     {
-      name: 'certificate never issued (Pebble down): the endpoint must not be reported ready',
+      name: 'certificate never issued (Pebble unreachable): the endpoint must not be reported ready',
       failingCheck: 'the endpoint becomes ready: route, DNS, certificate and HTTPS',
-      inject: ({ env }) => env.stopComponent('pebble'),
-      revert: ({ env }) => env.startComponent('pebble'),
+      inject: ({ env }) => env.blockPort('acme', 14000, true),
+      revert: ({ env }) => env.blockPort('acme', 14000, false),
     },
   ],
 });

@@ -21,10 +21,10 @@ export default defineScenario({
   },
   faults: [
     {
-      name: 'certificate pending forever (Pebble down)',
+      name: 'certificate pending forever (Pebble unreachable)',
       failingCheck: 'certificate for shop.example.com Ready',
       async inject({ env, routing }) {
-        await env.stopComponent('pebble');
+        await env.blockPort('acme', 14000, true);
         const h = render(env.app('shop'), routing).hosts.find((x) => x.host === 'shop.example.com');
         if (!h) throw new Error('shop.example.com is not rendered');
         await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
@@ -38,7 +38,7 @@ export default defineScenario({
         }
       },
       async revert({ env, routing }) {
-        await env.startComponent('pebble');
+        await env.blockPort('acme', 14000, false);
         await deployWithUserDns({ env, routing }, 'shop');
       },
     },
