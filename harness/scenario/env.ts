@@ -22,7 +22,7 @@ import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
 import { type AppMetadata, deleteApp, deployApp, readMetadata } from '../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
 import type { Routing } from '../stack/render.ts';
-import { waitUntil } from '../testing/wait.ts';
+import { waitUntil } from '../wait.ts';
 
 export interface ScenarioEnv {
   lab: LabState;

@@ -16,7 +16,7 @@ import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import { httpFromNetns } from '../providers/embedded/netns-http.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import type { LabState } from '../providers/embedded/state.ts';
-import { waitUntil } from '../testing/wait.ts';
+import { waitUntil } from '../wait.ts';
 import { parseAppFixture } from './app-fixture.ts';
 import { type DeployTarget, deleteApp, deployApp } from './deploy.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';

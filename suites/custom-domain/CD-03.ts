@@ -3,6 +3,7 @@ import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, exchange, redeploy } from '../../harness/scenario/steps.ts';
 import { converge } from '../../harness/probes/converge.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 export default defineScenario({
   id: 'CD-03',
@@ -61,8 +62,7 @@ export default defineScenario({
             rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }] }],
           },
         } as never);
-        const deadline = Date.now() + 15_000;
-        while (Date.now() < deadline && (await env.http('https://shop.example.com/cart')).status !== 301) await new Promise((r) => setTimeout(r, 300));
+        await waitUntil('the apex redirects', async () => (await env.http('https://shop.example.com/cart')).status === 301, 15_000, 300);
       },
       async revert({ env }) {
         await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-apex-to-www', namespace: 'org-acme' } });

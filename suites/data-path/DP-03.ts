@@ -1,6 +1,7 @@
 /** DP-03: a host nobody deployed gets the edge's own 404, never another app's content. */
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { exchange } from '../../harness/scenario/steps.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 const UNKNOWN = ['unknown.example.com', 'nobody-nowhere.satusky.com'];
 
@@ -31,13 +32,8 @@ export default defineScenario({
           metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' },
           spec: { parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' }], rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] },
         } as never);
-        // In place once the edge serves it: bounded wait for the leak to show.
-        const deadline = Date.now() + 15_000;
-        while (Date.now() < deadline) {
-          const r = await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` });
-          if (r.status === 200) return;
-          await new Promise((res) => setTimeout(res, 300));
-        }
+        // In place once the edge serves it.
+        await waitUntil('the catch-all route leaks', async () => (await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` })).status === 200, 15_000, 300);
       },
       async revert({ env }) {
         await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' } });

@@ -4,6 +4,7 @@
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, exchange, parseEcho } from '../../harness/scenario/steps.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 const FAULT_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-takeover', namespace: 'org-evil' } };
 
@@ -57,8 +58,7 @@ export default defineScenario({
             rules: [{ matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] }],
           },
         } as never);
-        const deadline = Date.now() + 15_000;
-        while (Date.now() < deadline && parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app !== 'evil/copycat') await new Promise((r) => setTimeout(r, 300));
+        await waitUntil('the takeover route wins', async () => parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app === 'evil/copycat', 15_000, 300);
       },
       async revert({ env, routing }) {
         await env.k.objects.delete(FAULT_ROUTE as never).catch(() => undefined);

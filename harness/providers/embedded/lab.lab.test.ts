@@ -10,7 +10,7 @@ import { execRunner } from '../../exec/runner.ts';
 import { applyObjects, parseObjects } from '../../k8s/apply.ts';
 import { type Clients, clientsFor } from '../../k8s/client.ts';
 import { silentProgress } from '../../log.ts';
-import { waitUntil } from '../../testing/wait.ts';
+import { waitUntil } from '../../wait.ts';
 import { podNetnsName } from './address-plan.ts';
 import { labDown, labUp, liveLab } from './lab.ts';
 import { labelledProcesses } from './processes.ts';
