@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { printError } from './print-error.ts';
 import { registerDeploy } from './deploy-command.ts';
 import { registerLab } from './lab-command.ts';
+import { registerMgmt } from './mgmt-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerSetup } from './setup-command.ts';
 import { SkyprobeError } from '../errors.ts';
@@ -55,7 +56,7 @@ export function buildProgram(): Command {
   const domains = program.command('domains').description('domain diagnostics');
   notYet(domains, 'check', 'report the four facts (metadata, routing, DNS, TLS) per hostname', 7);
   const mgmt = program.command('mgmt').description('management path (SideroLink stand-in)');
-  notYet(mgmt, 'status', 'overlay peers, last handshake, transfer and Talos API reachability', 6);
+  registerMgmt(mgmt);
   const report = program.command('report').description('run reports');
   notYet(report, 'open', 'print the path of a run report and open it in a browser', 8);
   for (const cmd of [program, lab, ...lab.commands, domains, mgmt, report]) cmd.exitOverride();

@@ -12,9 +12,11 @@ import { type Clients, clientsFor } from '../k8s/client.ts';
 import { repoRoot } from '../paths.ts';
 import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
 import { probeTls } from '../probes/tls.ts';
-import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName } from '../providers/embedded/address-plan.ts';
+import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName, wgIface } from '../providers/embedded/address-plan.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
-import { type NetnsHttpOptions, httpFromNetns } from '../providers/embedded/netns-http.ts';
+import { type NetnsHttpOptions, httpFromNetns, tcpFromNetns } from '../providers/embedded/netns-http.ts';
+import { apidProbe, overlayStatus } from '../probes/mgmt.ts';
+import { mgmtPaths } from '../providers/embedded/mgmt.ts';
 import { isAlive, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import { type LabState, readState, writeState } from '../providers/embedded/state.ts';
@@ -59,6 +61,18 @@ export interface ScenarioEnv {
   inPod(pod: V1Pod, argv: string[]): Promise<{ exitCode: number; output: string }>;
   /** Lines of the edge's access log so far. */
   edgeAccessLog(): string[];
+  /** The management path: the overlay as WireGuard reports it, apid over an address, TCP reachability. */
+  mgmt: {
+    overlay(role?: string): ReturnType<typeof overlayStatus>;
+    apid(address: string, from?: string): ReturnType<typeof apidProbe>;
+    tcp(fromRole: string, host: string, port: number): ReturnType<typeof tcpFromNetns>;
+    /** Run a command in a lab host's namespace (fault injection on the management path: routes, NAT rules, keys). */
+    exec(role: string, argv: string[]): Promise<{ exitCode: number; output: string }>;
+    /** The overlay's public keys (the private ones never leave the lab folder). */
+    publicKeys(): { cp: string; machine: string };
+    /** The SideroLink interface name on one side. */
+    iface(side: 'cp' | 'machine'): string;
+  };
   /** A kubernetes.io/tls Secret holding a self-signed certificate for `host` (for faults: an untrusted chain). */
   selfSignedSecret(namespace: string, name: string, host: string): Promise<void>;
   /** What a failed scenario attaches: the tails of the stack's logs and the routing objects with their conditions. */
@@ -143,6 +157,22 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       return { exitCode: res.exitCode, output: res.output };
     },
     edgeAccessLog: () => (existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : []),
+    mgmt: {
+      overlay: (role = 'cp') => overlayStatus(run, state(), role),
+      apid: (address, from) => apidProbe(run, state(), address, { from }),
+      tcp: (fromRole, host, port) => tcpFromNetns(run, state().hosts[fromRole]?.netns ?? '', host, port),
+      async exec(role, argv) {
+        const ns = state().hosts[role]?.netns;
+        if (!ns) throw new SkyprobeError(`no lab host ${role}`);
+        const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
+        return { exitCode: res.exitCode, output: res.output };
+      },
+      iface: (side) => wgIface(lab.id, side),
+      publicKeys() {
+        const p = mgmtPaths(lab.dir);
+        return { cp: readFileSync(p.cpPub, 'utf8').trim(), machine: readFileSync(p.machinePub, 'utf8').trim() };
+      },
+    },
     async selfSignedSecret(namespace, name, host) {
       const dir = mkdtempSync(join(tmpdir(), 'skyprobe-selfsigned-'));
       try {

@@ -43,4 +43,23 @@ describe('fault twins', () => {
       }, 240_000);
     }
   }
+
+  // The contract: SideroLink is not the app data plane. With the overlay down, the data path still works.
+  const overlayDown = scenarios.find((s) => s.id === 'MG-01')?.faults.find((f) => f.name.startsWith('overlay down'));
+  const dataPath = scenarios.filter((s) => s.area === 'data-path');
+  if (overlayDown && dataPath.length > 0) {
+    it(`with the overlay down, the data-path scenarios still pass (${dataPath.map((s) => s.id).join(', ')})`, async () => {
+      await overlayDown.inject({ env, routing: 'current' });
+      try {
+        expect((await env.mgmt.apid('fdae:41e4:649b:9303::2')).ok, 'the overlay really is down').toBe(false);
+        for (const s of dataPath) {
+          await prepareScenario(s, env, 'current');
+          const r = await runScenario(s, env, 'current');
+          expect(r.status, `${s.id}: ${r.message ?? ''}`).toBe('passed');
+        }
+      } finally {
+        await overlayDown.revert({ env, routing: 'current' });
+      }
+    }, 300_000);
+  }
 });

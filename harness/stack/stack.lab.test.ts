@@ -3,7 +3,7 @@
  * resolving through public DNS and connecting through the load balancer, each host of an app reaches its pods
  * over HTTP and HTTPS with a certificate from Pebble; www redirects permanently; unknown hosts get the edge's 404.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -153,4 +153,15 @@ describe('the routing stack', () => {
       return r.status === 404 ? r : (r.error ?? r.status) && false;
     }, 10_000, 300);
   });
+
+  it('lab down leaves no wireguard-go process, no key file and no namespace behind', async () => {
+    const keys = join(lab.dir, 'mgmt');
+    expect(readdirSync(keys).sort()).toEqual(['cp.key', 'cp.pub', 'machine.key', 'machine.pub']);
+    expect((statSync(join(keys, 'cp.key')).mode & 0o777).toString(8)).toBe('600');
+    expect((await execa('pgrep', ['-x', 'wireguard-go'], { reject: false })).stdout.trim().split('\n').filter(Boolean)).toHaveLength(2);
+    await labDown(execRunner);
+    expect((await execa('pgrep', ['-x', 'wireguard-go'], { reject: false })).stdout.trim()).toBe('');
+    expect(existsSync(keys)).toBe(false);
+    expect((await execa('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('sky-'))).toEqual([]);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
  * answering from A's pods only.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { deployWithUserDns, exchange, parseEcho } from '../../harness/scenario/steps.ts';
+import { appAnswers, deployWithUserDns, exchange, parseEcho } from '../../harness/scenario/steps.ts';
 import { waitUntil } from '../../harness/wait.ts';
 
 const FAULT_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-takeover', namespace: 'org-evil' } };
@@ -29,6 +29,8 @@ export default defineScenario({
       }
     });
     for (const host of [shop.generatedHost, ...shop.customDomains]) {
+      // Converge first (the edge may still be programming routes), then sample: every answer must be acme's.
+      await appAnswers(ctx, shop, host, 'http');
       await ctx.check(`${host} answers only from acme/shop`, async () => {
         const seen: Record<string, number> = {};
         const exchanges = [];

@@ -101,3 +101,25 @@ export const ACME_IP = '198.51.100.14';
 export const LB_IP = '203.0.113.10';
 export const EDGE_IP = '10.89.0.2';
 export const INTERNET_IP = '198.51.100.10';
+
+/** The management path (SideroLink stand-in): a machine on a private LAN behind a NAT router. */
+export const MGMT = {
+  nat: { role: 'nat', publicIp: '198.51.100.30', lanIp: '192.168.77.1' },
+  machine: { role: 'machine', lanIp: '192.168.77.2', name: 'machine-1' },
+  lanPrefix: 24,
+  /** SideroLink prefix; the control plane is ::1 on UDP 50180, the machine gets ::2. */
+  prefix: 'fdae:41e4:649b:9303::/64',
+  serverUla: 'fdae:41e4:649b:9303::1',
+  machineUla: 'fdae:41e4:649b:9303::2',
+  wgPort: 50180,
+  apidPort: 50000,
+  /** Interface name prefix: wireguard-go's control socket (/var/run/wireguard/<iface>.sock) is machine-wide, so
+   *  each lab and side gets its own name: wgIface(labId, 'cp' | 'machine'). */
+  ifacePrefix: 'slk',
+  talosVersion: 'v1.11.5',
+} as const;
+
+/** The SideroLink interface of one side of one lab (<= 15 characters, unique on the machine). */
+export function wgIface(labId: string, side: 'cp' | 'machine'): string {
+  return `${MGMT.ifacePrefix}${labId}${side === 'cp' ? 'c' : 'm'}`;
+}

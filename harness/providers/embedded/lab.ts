@@ -21,6 +21,7 @@ import { createFabric, createHost, routePodCidr } from './netns.ts';
 import { makePki } from './pki.ts';
 import { type LabProcess, exitedError, isAlive, startProcess, waitFor } from './processes.ts';
 import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
+import { upMgmt } from './mgmt.ts';
 import { crdFiles, upStack } from './stack.ts';
 import { sweepLabs } from './sweep.ts';
 
@@ -211,6 +212,8 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         step: (name, body) => step(o.progress, name, body),
         crdFiles: crdFiles({ gatewayApi: dirOf('gateway-api'), certManager: dirOf('cert-manager'), traefik: dirOf('traefik') }),
       });
+      writeState(state);
+      await upMgmt({ state, pki, run: o.run, start, step: (name, body) => step(o.progress, name, body) });
       writeState(state);
     }
     const dead = state.processes.find((p) => !isAlive(p.pid));

@@ -53,3 +53,10 @@ export async function httpFromNetns(run: Runner, netns: string, url: string, opt
   if (res.exitCode !== 0) out.error = (w.errormsg as string) || res.output.trim().split('\n')[0] || `curl exit ${res.exitCode}`;
   return out;
 }
+
+/** Whether a TCP connection from a lab namespace to host:port opens (bounded; nothing is sent). */
+export async function tcpFromNetns(run: Runner, netns: string, host: string, port: number, timeoutS = 2): Promise<{ open: boolean; detail: string }> {
+  const target = host.includes(':') ? `[${host}]` : host;
+  const res = await run('ip', ['netns', 'exec', netns, 'timeout', String(timeoutS), 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], { timeoutMs: (timeoutS + 2) * 1000 });
+  return { open: res.exitCode === 0, detail: res.exitCode === 0 ? `${target}:${port} open` : res.exitCode === 124 ? `${target}:${port} timed out after ${timeoutS}s` : `${target}:${port}: ${res.output.trim().split('\n').at(-1) ?? `exit ${res.exitCode}`}` };
+}

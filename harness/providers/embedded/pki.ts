@@ -30,6 +30,12 @@ export const IDENTITIES: ClientIdentity[] = [
   { name: 'cert-manager', user: 'skyprobe-cert-manager', groups: ['system:masters'] },
 ];
 
+/** Any leaf certificate from the lab CA: `ext` is an openssl extension file's text. */
+export async function issueCert(run: Runner, pki: Pki, name: string, subject: string, ext: string): Promise<{ cert: string; key: string }> {
+  await leaf(run, pki.dir, name, subject, ext);
+  return { cert: join(pki.dir, `${name}.crt`), key: join(pki.dir, `${name}.key`) };
+}
+
 /** A serving certificate from the lab CA for another lab server (Pebble's own listener). */
 export async function issueServerCert(run: Runner, pki: Pki, name: string, ips: string[]): Promise<{ cert: string; key: string }> {
   const ext = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}\n`;

@@ -44,6 +44,18 @@ export async function sweepLabs(run: Runner, which: (id: string) => boolean, env
   } catch {
     // no /etc/netns
   }
+  // wireguard-go's control sockets (left behind only when it was killed).
+  try {
+    for (const f of readdirSync('/var/run/wireguard')) {
+      const m = /^slk([0-9a-f]{4})[cm]\.sock$/.exec(f);
+      if (m?.[1] && which(m[1])) {
+        rmSync(join('/var/run/wireguard', f), { force: true });
+        dirs.push(join('/var/run/wireguard', f));
+      }
+    }
+  } catch {
+    // no socket folder
+  }
   for (const d of labDirs(env)) {
     const id = /lab-([0-9a-f]{4})$/.exec(d)?.[1] ?? '';
     if (which(id)) {
