@@ -7,6 +7,7 @@ import { printError } from './print-error.ts';
 import { registerDeploy } from './deploy-command.ts';
 import { registerLab } from './lab-command.ts';
 import { registerMgmt } from './mgmt-command.ts';
+import { registerReport } from './report-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerSetup } from './setup-command.ts';
 import { SkyprobeError } from '../errors.ts';
@@ -58,7 +59,7 @@ export function buildProgram(): Command {
   const mgmt = program.command('mgmt').description('management path (SideroLink stand-in)');
   registerMgmt(mgmt);
   const report = program.command('report').description('run reports');
-  notYet(report, 'open', 'print the path of a run report and open it in a browser', 8);
+  registerReport(report);
   for (const cmd of [program, lab, ...lab.commands, domains, mgmt, report]) cmd.exitOverride();
   program.configureHelp({ visibleCommands: () => [] });
   program.addHelpText('after', () => `\nVerbs:\n${verbList(program)}\n\nRun skyprobe <verb> --help for a verb's flags.`);

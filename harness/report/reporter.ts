@@ -8,6 +8,7 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/render.ts';
 import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
+import { renderHtml } from './html.ts';
 import type { Report } from './schema.ts';
 
 export interface ScenarioMeta {
@@ -46,5 +47,6 @@ export class ScenarioReporter implements Reporter {
     this.report = buildReport(outcomes, this.run(), this.components);
     writeFileSync(join(this.outDir, 'report.json'), `${JSON.stringify(this.report, null, 2)}\n`);
     writeFileSync(join(this.outDir, 'junit.xml'), renderJunit(this.report));
+    writeFileSync(join(this.outDir, 'index.html'), renderHtml(this.report));
   }
 }

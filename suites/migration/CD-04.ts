@@ -7,6 +7,7 @@ import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, parseEcho } from '../../harness/scenario/steps.ts';
 import { certificateReady } from '../../harness/scenario/tls-steps.ts';
 import { appHosts } from '../../harness/stack/app-fixture.ts';
+import { waitUntil } from '../../harness/wait.ts';
 import type { Routing } from '../../harness/stack/render.ts';
 
 const PATH = '/parity?x=1';
@@ -26,6 +27,13 @@ export default defineScenario({
       await deployWithUserDns({ env: ctx.env, routing: mode }, 'shop');
       const modeCtx = { ...ctx, routing: mode };
       for (const h of hosts) await certificateReady(modeCtx, app, h);
+      // The edge has taken every route of the namespace in: each parentRef has a status of this generation.
+      await waitUntil('the edge reports on every route of org-acme', async () => {
+        const list = (await ctx.env.k.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', 'org-acme')) as {
+          items: { metadata: { generation?: number }; spec: { parentRefs: unknown[] }; status?: { parents?: { conditions: { observedGeneration?: number }[] }[] } }[];
+        };
+        return list.items.every((r) => (r.status?.parents?.length ?? 0) >= r.spec.parentRefs.length && (r.status?.parents ?? []).every((p) => p.conditions.every((c) => c.observedGeneration === r.metadata.generation)));
+      }, 20_000, 300);
       const facts: Record<string, unknown> = {};
       for (const h of hosts) {
         // Bounded settle: the edge answers a moment after the objects change.

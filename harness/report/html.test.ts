@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Report } from './schema.ts';
+import { EVIDENCE_LIMIT, cutEvidence, renderHtml, timelineSvg } from './html.ts';
+
+const base = (over: Partial<Report> = {}): Report => ({
+  schema: 'skyprobe.report/v1',
+  run: { id: 'r1', startedAt: '2026-11-25T00:00:00Z', durationMs: 9000, routing: ['current', 'target'], provider: 'embedded', gitCommit: 'abc123' },
+  environment: { components: { kubernetes: 'v1.36.3', traefik: 'v3.6.12' } },
+  summary: { passed: 1, failed: 1, skipped: 1 },
+  scenarios: [
+    { id: 'DP-01', title: 'generated host', area: 'data-path', routing: 'current', status: 'passed', durationMs: 1000, checks: [{ name: 'answers 200', status: 'passed', evidence: { status: 200 } }] },
+    { id: 'TLS-02', title: 'custom certs', area: 'tls', routing: 'target', status: 'failed', durationMs: 2000, message: 'check "cert Ready" failed: pending', checks: [{ name: 'cert Ready', status: 'failed', evidence: { reason: 'pending' }, message: 'Ready=False' }] },
+    { id: 'DNS-02', title: 'user zone', area: 'dns', routing: 'current', status: 'skipped', durationMs: 0, checks: [] },
+  ],
+  hosts: [
+    {
+      host: 'news-late.satusky.com', routing: 'current',
+      facts: { metadata: { status: 'pass' }, routing: { status: 'pass' }, dns: { status: 'pass' }, tls: { status: 'pending' } },
+      workload: { status: 'ready' },
+      timeline: { routeAccepted: '2026-11-25T00:00:01Z', dnsResolved: '2026-11-25T00:00:02Z', certReady: '2026-11-25T00:00:10Z', httpsOk: '2026-11-25T00:00:11Z' },
+    },
+  ],
+  ...over,
+});
+
+describe('index.html', () => {
+  it('is one self-contained page: no external reference, inline style and script, a CSP forbidding requests', () => {
+    const html = renderHtml(base());
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).toContain("default-src 'none'");
+    expect(html).toContain('<style>');
+    expect(html).toContain('<script>');
+  });
+
+  it('shows the verdict and counts, failures first, with an anchor per scenario', () => {
+    const html = renderHtml(base());
+    expect(html).toContain('<strong>FAILED</strong>');
+    expect(html).toMatch(/id="count-passed">1<.*id="count-failed">1<.*id="count-skipped">1</s);
+    expect(html.indexOf('id="TLS-02-target"')).toBeLessThan(html.indexOf('id="DP-01-current"'));
+    expect(html).toContain('<a href="#DNS-02-current">');
+    expect(renderHtml(base({ summary: { passed: 3, failed: 0, skipped: 0 } }))).toContain('<strong>PASSED</strong>');
+  });
+
+  it('has the host facts matrix with pending, the parity matrix and a timeline', () => {
+    const html = renderHtml(base());
+    expect(html).toContain('<td class="fact pending">pending</td>');
+    expect(html).toMatch(/<tr><td>TLS-02<\/td><td class="muted">—<\/td><td class="fact failed">/);
+    expect(html).toContain('<svg class="timeline"');
+    expect(timelineSvg([])).toContain('No convergence timeline');
+  });
+
+  it('escapes odd characters in evidence, names and messages', () => {
+    const evil = base();
+    (evil.scenarios[0] as { checks: unknown[] }).checks = [{ name: '<img src=x onerror=alert(1)>', status: 'passed', evidence: { body: '</pre><script>alert(2)</script>&"\'' }, message: '<b>' }];
+    const html = renderHtml(evil);
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('<script>alert(2)');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;&amp;');
+  });
+
+  it('cuts huge evidence with a note of what was cut, so a run stays small', () => {
+    const huge = { log: 'x'.repeat(500_000) };
+    const cut = cutEvidence(huge);
+    expect(cut.length).toBeLessThan(EVIDENCE_LIMIT + 200);
+    expect(cut).toMatch(/… cut: \d+ more characters \(full text in report.json\)/);
+    const r = base();
+    (r.scenarios[1] as { checks: { evidence: unknown }[] }).checks[0] = { name: 'log', status: 'failed', evidence: huge } as never;
+    expect(renderHtml(r).length).toBeLessThan(60_000);
+  });
+});

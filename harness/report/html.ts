@@ -1,0 +1,126 @@
+/**
+ * index.html: one self-contained file built from report.json alone (styles, script and data inlined; no
+ * request leaves the page), readable offline from file://. Failures first; a verdict line and counts by area;
+ * the four facts per host; the current-vs-target matrix; a convergence timeline (SVG); every scenario with its
+ * checks and evidence; the environment; filters by status and area, text search, and an anchor per scenario.
+ */
+import type { Report, ReportHost, ReportScenario } from './schema.ts';
+
+/** Evidence longer than this is cut in the page (report.json keeps it whole). */
+export const EVIDENCE_LIMIT = 8_000;
+
+export function esc(s: unknown): string {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+export function cutEvidence(value: unknown, limit = EVIDENCE_LIMIT): string {
+  const text = JSON.stringify(value, null, 2) ?? 'null';
+  return text.length <= limit ? text : `${text.slice(0, limit)}\n… cut: ${text.length - limit} more characters (full text in report.json)`;
+}
+
+export const anchor = (s: Pick<ReportScenario, 'id' | 'routing'>) => `${s.id}-${s.routing}`;
+
+function scenarioSection(s: ReportScenario): string {
+  const checks = s.checks
+    .map((c) => `<li class="check ${c.status}"><span class="mark">${c.status === 'passed' ? '✓' : '✗'}</span> ${esc(c.name)}${c.message ? ` <span class="msg">— ${esc(c.message)}</span>` : ''}<details><summary>evidence</summary><pre>${esc(cutEvidence(c.evidence))}</pre></details></li>`)
+    .join('');
+  const notes = s.notes ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>` : '';
+  return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}">
+<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(s.routing)}]</a> <span class="badge ${s.status}">${s.status}</span> ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span></h3>
+${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}<ul class="checks">${checks}</ul>${notes}</section>`;
+}
+
+function hostMatrix(hosts: ReportHost[]): string {
+  if (hosts.length === 0) return '<p class="muted">No host facts in this run.</p>';
+  const cell = (f: { status: string } | undefined) => `<td class="fact ${esc(f?.status ?? 'unknown')}">${esc(f?.status ?? 'unknown')}</td>`;
+  const rows = hosts
+    .map((h) => `<tr><td>${esc(h.host)}</td><td>${esc(h.routing)}</td>${cell(h.facts.metadata)}${cell(h.facts.routing)}${cell(h.facts.dns)}${cell(h.facts.tls)}<td>${esc(h.workload.status)}</td></tr>`)
+    .join('');
+  return `<table class="matrix"><thead><tr><th>host</th><th>routing</th><th>metadata</th><th>routing</th><th>DNS</th><th>TLS</th><th>workload</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function parityMatrix(scenarios: ReportScenario[]): string {
+  const ids = [...new Set(scenarios.map((s) => s.id))];
+  const status = (id: string, r: string) => scenarios.find((s) => s.id === id && s.routing === r);
+  const cell = (s: ReportScenario | undefined) => (s ? `<td class="fact ${s.status}"><a href="#${esc(anchor(s))}">${s.status}</a></td>` : '<td class="muted">—</td>');
+  return `<table class="matrix"><thead><tr><th>scenario</th><th>current</th><th>target</th></tr></thead><tbody>${ids
+    .map((id) => `<tr><td>${esc(id)}</td>${cell(status(id, 'current'))}${cell(status(id, 'target'))}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+/** SVG: for each host, when route, DNS, certificate and HTTPS became true, relative to the earliest fact. */
+export function timelineSvg(hosts: ReportHost[]): string {
+  const facts = ['routeAccepted', 'dnsResolved', 'certReady', 'httpsOk'] as const;
+  const times = hosts.flatMap((h) => facts.map((f) => h.timeline[f]).filter(Boolean).map((t) => Date.parse(t as string)));
+  if (times.length === 0) return '<p class="muted">No convergence timeline in this run.</p>';
+  const t0 = Math.min(...times);
+  const span = Math.max(1000, Math.max(...times) - t0);
+  const W = 640;
+  const rowH = 26;
+  const x = (t: number) => 180 + ((t - t0) / span) * (W - 200);
+  const colors: Record<string, string> = { routeAccepted: '#4a7', dnsResolved: '#47a', certReady: '#a74', httpsOk: '#a47' };
+  const rows = hosts
+    .map((h, i) => {
+      const y = 20 + i * rowH;
+      const dots = facts
+        .filter((f) => h.timeline[f])
+        .map((f) => `<circle cx="${x(Date.parse(h.timeline[f] as string)).toFixed(1)}" cy="${y}" r="5" fill="${colors[f]}"><title>${f} ${esc(h.timeline[f])}</title></circle>`)
+        .join('');
+      return `<text x="4" y="${y + 4}" font-size="11">${esc(h.host)} [${esc(h.routing)}]</text><line x1="180" x2="${W - 20}" y1="${y}" y2="${y}" stroke="#ccc"/>${dots}`;
+    })
+    .join('');
+  const legend = facts.map((f, i) => `<circle cx="${190 + i * 110}" cy="${24 + hosts.length * rowH}" r="5" fill="${colors[f]}"/><text x="${198 + i * 110}" y="${28 + hosts.length * rowH}" font-size="11">${f}</text>`).join('');
+  return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${40 + hosts.length * rowH}" role="img" aria-label="convergence timeline">${rows}${legend}<text x="180" y="12" font-size="10">0 s</text><text x="${W - 60}" y="12" font-size="10">${(span / 1000).toFixed(1)} s</text></svg>`;
+}
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#222}
+h1{font-size:20px}h2{font-size:16px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:28px}h3{font-size:14px;margin:0 0 6px}
+.verdict{font-size:18px;padding:10px;border-radius:6px}.verdict.passed{background:#e6f4ea}.verdict.failed{background:#fce8e6}
+.badge{font-size:11px;padding:1px 6px;border-radius:8px;color:#fff}.badge.passed{background:#2e7d32}.badge.failed{background:#c62828}.badge.skipped{background:#777}
+.scenario{border:1px solid #ddd;border-radius:6px;padding:8px 10px;margin:8px 0}.scenario.failed{border-color:#c62828}
+.checks{list-style:none;padding-left:4px;margin:0}.check.failed .mark{color:#c62828}.check.passed .mark{color:#2e7d32}.msg{color:#555}
+pre{background:#f6f6f6;padding:6px;overflow:auto;max-height:320px;font-size:12px}.why{color:#c62828}.dur,.muted{color:#777}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}.fact.pass,.fact.passed{background:#e6f4ea}
+.fact.fail,.fact.failed{background:#fce8e6}.fact.pending{background:#fff4d6}.filters{position:sticky;top:0;background:#fff;padding:6px 0;border-bottom:1px solid #eee}
+.hidden{display:none}`;
+
+const SCRIPT = `(function(){var q=document.getElementById('q'),st=document.getElementById('status'),ar=document.getElementById('area');
+function apply(){var t=q.value.toLowerCase(),s=st.value,a=ar.value,shown=0;document.querySelectorAll('section.scenario').forEach(function(e){
+var ok=(!s||e.dataset.status===s)&&(!a||e.dataset.area===a)&&(!t||e.textContent.toLowerCase().indexOf(t)>=0);e.classList.toggle('hidden',!ok);if(ok)shown++});
+document.getElementById('shown').textContent=shown}q.oninput=st.onchange=ar.onchange=apply;apply()})();`;
+
+export function renderHtml(r: Report): string {
+  const failedFirst = [...r.scenarios].sort((a, b) => Number(b.status === 'failed') - Number(a.status === 'failed') || a.id.localeCompare(b.id) || a.routing.localeCompare(b.routing));
+  const areas = [...new Set(r.scenarios.map((s) => s.area))].sort();
+  const byArea = areas
+    .map((a) => {
+      const list = r.scenarios.filter((s) => s.area === a);
+      const n = (st: string) => list.filter((s) => s.status === st).length;
+      return `<tr><td>${esc(a)}</td><td class="num" data-count="passed">${n('passed')}</td><td class="num" data-count="failed">${n('failed')}</td><td class="num" data-count="skipped">${n('skipped')}</td></tr>`;
+    })
+    .join('');
+  const verdict = r.summary.failed > 0 ? 'failed' : 'passed';
+  const env = Object.entries(r.environment.components).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>skyprobe run ${esc(r.run.id)}: ${verdict}</title><style>${STYLE}</style></head><body>
+<h1>skyprobe conformance run ${esc(r.run.id)}</h1>
+<p class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
+<span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
+in ${esc(r.run.routing.join(' and '))} routing, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
+<h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
+<h2>Hosts: the four facts and the workload</h2>${hostMatrix(r.hosts)}
+<h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
+<h2>Convergence timeline</h2>${timelineSvg(r.hosts)}
+<h2>Scenarios</h2>
+<div class="filters"><input id="q" type="search" placeholder="search checks and evidence" aria-label="search">
+<select id="status" aria-label="status"><option value="">all statuses</option><option>failed</option><option>passed</option><option>skipped</option></select>
+<select id="area" aria-label="area"><option value="">all areas</option>${areas.map((a) => `<option>${esc(a)}</option>`).join('')}</select>
+<span class="muted"><span id="shown"></span> shown</span></div>
+${failedFirst.map(scenarioSection).join('\n')}
+<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
+<tr><td>started</td><td>${esc(r.run.startedAt)}</td></tr><tr><td>duration</td><td>${(r.run.durationMs / 1000).toFixed(1)} s</td></tr>${env}</tbody></table>
+<script>${SCRIPT}</script></body></html>
+`;
+}
