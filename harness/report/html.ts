@@ -48,29 +48,31 @@ function parityMatrix(scenarios: ReportScenario[]): string {
     .join('')}</tbody></table>`;
 }
 
-/** SVG: for each host, when route, DNS, certificate and HTTPS became true, relative to the earliest fact. */
+/** SVG: for each host, when route, DNS, certificate and HTTPS became true, from that host's first fact. */
 export function timelineSvg(hosts: ReportHost[]): string {
   const facts = ['routeAccepted', 'dnsResolved', 'certReady', 'httpsOk'] as const;
-  const times = hosts.flatMap((h) => facts.map((f) => h.timeline[f]).filter(Boolean).map((t) => Date.parse(t as string)));
-  if (times.length === 0) return '<p class="muted">No convergence timeline in this run.</p>';
-  const t0 = Math.min(...times);
-  const span = Math.max(1000, Math.max(...times) - t0);
-  const W = 640;
+  const timesOf = (h: ReportHost) => facts.map((f) => h.timeline[f]).filter(Boolean).map((t) => Date.parse(t as string));
+  if (hosts.every((h) => timesOf(h).length === 0)) return '<p class="muted">No convergence timeline in this run.</p>';
+  const span = Math.max(1000, ...hosts.map((h) => (timesOf(h).length ? Math.max(...timesOf(h)) - Math.min(...timesOf(h)) : 0)));
+  const W = 760;
+  const L = 300;
   const rowH = 26;
-  const x = (t: number) => 180 + ((t - t0) / span) * (W - 200);
+  let t0 = 0;
+  const x = (t: number) => L + ((t - t0) / span) * (W - L - 20);
   const colors: Record<string, string> = { routeAccepted: '#4a7', dnsResolved: '#47a', certReady: '#a74', httpsOk: '#a47' };
   const rows = hosts
     .map((h, i) => {
       const y = 20 + i * rowH;
+      t0 = timesOf(h).length ? Math.min(...timesOf(h)) : 0;
       const dots = facts
         .filter((f) => h.timeline[f])
         .map((f) => `<circle cx="${x(Date.parse(h.timeline[f] as string)).toFixed(1)}" cy="${y}" r="5" fill="${colors[f]}"><title>${f} ${esc(h.timeline[f])}</title></circle>`)
         .join('');
-      return `<text x="4" y="${y + 4}" font-size="11">${esc(h.host)} [${esc(h.routing)}]</text><line x1="180" x2="${W - 20}" y1="${y}" y2="${y}" stroke="#ccc"/>${dots}`;
+      return `<text x="4" y="${y + 4}" font-size="11">${esc(h.host)} [${esc(h.routing)}]</text> <line x1="${L}" x2="${W - 20}" y1="${y}" y2="${y}" stroke="#ccc"/>${dots}`;
     })
     .join('');
-  const legend = facts.map((f, i) => `<circle cx="${190 + i * 110}" cy="${24 + hosts.length * rowH}" r="5" fill="${colors[f]}"/><text x="${198 + i * 110}" y="${28 + hosts.length * rowH}" font-size="11">${f}</text>`).join('');
-  return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${40 + hosts.length * rowH}" role="img" aria-label="convergence timeline">${rows}${legend}<text x="180" y="12" font-size="10">0 s</text><text x="${W - 60}" y="12" font-size="10">${(span / 1000).toFixed(1)} s</text></svg>`;
+  const legend = facts.map((f, i) => `<circle cx="${L + 10 + i * 110}" cy="${24 + hosts.length * rowH}" r="5" fill="${colors[f]}"/><text x="${L + 18 + i * 110}" y="${28 + hosts.length * rowH}" font-size="11">${f}</text>`).join('');
+  return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${40 + hosts.length * rowH}" role="img" aria-label="convergence timeline">${rows}${legend}<text x="${L}" y="12" font-size="10">first fact</text><text x="${W - 60}" y="12" font-size="10">+${(span / 1000).toFixed(1)} s</text></svg>`;
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#222}
