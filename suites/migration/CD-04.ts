@@ -36,9 +36,11 @@ export default defineScenario({
       }, 20_000, 300);
       const facts: Record<string, unknown> = {};
       for (const h of hosts) {
-        // Bounded settle: the edge answers a moment after the objects change.
+        // Bounded settle: the same answer twice, 500 ms apart, from an edge that answers (the edge applies its
+        // configuration a moment after it reports a route's status).
         let row: Record<string, unknown> = {};
-        for (let i = 0; i < 20; i++) {
+        let previous = '';
+        for (let i = 0; i < 30; i++) {
           const http = await ctx.env.http(`http://${h}${PATH}`);
           const https = await ctx.env.http(`https://${h}${PATH}`);
           const tls = await ctx.env.tls(h);
@@ -47,8 +49,10 @@ export default defineScenario({
             https: { status: https.status, location: https.location, app: parseEcho(https)?.app },
             certificate: { verified: tls.verified, sans: tls.chain[0]?.sans ?? [], issuer: tls.chain[0]?.issuer?.replace(/ [0-9a-f]{6}$/, '') },
           };
-          if (http.status !== 404 && https.status !== 0 && tls.verified) break;
-          await new Promise((r) => setTimeout(r, 300));
+          const answering = ![0, 404, 503].includes(http.status) && ![0, 404, 503].includes(https.status) && tls.verified;
+          if (answering && JSON.stringify(row) === previous) break;
+          previous = answering ? JSON.stringify(row) : '';
+          await new Promise((r) => setTimeout(r, 500));
         }
         facts[h] = row;
       }
