@@ -23,7 +23,7 @@ export function registerRun(program: Command): void {
       try {
         const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, progress });
         for (const s of report.scenarios.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
-        process.stderr.write(`reports: ${dir}/report.json, junit.xml\n`);
+        process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
         process.stderr.write(`scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`);
         process.stdout.write(`${dir}\n`);
         process.exitCode = exitCode;
