@@ -89,3 +89,12 @@ export async function deployWithUserDns(ctx: { env: ScenarioContext['env']; rout
 export const redeploy = (name: string) => async ({ env, routing }: { env: ScenarioContext['env']; routing: ScenarioContext['routing'] }) => {
   await deployWithUserDns({ env, routing }, name);
 };
+
+/** An HTTPRoute on satusky-edge that a fault adds below the platform, and its revert removes. */
+export function faultRoute(name: string, namespace: string, section: string, spec: { hostnames?: string[]; rules: unknown[] }) {
+  const ref = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace } };
+  return {
+    add: (env: ScenarioContext['env']) => env.k.objects.create({ ...ref, spec: { parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: section }], ...spec } } as never),
+    remove: (env: ScenarioContext['env']) => env.k.objects.delete(ref as never).catch(() => undefined),
+  };
+}

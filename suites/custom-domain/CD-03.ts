@@ -1,9 +1,15 @@
 /** CD-03: www redirects permanently to the apex, with the exact Location; the apex itself is not redirected. */
 import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { deployWithUserDns, exchange, redeploy } from '../../harness/scenario/steps.ts';
+import { deployWithUserDns, exchange, faultRoute, redeploy } from '../../harness/scenario/steps.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { waitUntil } from '../../harness/wait.ts';
+
+/** The apex redirected back to www: with www -> apex, a loop. */
+const APEX_TO_WWW = faultRoute('skyprobe-fault-apex-to-www', 'org-acme', 'https-shop-example-com', {
+  hostnames: ['shop.example.com'],
+  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }] }],
+});
 
 export default defineScenario({
   id: 'CD-03',
@@ -52,21 +58,10 @@ export default defineScenario({
       failingCheck: 'apex is not redirected',
       routing: ['target'],
       async inject({ env }) {
-        await env.k.objects.create({
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'HTTPRoute',
-          metadata: { name: 'skyprobe-fault-apex-to-www', namespace: 'org-acme' },
-          spec: {
-            parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'https-shop-example-com' }],
-            hostnames: ['shop.example.com'],
-            rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }] }],
-          },
-        } as never);
+        await APEX_TO_WWW.add(env);
         await waitUntil('the apex redirects', async () => (await env.http('https://shop.example.com/cart')).status === 301, 15_000, 300);
       },
-      async revert({ env }) {
-        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-apex-to-www', namespace: 'org-acme' } });
-      },
+      revert: ({ env }) => APEX_TO_WWW.remove(env).then(() => undefined),
     },
   ],
 });

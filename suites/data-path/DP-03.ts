@@ -1,9 +1,11 @@
 /** DP-03: a host nobody deployed gets the edge's own 404, never another app's content. */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { exchange } from '../../harness/scenario/steps.ts';
+import { exchange, faultRoute } from '../../harness/scenario/steps.ts';
 import { waitUntil } from '../../harness/wait.ts';
 
 const UNKNOWN = ['unknown.example.com', 'nobody-nowhere.satusky.com'];
+/** A route with no hostname, on the shared HTTP listener: it takes every host nobody claimed. */
+const CATCH_ALL = faultRoute('skyprobe-fault-catch-all', 'org-acme', 'http', { rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] });
 
 export default defineScenario({
   id: 'DP-03',
@@ -26,18 +28,11 @@ export default defineScenario({
       name: 'catch-all route leaking',
       failingCheck: 'unknown host unknown.example.com gets the edge 404',
       async inject({ env }) {
-        await env.k.objects.create({
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'HTTPRoute',
-          metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' },
-          spec: { parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' }], rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] },
-        } as never);
+        await CATCH_ALL.add(env);
         // In place once the edge serves it.
         await waitUntil('the catch-all route leaks', async () => (await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` })).status === 200, 15_000, 300);
       },
-      async revert({ env }) {
-        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-catch-all', namespace: 'org-acme' } });
-      },
+      revert: ({ env }) => CATCH_ALL.remove(env).then(() => undefined),
     },
   ],
 });

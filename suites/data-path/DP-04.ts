@@ -3,10 +3,14 @@
  * answering from A's pods only.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { appAnswers, deployWithUserDns, exchange, parseEcho } from '../../harness/scenario/steps.ts';
+import { appAnswers, deployWithUserDns, exchange, faultRoute, parseEcho } from '../../harness/scenario/steps.ts';
 import { waitUntil } from '../../harness/wait.ts';
 
-const FAULT_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-takeover', namespace: 'org-evil' } };
+/** Below the platform: a route in org evil claims one path of org acme's generated host. */
+const TAKEOVER = faultRoute('skyprobe-fault-takeover', 'org-evil', 'http', {
+  hostnames: ['shop-acme.satusky.com'],
+  rules: [{ matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] }],
+});
 
 export default defineScenario({
   id: 'DP-04',
@@ -52,18 +56,11 @@ export default defineScenario({
       async inject({ env, routing }) {
         const intruder = env.app('intruder');
         await env.deploy({ ...intruder, customDomains: [] }, routing);
-        await env.k.objects.create({
-          ...FAULT_ROUTE,
-          spec: {
-            parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' }],
-            hostnames: ['shop-acme.satusky.com'],
-            rules: [{ matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] }],
-          },
-        } as never);
+        await TAKEOVER.add(env);
         await waitUntil('the takeover route wins', async () => parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app === 'evil/copycat', 15_000, 300);
       },
       async revert({ env, routing }) {
-        await env.k.objects.delete(FAULT_ROUTE as never).catch(() => undefined);
+        await TAKEOVER.remove(env);
         await env.remove({ ...env.app('intruder'), customDomains: [] }, routing);
       },
     },

@@ -4,13 +4,18 @@
  * every host.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { deployWithUserDns, parseEcho } from '../../harness/scenario/steps.ts';
+import { deployWithUserDns, faultRoute, parseEcho } from '../../harness/scenario/steps.ts';
 import { certificateReady } from '../../harness/scenario/tls-steps.ts';
 import { appHosts } from '../../harness/stack/app-fixture.ts';
 import { waitUntil } from '../../harness/wait.ts';
 import type { Routing } from '../../harness/stack/render.ts';
 
 const PATH = '/parity?x=1';
+/** Only in target routing (the listener exists there alone): the alias redirects instead of serving. */
+const ALIAS_REDIRECT = faultRoute('skyprobe-fault-parity', 'org-acme', 'https-store-example-com', {
+  hostnames: ['store.example.com'],
+  rules: [{ matches: [{ path: { type: 'Exact', value: '/parity' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'shop.example.com', statusCode: 302 } }] }],
+});
 
 export default defineScenario({
   id: 'CD-04',
@@ -73,20 +78,9 @@ export default defineScenario({
       name: 'one mode differs (target mode redirects the alias)',
       failingCheck: 'current and target give the same status, body and certificate facts for every host',
       async inject({ env }) {
-        await env.k.objects.create({
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'HTTPRoute',
-          metadata: { name: 'skyprobe-fault-parity', namespace: 'org-acme' },
-          spec: {
-            parentRefs: [{ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'https-store-example-com' }],
-            hostnames: ['store.example.com'],
-            rules: [{ matches: [{ path: { type: 'Exact', value: '/parity' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'shop.example.com', statusCode: 302 } }] }],
-          },
-        } as never);
+        await ALIAS_REDIRECT.add(env);
       },
-      async revert({ env }) {
-        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'skyprobe-fault-parity', namespace: 'org-acme' } });
-      },
+      revert: ({ env }) => ALIAS_REDIRECT.remove(env).then(() => undefined),
     },
   ],
 });
