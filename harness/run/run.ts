@@ -3,7 +3,7 @@
  * conformance project programmatically, and leave report.json and junit.xml in the run folder.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { SkyprobeError } from '../errors.ts';
@@ -91,16 +91,8 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });
   if (dir.startsWith(join(repoRoot(), 'reports'))) {
     const latest = join(repoRoot(), 'reports', 'latest');
-    if (existsSync(latest) || isLink(latest)) rmSync(latest, { force: true });
+    rmSync(latest, { force: true });
     symlinkSync(relative(join(repoRoot(), 'reports'), dir), latest);
   }
   return { report, dir, exitCode: report.summary.failed > 0 ? 1 : 0 };
-}
-
-function isLink(p: string): boolean {
-  try {
-    return readdirSync(join(p, '..')).includes('latest');
-  } catch {
-    return false;
-  }
 }

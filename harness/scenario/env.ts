@@ -104,6 +104,23 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   const apps = new Map<string, AppFixture>();
   const state = () => readState(lab.dir) ?? lab;
   const byUser = (r: DnsRecord): DnsRecord => ({ by: 'user', ...r });
+  /**
+   * Start a lab component again as it was recorded (plus `extraArgs`); `onlyIfDead` leaves a running one alone.
+   * The record keeps the component's own arguments, so that a plain restart undoes the extras.
+   */
+  const relaunch = async (name: string, extraArgs: string[], onlyIfDead: boolean) => {
+    const s = state();
+    const i = s.processes.findIndex((x) => x.name === name);
+    const p = s.processes[i];
+    if (!p) throw new SkyprobeError(`no lab component named ${name}`);
+    if (isAlive(p.pid)) {
+      if (onlyIfDead) return;
+      await stopProcesses([p.pid]);
+    }
+    const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: [...p.argv, ...extraArgs], netns: p.netns, env: p.env });
+    s.processes[i] = { ...again, argv: p.argv };
+    writeState(s);
+  };
   /** Wait (bounded) until public DNS serves `serial` for the zone. */
   const served = async (zone: string, serial: number) => {
     await waitUntil(`public DNS serves ${zone} serial ${serial}`, async () => {
@@ -208,14 +225,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       await stopProcesses([p.pid]);
     },
     async startComponent(name) {
-      const s = state();
-      const i = s.processes.findIndex((x) => x.name === name);
-      const p = s.processes[i];
-      if (!p) throw new SkyprobeError(`no lab component named ${name}`);
-      if (isAlive(p.pid)) return;
-      const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: p.argv, netns: p.netns, env: p.env });
-      s.processes[i] = again;
-      writeState(s);
+      await relaunch(name, [], true);
     },
     async blockPort(role, port, blocked) {
       const ns = state().hosts[role]?.netns;
@@ -227,15 +237,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       if (res.exitCode !== 0) throw new SkyprobeError(`failed to ${blocked ? 'block' : 'unblock'} port ${port} on ${role}: ${res.output}`);
     },
     async restartComponent(name, extraArgs = []) {
-      const s = state();
-      const i = s.processes.findIndex((x) => x.name === name);
-      const p = s.processes[i];
-      if (!p) throw new SkyprobeError(`no lab component named ${name}`);
-      await stopProcesses([p.pid]);
-      const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: [...p.argv, ...extraArgs], netns: p.netns, env: p.env });
-      // The record keeps the component's own arguments, so that a plain restart undoes the extras.
-      s.processes[i] = { ...again, argv: p.argv };
-      writeState(s);
+      await relaunch(name, extraArgs, false);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { appAnswers, exchange, parseEcho, resolvesToLb } from '../../harness/scenario/steps.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 export default defineScenario({
   id: 'DP-01',
@@ -59,9 +60,7 @@ export default defineScenario({
           { name: 'shop', namespace: 'org-acme', body: { spec: { replicas: 0 } } },
           (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
         );
-        const deadline = Date.now() + 20_000;
-        while (Date.now() < deadline && (await env.k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })).items.length > 0)
-          await new Promise((r) => setTimeout(r, 200));
+        await waitUntil('no shop pod left', async () => (await env.k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })).items.length === 0, 20_000, 200);
       },
       revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
     },

@@ -2,6 +2,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { parseEcho } from '../../harness/scenario/steps.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 const CLIENT = { name: 'dns-client', namespace: 'org-acme' };
 
@@ -21,13 +22,7 @@ export default defineScenario({
         body: { metadata: { name: CLIENT.name }, spec: { containers: [{ name: 'sh', image: 'skyprobe/toolbox', command: ['sleep', '86400'] }] } },
       });
     }
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const p = await env.k.core.readNamespacedPod(CLIENT);
-      if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error('the dns-client pod did not become Ready');
+    await waitUntil('the dns-client pod Ready', async () => (await env.k.core.readNamespacedPod(CLIENT)).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), 30_000, 200);
   },
   async body(ctx) {
     const app = ctx.env.app('shop');

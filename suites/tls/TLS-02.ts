@@ -3,6 +3,7 @@ import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns } from '../../harness/scenario/steps.ts';
 import { certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
 import { render } from '../../harness/stack/render.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 export default defineScenario({
   id: 'TLS-02',
@@ -29,13 +30,11 @@ export default defineScenario({
         if (!h) throw new Error('shop.example.com is not rendered');
         await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
         // The fault is in place once cert-manager has noticed: the Certificate is no longer Ready.
-        const deadline = Date.now() + 20_000;
-        while (Date.now() < deadline) {
+        await waitUntil('the Certificate no longer Ready', async () => {
           const list = (await env.k.objects.list('cert-manager.io/v1', 'Certificate', h.tlsSecret.namespace)) as { items: { spec: { secretName: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
           const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
-          if (!crt?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
-          await new Promise((r) => setTimeout(r, 200));
-        }
+          return !crt?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        }, 20_000, 200);
       },
       async revert({ env, routing }) {
         await env.blockPort('acme', 14000, false);

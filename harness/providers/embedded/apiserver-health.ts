@@ -1,5 +1,6 @@
 /** Asking the lab apiserver whether it is ready, over TLS with the admin client certificate. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Pki } from './pki.ts';
 
@@ -7,8 +8,8 @@ export function apiAgent(pki: Pki): Agent {
   return new Agent({
     connect: {
       ca: readFileSync(pki.ca),
-      cert: readFileSync(pki.kubeconfigs.admin ? pki.kubeconfigs.admin.replace(/\.kubeconfig$/, '.crt') : ''),
-      key: readFileSync(pki.kubeconfigs.admin ? pki.kubeconfigs.admin.replace(/\.kubeconfig$/, '.key') : ''),
+      cert: readFileSync(join(pki.dir, 'admin.crt')),
+      key: readFileSync(join(pki.dir, 'admin.key')),
       timeout: 2000,
     },
   });

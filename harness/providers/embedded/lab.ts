@@ -3,7 +3,7 @@
  * created unless asked to keep it), down, status. Components run as detached processes in the lab's network
  * namespaces; the record of the lab is state.ts's state.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SkyprobeError } from '../../errors.ts';
@@ -199,7 +199,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         argv: [process.execPath, join(repoRoot(), 'bin', 'pod-runner.mjs')],
         env: { SKYPROBE_LAB_DIR: dir },
       });
-      await waitFor(runner, 'pod runner watching', async () => (readState(dir)?.processes ?? []).length > 0 && (await podRunnerReady(dir)), 20_000, 100);
+      await waitFor(runner, 'pod runner watching', async () => existsSync(join(dir, 'pod-runner.ready')), 20_000, 100);
     });
     if (o.stack) {
       await upStack({
@@ -226,11 +226,6 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     if (!o.keepOnFailure) await sweepLabs(o.run, (x) => x === id, o.env);
     throw err;
   }
-}
-
-async function podRunnerReady(dir: string): Promise<boolean> {
-  const { existsSync } = await import('node:fs');
-  return existsSync(join(dir, 'pod-runner.ready'));
 }
 
 /** The kube-dns Service at the cluster DNS address, with an EndpointSlice naming the CoreDNS host. */
@@ -268,11 +263,9 @@ async function createKubeDns(k: ReturnType<typeof clientsFor>): Promise<void> {
 
 export async function labDown(run: Runner, env?: NodeJS.ProcessEnv): Promise<{ id?: string; removed: number }> {
   requireRoot();
-  const dirs = labDirs(env);
-  const ids = dirs.map((d) => /lab-([0-9a-f]{4})$/.exec(d)?.[1] ?? '');
-  const target = liveLab(env)?.id;
+  const id = liveLab(env)?.id ?? labDirs(env).map((d) => /lab-([0-9a-f]{4})$/.exec(d)?.[1])[0];
   const report = await sweepLabs(run, () => true, env);
-  return { id: target ?? ids[0], removed: report.processes.length + report.namespaces.length + report.links.length };
+  return { id, removed: report.processes.length + report.namespaces.length + report.links.length };
 }
 
 export interface ProcessStatus extends LabProcess {

@@ -3,7 +3,7 @@
  * (outbound masqueraded, nothing inbound), a SideroLink stand-in (wireguard-go on both ends, ULA addresses from
  * the SideroLink prefix, the machine dialling out with a keepalive), and a Talos API stand-in on the machine.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandError, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
@@ -81,7 +81,7 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
     for (const [key, pub] of [[p.cpKey, p.cpPub], [p.machineKey, p.machinePub]] as const) {
       writeFileSync(key, `${await must(run, 'wg', ['genkey'], 'generate a WireGuard key')}\n`, { mode: 0o600 });
       chmodSync(key, 0o600);
-      writeFileSync(pub, `${await must(run, 'wg', ['pubkey'], 'derive a WireGuard public key', (await import('node:fs')).readFileSync(key, 'utf8'))}\n`, { mode: 0o600 });
+      writeFileSync(pub, `${await must(run, 'wg', ['pubkey'], 'derive a WireGuard public key', readFileSync(key, 'utf8'))}\n`, { mode: 0o600 });
     }
     const cpIf = wgIface(id, 'cp');
     const mIf = wgIface(id, 'machine');
@@ -89,7 +89,7 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
     const machineWg = c.start({ name: 'wireguard-machine', netns: machine, argv: ['wireguard-go', '-f', mIf] });
     await waitFor(cpWg, `${cpIf} in the control plane`, () => linkExists(run, cp, cpIf), 10_000);
     await waitFor(machineWg, `${mIf} on the machine`, () => linkExists(run, machine, mIf), 10_000);
-    const pub = async (f: string) => (await import('node:fs')).readFileSync(f, 'utf8').trim();
+    const pub = async (f: string) => readFileSync(f, 'utf8').trim();
     await must(run, 'ip', inNs(cp, ['wg', 'set', cpIf, 'private-key', p.cpKey, 'listen-port', String(MGMT.wgPort), 'peer', await pub(p.machinePub), 'allowed-ips', `${MGMT.machineUla}/128`]), 'configure the SideroLink server');
     await ipBatch(run, cp, [`addr add ${MGMT.serverUla}/64 dev ${cpIf} nodad`, `link set ${cpIf} up`], 'address the SideroLink server');
     await must(run, 'ip', inNs(machine, ['wg', 'set', mIf, 'private-key', p.machineKey, 'peer', await pub(p.cpPub), 'endpoint', `${state.hosts.cp?.addresses[1]}:${MGMT.wgPort}`, 'allowed-ips', MGMT.prefix, 'persistent-keepalive', '25']), 'configure the machine side of SideroLink');

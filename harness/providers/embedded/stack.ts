@@ -11,6 +11,7 @@ import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
+import { waitUntil } from '../../wait.ts';
 import { createHost } from './netns.ts';
 import { httpFromNetns } from './netns-http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
@@ -97,18 +98,15 @@ export function certManagerArgs(bin: string, kubeconfig: string): string[] {
 }
 
 async function waitEstablished(k: Clients, names: string[]): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  await waitUntil(`CRDs established: ${names.length}`, async () => {
     const list = (await k.objects.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) as { items: KubernetesObject[] };
     const established = new Set(
       list.items
         .filter((c) => (c as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))
         .map((c) => c.metadata?.name),
     );
-    if (names.every((n) => established.has(n))) return;
-    if (Date.now() > deadline) throw new Error(`CRDs not established: ${names.filter((n) => !established.has(n)).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return names.every((n) => established.has(n));
+  }, 30_000, 100);
 }
 
 export async function upStack(c: StackContext): Promise<void> {
