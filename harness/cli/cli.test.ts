@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
@@ -33,9 +36,39 @@ describe('the skyprobe CLI', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
-  it('a verb whose issue has not landed says so instead of pretending, exit 2', async () => {
-    const r = await skyprobe('domains', 'check', 'shop.example.com');
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('error: skyprobe domains check is not available yet');
+  describe('domains check: bad input is one line and exit 2, before anything is probed', () => {
+    const noStack = (stderr: string) => expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    it('an invalid hostname', async () => {
+      const r = await skyprobe('domains', 'check', 'https://shop.example.com/');
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('error: "https://shop.example.com/" is not a valid hostname');
+      noStack(r.stderr);
+    });
+    it('an unreadable metadata file', async () => {
+      const r = await skyprobe('domains', 'check', 'shop.example.com', '--metadata', '/nonexistent/platform.yaml', '--kubeconfig', '/nonexistent/kubeconfig');
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('error: cannot read metadata file /nonexistent/platform.yaml: ENOENT');
+      noStack(r.stderr);
+    });
+    it('an unreachable kubeconfig, within 5 s', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'skyprobe-kc-'));
+      const file = join(dir, 'kubeconfig');
+      writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+      try {
+        const t0 = Date.now();
+        const r = await skyprobe('domains', 'check', 'shop.example.com', '--kubeconfig', file);
+        expect(Date.now() - t0).toBeLessThan(8_000);
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toMatch(/error: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1 .*ECONNREFUSED/);
+        noStack(r.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+    it('an --edge that is not an address', async () => {
+      const r = await skyprobe('domains', 'check', 'shop.example.com', '--edge', 'lb.example.com');
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('error: --edge "lb.example.com" is not an IP address');
+    });
   });
 });

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { printError } from './print-error.ts';
 import { registerDeploy } from './deploy-command.ts';
+import { registerDomains } from './domains-command.ts';
 import { registerLab } from './lab-command.ts';
 import { registerMgmt } from './mgmt-command.ts';
 import { registerReport } from './report-command.ts';
@@ -27,19 +28,6 @@ function verbList(program: Command): string {
   return rows.map(([u, d]) => `  ${u.padEnd(width)}  ${d}`).join('\n');
 }
 
-/** Verbs of DESIGN.md whose issue has not landed: they say so, and exit 2, instead of pretending. */
-function notYet(program: Command, name: string, summary: string, issue: number): Command {
-  return program
-    .command(name)
-    .description(`${summary} (not available yet: issue #${issue})`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      const full = [program.parent?.name() === 'skyprobe' ? program.name() : '', name].filter(Boolean).join(' ');
-      throw new SkyprobeError(`skyprobe ${program.name() === 'skyprobe' ? name : full} is not available yet`, { hint: `it is tracked in issue #${issue}` });
-    });
-}
-
 export function buildProgram(): Command {
   const program = new Command('skyprobe')
     .description(
@@ -55,7 +43,7 @@ export function buildProgram(): Command {
   registerDeploy(program);
   registerRun(program);
   const domains = program.command('domains').description('domain diagnostics');
-  notYet(domains, 'check', 'report the four facts (metadata, routing, DNS, TLS) per hostname', 7);
+  registerDomains(domains);
   const mgmt = program.command('mgmt').description('management path (SideroLink stand-in)');
   registerMgmt(mgmt);
   const report = program.command('report').description('run reports');

@@ -23,13 +23,22 @@ export interface DnsAnswer {
 
 export interface DnsProbeContext {
   run: Runner;
-  /** Namespace the question is asked from (the internet host, or a pod). */
-  netns: string;
+  /** Namespace the question is asked from (the internet host, or a pod); absent: this machine's own. */
+  netns?: string;
+  /** ADDRESS or ADDRESS:PORT ([v6]:PORT). */
   server: string;
+  /** Ask for recursion (a recursive resolver); the lab's public DNS is authoritative and is asked without. */
+  recurse?: boolean;
+}
+
+/** dig's arguments for a server given as ADDRESS, ADDRESS:PORT or [V6]:PORT. */
+export function serverArgs(server: string): string[] {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(server) ?? (/^[^:]+:\d+$/.test(server) ? /^([^:]+):(\d+)$/.exec(server) : null);
+  return m ? [`@${m[1]}`, ...(m[2] ? ['-p', m[2]] : [])] : [`@${server}`];
 }
 
 export function parseDig(output: string): { rcode: string; answers: DnsRecordAnswer[] } {
-  const rcode = /status: ([A-Z]+)/.exec(output)?.[1] ?? (/timed out|no servers could be reached/i.test(output) ? 'TIMEOUT' : 'UNKNOWN');
+  const rcode = /status: ([A-Z]+)/.exec(output)?.[1] ?? (/timed out|no servers could be reached|connection refused/i.test(output) ? 'TIMEOUT' : 'UNKNOWN');
   const answers: DnsRecordAnswer[] = [];
   const section = /;; ANSWER SECTION:\n([\s\S]*?)(?:\n\n|$)/.exec(output)?.[1] ?? '';
   for (const line of section.split('\n')) {
@@ -40,7 +49,8 @@ export function parseDig(output: string): { rcode: string; answers: DnsRecordAns
 }
 
 export async function query(c: DnsProbeContext, name: string, type: string): Promise<DnsAnswer> {
-  const res = await c.run('ip', ['netns', 'exec', c.netns, 'dig', '+time=1', '+tries=2', '+norecurse', `@${c.server}`, name, type], { timeoutMs: 8000 });
+  const dig = ['dig', '+time=1', '+tries=2', c.recurse ? '+recurse' : '+norecurse', ...serverArgs(c.server), name, type];
+  const res = c.netns ? await c.run('ip', ['netns', 'exec', c.netns, ...dig], { timeoutMs: 8000 }) : await c.run(dig[0] as string, dig.slice(1), { timeoutMs: 8000 });
   const { rcode, answers } = parseDig(res.output);
   return { server: c.server, name, type, rcode, answers: answers.filter((a) => a.type === type || a.type === 'CNAME') };
 }

@@ -32,7 +32,8 @@ ${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : 
 
 function hostMatrix(hosts: ReportHost[]): string {
   if (hosts.length === 0) return '<p class="muted">No host facts in this run.</p>';
-  const cell = (f: { status: string } | undefined) => `<td class="fact ${esc(f?.status ?? 'unknown')}">${esc(f?.status ?? 'unknown')}</td>`;
+  const cell = (f: { status: string; summary?: string; remediation?: string } | undefined) =>
+    `<td class="fact ${esc(f?.status ?? 'unknown')}"${f?.summary ? ` title="${esc([f.summary, f.remediation && `fix: ${f.remediation}`].filter(Boolean).join('\n'))}"` : ''}>${esc(f?.status ?? 'unknown')}</td>`;
   const rows = hosts
     .map((h) => `<tr><td>${esc(h.host)}</td><td>${esc(h.routing)}</td>${cell(h.facts.metadata)}${cell(h.facts.routing)}${cell(h.facts.dns)}${cell(h.facts.tls)}<td>${esc(h.workload.status)}</td></tr>`)
     .join('');

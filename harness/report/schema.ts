@@ -27,6 +27,8 @@ export interface ReportScenario {
 
 export interface FactReport {
   status: 'pass' | 'fail' | 'pending' | 'unknown';
+  /** One line: what was found (the domains check's summary). */
+  summary?: string;
   evidence?: unknown;
   remediation?: string;
 }

@@ -2,26 +2,29 @@
  * What a scenario may touch: the lab, the Kubernetes client, the probes bound to the internet host, apps, the
  * user's DNS zone, and fault hooks (stop or restart a lab component). Suites reach the world only through this.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
 import { type Runner, execRunner } from '../exec/runner.ts';
+import { checkDomains } from '../facts/check.ts';
+import type { DomainsReport } from '../facts/fact.ts';
+import { labFactTarget } from '../facts/target.ts';
 import { type Clients, clientsFor } from '../k8s/client.ts';
 import { repoRoot } from '../paths.ts';
 import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
 import { probeTls } from '../probes/tls.ts';
 import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName, wgIface } from '../providers/embedded/address-plan.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
-import { type NetnsHttpOptions, httpFromNetns, tcpFromNetns } from '../providers/embedded/netns-http.ts';
+import { type NetnsHttpOptions, httpFromNetns, tcpFromNetns } from '../probes/http.ts';
 import { apidProbe, overlayStatus } from '../probes/mgmt.ts';
 import { mgmtPaths } from '../providers/embedded/mgmt.ts';
 import { isAlive, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import { type LabState, readState, writeState } from '../providers/embedded/state.ts';
 import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
-import { type AppMetadata, deleteApp, deployApp, readMetadata } from '../stack/deploy.ts';
+import { type AppMetadata, deleteApp, deployApp, metadataFile, readMetadata } from '../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
 import type { Routing } from '../stack/render.ts';
 import { waitUntil } from '../wait.ts';
@@ -73,6 +76,10 @@ export interface ScenarioEnv {
     /** The SideroLink interface name on one side. */
     iface(side: 'cp' | 'machine'): string;
   };
+  /** The four domain facts for hosts, as `skyprobe domains check` establishes them on this lab. */
+  facts(hosts: string[]): Promise<DomainsReport>;
+  /** Fault hook: rewrite the platform's record of a deployed app (as a broken backend would). */
+  rewriteMetadata(app: AppFixture, change: (m: AppMetadata) => AppMetadata): void;
   /** A kubernetes.io/tls Secret holding a self-signed certificate for `host` (for faults: an untrusted chain). */
   selfSignedSecret(namespace: string, name: string, host: string): Promise<void>;
   /** What a failed scenario attaches: the tails of the stack's logs and the routing objects with their conditions. */
@@ -167,7 +174,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       resolve: (name, type) => resolveChain(dnsCtx, name, type),
       caa: (name) => caa(dnsCtx, name),
     },
-    tls: (host) => probeTls(run, internet, host, LB_IP, paths.pebbleRoot),
+    tls: (host) => probeTls(run, host, LB_IP, paths.pebbleRoot, { netns: internet }),
     async inPod(pod, argv) {
       const ns = podNetnsName(lab.id, pod.metadata?.uid ?? '').netns;
       const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
@@ -189,6 +196,12 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
         const p = mgmtPaths(lab.dir);
         return { cp: readFileSync(p.cpPub, 'utf8').trim(), machine: readFileSync(p.machinePub, 'utf8').trim() };
       },
+    },
+    facts: (hosts) => checkDomains(labFactTarget(lab, k, run), hosts),
+    rewriteMetadata(app, change) {
+      const m = readMetadata(paths.metadata).find((x) => x.org === app.org && x.app === app.app);
+      if (!m) throw new SkyprobeError(`no platform record of ${app.org}/${app.app}: deploy it first`);
+      writeFileSync(metadataFile(paths.metadata, app), `${JSON.stringify(change(m), null, 2)}\n`);
     },
     async selfSignedSecret(namespace, name, host) {
       const dir = mkdtempSync(join(tmpdir(), 'skyprobe-selfsigned-'));

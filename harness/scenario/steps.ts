@@ -4,7 +4,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { converge } from '../probes/converge.ts';
-import type { NetnsHttpResult } from '../providers/embedded/netns-http.ts';
+import type { NetnsHttpResult } from '../probes/http.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
 import type { ScenarioContext } from './define.ts';
 

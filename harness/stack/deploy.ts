@@ -32,7 +32,7 @@ export interface DeployTarget {
   dns: { zonesDir: string; nameserverIp: string; lbIp: string };
 }
 
-const metaFile = (dir: string, a: Pick<AppFixture, 'org' | 'app'>) => join(dir, `${a.org}--${a.app}.json`);
+export const metadataFile = (dir: string, a: Pick<AppFixture, 'org' | 'app'>) => join(dir, `${a.org}--${a.app}.json`);
 
 export function readMetadata(dir: string): AppMetadata[] {
   if (!existsSync(dir)) return [];
@@ -86,7 +86,7 @@ export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing
   publishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.lbIp, t.dns.nameserverIp);
   const meta: AppMetadata = { org: a.org, app: a.app, deployment: `${rendered.namespace}/${a.app}`, routing, hosts: rendered.hosts, deployedAt: new Date().toISOString() };
   mkdirSync(t.metadataDir, { recursive: true });
-  writeFileSync(metaFile(t.metadataDir, a), `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileSync(metadataFile(t.metadataDir, a), `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
 }
 
@@ -104,5 +104,5 @@ export async function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing
   await deleteObjects(t.k.objects, r.objects.filter((o) => o.kind !== 'Namespace'));
   await editListeners(t.k, new Set(r.listeners.map((l) => l.name)), []);
   unpublishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.nameserverIp);
-  rmSync(metaFile(t.metadataDir, a), { force: true });
+  rmSync(metadataFile(t.metadataDir, a), { force: true });
 }

@@ -13,7 +13,7 @@ import { type Clients, clientsFor } from '../k8s/client.ts';
 import { silentProgress } from '../log.ts';
 import { LB_IP, PUBLIC_DNS_IP } from '../providers/embedded/address-plan.ts';
 import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
-import { httpFromNetns } from '../providers/embedded/netns-http.ts';
+import { httpFromNetns } from '../probes/http.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import type { LabState } from '../providers/embedded/state.ts';
 import { waitUntil } from '../wait.ts';

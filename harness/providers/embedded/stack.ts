@@ -13,7 +13,7 @@ import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
 import { waitUntil } from '../../wait.ts';
 import { createHost } from './netns.ts';
-import { httpFromNetns } from './netns-http.ts';
+import { httpFromNetns } from '../../probes/http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
 import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';

@@ -1,9 +1,9 @@
 /**
- * HTTP from inside a lab namespace, with curl: how the harness reaches hosts the root namespace does not route
- * (the lab's internet side), and how a request "from the internet" is made. Bounded: every request carries a
+ * HTTP from inside a lab namespace (or from this machine when none is given), with curl: how the harness reaches
+ * hosts the root namespace does not route (the lab's internet side), and how a request "from the internet" is made. Bounded: every request carries a
  * timeout. Redirects are never followed. TLS is verified against the given CA only (never skipped).
  */
-import type { Runner } from '../../exec/runner.ts';
+import type { Runner } from '../exec/runner.ts';
 
 export interface NetnsHttpResult {
   /** 0 when no HTTP answer came (connection, DNS or TLS failure: see error). */
@@ -25,15 +25,15 @@ export interface NetnsHttpOptions {
   resolve?: string;
 }
 
-export async function httpFromNetns(run: Runner, netns: string, url: string, opts: NetnsHttpOptions = {}): Promise<NetnsHttpResult> {
+export async function httpFromNetns(run: Runner, netns: string | undefined, url: string, opts: NetnsHttpOptions = {}): Promise<NetnsHttpResult> {
   const t = opts.timeoutS ?? 3;
-  const args = [
-    'netns', 'exec', netns, 'curl', '-sS', '-m', String(t), '-w', '\n%{json}',
+  const curl = [
+    'curl', '-sS', '-m', String(t), '-w', '\n%{json}',
     ...(opts.cacert ? ['--cacert', opts.cacert] : []),
     ...(opts.resolve ? ['--resolve', opts.resolve] : []),
     url,
   ];
-  const res = await run('ip', args, { timeoutMs: (t + 2) * 1000 });
+  const res = netns ? await run('ip', ['netns', 'exec', netns, ...curl], { timeoutMs: (t + 2) * 1000 }) : await run('curl', curl.slice(1), { timeoutMs: (t + 2) * 1000 });
   const nl = res.output.lastIndexOf('\n{');
   let w: Record<string, unknown> = {};
   try {

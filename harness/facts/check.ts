@@ -1,0 +1,50 @@
+/**
+ * The four facts for each host, from one read of the cluster: routing first (the others compare against what it
+ * found), then metadata, DNS and TLS; the network probes of all hosts run in parallel.
+ */
+import type { Runner } from '../exec/runner.ts';
+import type { Clients } from '../k8s/client.ts';
+import { edgeAddresses } from './claimants.ts';
+import { type ClusterView, readClusterView } from './cluster-view.ts';
+import { dnsFact } from './dns.ts';
+import { DOMAINS_SCHEMA, type DomainReport, type DomainsReport } from './fact.ts';
+import { type MetadataSource, metadataFact } from './metadata.ts';
+import { routingFact } from './routing.ts';
+import { tlsFact } from './tls.ts';
+import { workloadOf } from './workload.ts';
+
+/** Where the facts are established from. */
+export interface FactTarget {
+  k: Clients;
+  run: Runner;
+  metadata?: MetadataSource;
+  /** The public resolver (ADDRESS[:PORT]) and whether it recurses. */
+  resolver: { server: string; recurse: boolean };
+  /** Edge addresses given by the user (--edge); otherwise read from Gateway/Ingress status. */
+  edge?: string[];
+  /** PEM file of the roots a served chain must lead to. */
+  trustRoot: string;
+  /** Network namespace the DNS and TLS probes run in (the lab's internet host); absent: this machine. */
+  netns?: string;
+}
+
+export async function checkHost(t: FactTarget, view: ClusterView, host: string): Promise<DomainReport> {
+  const t0 = Date.now();
+  const routing = routingFact(view, host);
+  const metadata = metadataFact(t.metadata, host, view, routing.evidence);
+  const published = edgeAddresses(view, routing.evidence.claimants);
+  const edge = t.edge && t.edge.length > 0 ? { addresses: t.edge, from: ['--edge'] } : published;
+  const [dns, tls] = await Promise.all([
+    dnsFact({ run: t.run, netns: t.netns, server: t.resolver.server, recurse: t.resolver.recurse }, host, edge),
+    tlsFact({ run: t.run, netns: t.netns, host, edge: edge.addresses[0], trustRoot: t.trustRoot, view }),
+  ]);
+  const winner = routing.evidence.claimants.find((c) => `${c.kind} ${c.ref}` === routing.evidence.winner);
+  const deployments = [metadata.evidence.deployment, ...(winner?.backends ?? []).flatMap((b) => b.deployments)].filter((d): d is string => !!d);
+  return { host, facts: { metadata, routing, dns, tls }, workload: workloadOf(view, deployments), durationMs: Date.now() - t0 };
+}
+
+export async function checkDomains(t: FactTarget, hosts: string[]): Promise<DomainsReport> {
+  const view = await readClusterView(t.k);
+  const reports = await Promise.all(hosts.map((h) => checkHost(t, view, h)));
+  return { schema: DOMAINS_SCHEMA, checkedAt: view.readAt, hosts: reports };
+}

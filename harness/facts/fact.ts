@@ -1,0 +1,52 @@
+/**
+ * The four domain facts (the contract: a database row is no proof that a domain works). Each fact is established
+ * on its own, from its own evidence, and says what to do when it does not pass. Workload readiness is reported
+ * apart: "workload ready" never implies "endpoint ready". One implementation, used by `skyprobe domains check`
+ * and by the scenarios (FX-01).
+ */
+export const DOMAINS_SCHEMA = 'skyprobe.domains/v1';
+
+export type FactStatus = 'pass' | 'fail' | 'pending' | 'unknown';
+export const FACT_NAMES = ['metadata', 'routing', 'dns', 'tls'] as const;
+export type FactName = (typeof FACT_NAMES)[number];
+
+export interface Fact<E = unknown> {
+  status: FactStatus;
+  /** One line: what was found. */
+  summary: string;
+  evidence: E;
+  /** One line: what to do about it (absent when the fact passes). */
+  remediation?: string;
+}
+
+export interface Workload {
+  status: 'ready' | 'not ready' | 'unknown';
+  deployment?: string;
+  replicas?: number;
+  availableReplicas?: number;
+  summary: string;
+}
+
+export interface DomainReport {
+  host: string;
+  facts: Record<FactName, Fact>;
+  workload: Workload;
+  durationMs: number;
+}
+
+export interface DomainsReport {
+  schema: typeof DOMAINS_SCHEMA;
+  checkedAt: string;
+  hosts: DomainReport[];
+}
+
+export const fact = <E>(status: FactStatus, summary: string, evidence: E, remediation?: string): Fact<E> =>
+  status === 'pass' || remediation === undefined ? { status, summary, evidence } : { status, summary, evidence, remediation };
+
+/** Exit code of a check (DESIGN.md): 0 every fact passes, 1 one failed or could not be established, 3 pending. */
+export function exitCodeOf(hosts: DomainReport[]): number {
+  const all = hosts.flatMap((h) => FACT_NAMES.map((n) => h.facts[n].status));
+  if (all.some((s) => s === 'fail' || s === 'unknown')) return 1;
+  if (all.some((s) => s === 'pending')) return 3;
+  return 0;
+}

@@ -1,0 +1,111 @@
+/**
+ * What `domains check` runs against, from its flags. With no --kubeconfig (or one for the lab's own API server)
+ * it is the running lab: the lab's platform records, its public DNS, Pebble's root, and probes from the lab's
+ * internet host. Otherwise a real cluster: the system resolver and CA bundle, probes from this machine.
+ * Every input is checked before anything is probed; bad input is one line and exit 2, within 5 s.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { SkyprobeError } from '../errors.ts';
+import type { Runner } from '../exec/runner.ts';
+import { type Clients, apiStatus, clientsFor } from '../k8s/client.ts';
+import { query } from '../probes/dns.ts';
+import { pemBlocks } from '../probes/tls.ts';
+import { PUBLIC_DNS_IP, SEGMENTS } from '../providers/embedded/address-plan.ts';
+import { liveLab } from '../providers/embedded/lab.ts';
+import { stackPaths } from '../providers/embedded/stack.ts';
+import type { LabState } from '../providers/embedded/state.ts';
+import type { FactTarget } from './check.ts';
+import { bounded } from './cluster-view.ts';
+import { labMetadataSource, loadMetadataSource } from './metadata.ts';
+
+export interface DomainsCheckOptions {
+  kubeconfig?: string;
+  metadata?: string;
+  resolver?: string;
+  edge?: string[];
+  ca?: string;
+}
+
+const SYSTEM_CA = '/etc/ssl/certs/ca-certificates.crt';
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A hostname as DNS names it (RFC 1123), lower-cased; anything else is bad input. */
+export function parseHost(input: string): string {
+  const h = input.trim().toLowerCase().replace(/\.$/, '');
+  const labels = h.split('.');
+  if (h.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels.at(-1) as string))
+    throw new SkyprobeError(`"${input}" is not a valid hostname`, { hint: 'give DNS names such as shop.example.com: letters, digits and hyphens, no scheme, port or path' });
+  return h;
+}
+
+/** ADDRESS or ADDRESS:PORT or [V6]:PORT, for --resolver. */
+export function parseResolver(input: string): string {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(input) ?? /^([^:]+):(\d+)$/.exec(input) ?? [input, input];
+  if (!isIP(m[1] as string) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)))
+    throw new SkyprobeError(`--resolver "${input}" is not an IP address (with an optional :port)`, { hint: 'e.g. --resolver 198.51.100.53 or --resolver 127.0.0.1:5353' });
+  return input;
+}
+
+const inLabInternet = (ip: string) => [SEGMENTS.internet.cidr, SEGMENTS.lb.cidr].some((c) => ip.startsWith(c.split('.').slice(0, 3).join('.') + '.'));
+
+function kubeconfigServer(file: string): string {
+  if (!existsSync(file)) throw new SkyprobeError(`kubeconfig ${file} does not exist`, { hint: 'check --kubeconfig' });
+  try {
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) throw new Error('no current cluster');
+    return server;
+  } catch (err) {
+    throw new SkyprobeError(`kubeconfig ${file} is not usable: ${(err as Error).message.split('\n')[0]}`, { hint: 'check --kubeconfig (kubectl --kubeconfig FILE config view)' });
+  }
+}
+
+async function mustReachApi(file: string, server: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  try {
+    await bounded(`the Kubernetes API at ${server}`, kc.makeApiClient(VersionApi).getCode(), 5_000);
+  } catch (err) {
+    const status = apiStatus(err);
+    const why = typeof status === 'number' ? `HTTP ${status}` : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]);
+    throw new SkyprobeError(`cannot reach the Kubernetes API at ${server} (from ${file}): ${why}`, { hint: 'check --kubeconfig: the server address, the credentials, and that the cluster is up' });
+  }
+}
+
+export async function factTarget(o: DomainsCheckOptions, run: Runner, lab: LabState | undefined = liveLab()): Promise<FactTarget> {
+  for (const e of o.edge ?? []) if (!isIP(e)) throw new SkyprobeError(`--edge "${e}" is not an IP address`, { hint: 'give the address the host should resolve to, e.g. --edge 203.0.113.10' });
+  if (o.resolver) parseResolver(o.resolver);
+  if (o.ca && (!existsSync(o.ca) || pemBlocks(readFileSync(o.ca, 'utf8')).length === 0)) throw new SkyprobeError(`--ca ${o.ca} is not a readable PEM file of certificates`, { hint: 'give the root certificate(s) a served chain must lead to' });
+  const given = o.metadata ? await loadMetadataSource(o.metadata) : undefined;
+  if (!o.kubeconfig && !lab) throw new SkyprobeError('no lab is running and no --kubeconfig was given', { hint: 'start the lab (skyprobe lab up --keep) or pass --kubeconfig FILE for a real cluster' });
+  const kubeconfig = o.kubeconfig ?? (lab as LabState).kubeconfig;
+  const server = kubeconfigServer(kubeconfig);
+  const onLab = lab?.stack && (!o.kubeconfig || server === lab.apiServer) ? lab : undefined;
+  await mustReachApi(kubeconfig, server);
+  const base = onLab ? labFactTarget(onLab, clientsFor(kubeconfig), run) : undefined;
+  const resolver = o.resolver ? { server: o.resolver, recurse: true } : (base?.resolver ?? { server: systemResolver(), recurse: true });
+  const probed = [resolver.server.replace(/^\[|\](:\d+)?$|:\d+$/g, ''), ...(o.edge ?? [])];
+  const netns = lab && probed.some(inLabInternet) ? lab.hosts.internet?.netns : undefined;
+  const t: FactTarget = { k: clientsFor(kubeconfig), run, metadata: given ?? base?.metadata, resolver, edge: o.edge, trustRoot: o.ca ?? base?.trustRoot ?? SYSTEM_CA, netns };
+  if (o.resolver) {
+    const soa = await query({ run, netns, server: o.resolver, recurse: true }, '.', 'SOA');
+    if (soa.rcode === 'TIMEOUT') throw new SkyprobeError(`resolver ${o.resolver} did not answer (2 tries, 1 s each)`, { hint: 'check --resolver: the address, the port, and that it is reachable from here' });
+  }
+  return t;
+}
+
+/** The lab as a place to check domains: its platform records, its public DNS, Pebble's root, its internet host. */
+export function labFactTarget(lab: LabState, k: Clients, run: Runner): FactTarget {
+  const paths = stackPaths(lab.dir);
+  return { k, run, metadata: labMetadataSource(paths.metadata), resolver: { server: PUBLIC_DNS_IP, recurse: false }, trustRoot: paths.pebbleRoot, netns: lab.hosts.internet?.netns };
+}
+
+function systemResolver(): string {
+  const line = (existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '').split('\n').find((l) => /^\s*nameserver\s+\S+/.test(l));
+  const server = line?.trim().split(/\s+/)[1];
+  if (!server) throw new SkyprobeError('no resolver given and /etc/resolv.conf names none', { hint: 'pass --resolver ADDR' });
+  return server;
+}

@@ -1,0 +1,73 @@
+/**
+ * FX-01: the four facts per host, reported separately with evidence and a remedy, by the same code as
+ * `skyprobe domains check`: for every host of an app with a custom domain, an alias and a www redirect, the
+ * platform's record, the routing, public DNS and TLS each pass on their own; the workload is reported apart.
+ * The facts fill report.json's hosts[] matrix.
+ */
+import type { DomainsReport, FactName } from '../../harness/facts/fact.ts';
+import { converge } from '../../harness/probes/converge.ts';
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';
+import { render } from '../../harness/stack/render.ts';
+
+const checks: [FactName, string][] = [
+  ['metadata', "metadata: the platform's record names the deployment the route serves, for every host"],
+  ['routing', 'routing: one accepted claim per host, backend with ready endpoints'],
+  ['dns', 'DNS: every host resolves to the edge, no stray records, CAA allows the CA'],
+  ['tls', 'TLS: the edge serves a valid certificate for every host, chaining to the trust root'],
+];
+
+export default defineScenario({
+  id: 'FX-01',
+  title: 'Four facts per host (metadata, routing, DNS, TLS), reported separately with evidence and remedy',
+  area: 'facts',
+  features: ['DomainFacts', 'CustomDomain', 'Alias', 'WwwRedirect'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
+  async body(ctx) {
+    const app = ctx.env.app('shop');
+    const hosts = render(app, ctx.routing).hosts.map((h) => h.host);
+    let report: DomainsReport | undefined;
+    // The facts converge like everything else (3 passing reads in a row); then each is judged on its own.
+    const c = await converge(async () => {
+      report = await ctx.env.facts(hosts);
+      const statuses = report.hosts.map((h) => `${h.host}: ${checks.map(([n]) => `${n}=${h.facts[n].status}`).join(' ')}`);
+      return { ok: report.hosts.every((h) => checks.every(([n]) => h.facts[n].status === 'pass')), evidence: statuses };
+    }, { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 6 });
+    const last = report as DomainsReport;
+    ctx.note('hosts', last.hosts.map((h) => ({
+      host: h.host,
+      routing: ctx.routing,
+      facts: Object.fromEntries(checks.map(([n]) => [n, { status: h.facts[n].status, summary: h.facts[n].summary, remediation: h.facts[n].remediation }])),
+      workload: { ...h.workload },
+      timeline: {},
+    })));
+    for (const [name, title] of checks) {
+      await ctx.check(title, async () => {
+        const per = last.hosts.map((h) => ({ host: h.host, status: h.facts[name].status, summary: h.facts[name].summary, remediation: h.facts[name].remediation, evidence: h.facts[name].evidence }));
+        const bad = per.filter((p) => p.status !== 'pass');
+        return { ok: bad.length === 0, evidence: { hosts: per, convergence: { ok: c.ok, elapsedMs: c.elapsedMs, attempts: c.attempts.length } }, message: bad.map((b) => `${b.host}: ${b.status}: ${b.summary}${b.remediation ? ` (fix: ${b.remediation})` : ''}`).join('; ') };
+      });
+    }
+    await ctx.check('the workload is reported apart from the facts', async () => {
+      const w = last.hosts.map((h) => ({ host: h.host, ...h.workload }));
+      return { ok: w.every((x) => x.status === 'ready' && x.deployment === `org-${app.org}/${app.app}`), evidence: w, message: w.map((x) => `${x.host}: ${x.summary}`).join('; ') };
+    });
+  },
+  faults: [
+    {
+      name: 'metadata names another deployment',
+      failingCheck: "metadata: the platform's record names the deployment the route serves, for every host",
+      async inject({ env }) {
+        const pop = env.app('pop');
+        await env.deploy(pop, 'current');
+        env.rewriteMetadata(env.app('shop'), (m) => ({ ...m, deployment: `org-${pop.org}/${pop.app}` }));
+      },
+      async revert(ctx) {
+        await redeploy('shop')(ctx);
+        await ctx.env.remove(ctx.env.app('pop'), 'current');
+      },
+    },
+  ],
+});
