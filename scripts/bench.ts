@@ -2,7 +2,8 @@
  * npm run bench: the performance targets of DESIGN.md, measured on this machine (medians). Figures go in notes,
  * not in timed tests. Each lab is brought up and taken down by the harness itself; nothing is left running.
  *   setup warm; lab up (nodes Ready + /readyz) and down; lab peak memory (sum of RSS); stack up;
- *   certificate created -> valid HTTPS; full conformance run (both routing modes, lab up to lab down).
+ *   certificate created -> valid HTTPS; domains check of a healthy host (in-process, and the whole CLI command)
+ *   and of one whose edge does not answer; full conformance run (both routing modes, lab up to lab down).
  * Usage: npm run bench [-- --runs N] [-- --conformance-runs N]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -65,6 +66,9 @@ const stackUp: number[] = [];
 const fullUp: number[] = [];
 const rss: number[] = [];
 const certMs: number[] = [];
+const domainsMs: number[] = [];
+const domainsCliMs: number[] = [];
+const domainsSilentCliMs: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   let t0 = Date.now();
   await labUp({ nodes: 2, run: execRunner, progress: stepTimes() });
@@ -89,6 +93,20 @@ for (let i = 0; i < RUNS; i++) {
     await new Promise((r) => setTimeout(r, 200));
   }
   certMs.push(Date.now() - t0);
+  // domains check of the healthy host: the check itself, the whole command, and an edge that does not answer.
+  const host = pop.generatedHost;
+  t0 = Date.now();
+  const facts = await env.facts([host]);
+  domainsMs.push(Date.now() - t0);
+  const verdict = Object.values(facts.hosts[0]?.facts ?? {}).map((f) => f.status).join(',');
+  if (verdict !== 'pass,pass,pass,pass') log(`warning: ${host} is not healthy (${verdict}); its domains check time is not a healthy host's`);
+  t0 = Date.now();
+  const cli = await execa('node', [bin, 'domains', 'check', host], { reject: false });
+  domainsCliMs.push(Date.now() - t0);
+  t0 = Date.now();
+  await execa('node', [bin, 'domains', 'check', host, '--edge', '203.0.113.99'], { reject: false });
+  domainsSilentCliMs.push(Date.now() - t0);
+  log(`domains check ${host}: check ${domainsMs.at(-1)} ms, command ${domainsCliMs.at(-1)} ms (exit ${cli.exitCode}), silent edge ${domainsSilentCliMs.at(-1)} ms`);
   rss.push(rssSumMiB());
   await labDown(execRunner);
   log(`run ${i + 1}: lab up ${up.at(-1)} ms, down ${down.at(-1)} ms, with stack ${fullUp.at(-1)} ms (stack ${stackUp.at(-1)} ms), deploy -> valid HTTPS ${certMs.at(-1)} ms, RSS ${rss.at(-1)} MiB`);
@@ -99,6 +117,9 @@ results.labWithStackUpMs = { runs: fullUp, median: median(fullUp) };
 results.stackUpMs = { runs: stackUp, median: median(stackUp) };
 results.deployToValidHttpsMs = { runs: certMs, median: median(certMs) };
 results.labRssMiB = { runs: rss, max: Math.max(...rss) };
+results.domainsCheckHealthyMs = { runs: domainsMs, median: median(domainsMs) };
+results.domainsCheckCommandMs = { runs: domainsCliMs, median: median(domainsCliMs) };
+results.domainsCheckSilentEdgeCommandMs = { runs: domainsSilentCliMs, median: median(domainsSilentCliMs) };
 
 // full conformance, both routing modes, lab up to lab down
 const conf: number[] = [];
