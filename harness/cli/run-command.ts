@@ -11,17 +11,14 @@ export function registerRun(program: Command): void {
     .option('--suite <area>', 'only this suite (a folder of suites/); repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addOption(new Option('--routing <mode>', 'routing modes to run').choices(['current', 'target', 'both']).default('both'))
     .option('--out <dir>', 'run folder (default reports/<run-id>)')
-    .option('--provider <name>', 'cluster provider (embedded; kind and existing come later)', 'embedded')
+    .addOption(new Option('--provider <name>', 'where to run: the embedded lab, a kind cluster (needs docker and kind), or an existing cluster').choices(['embedded', 'kind', 'existing']).default('embedded'))
+    .option('--kubeconfig <file>', 'the cluster for --provider existing (read-only but for its own namespace skyprobe-<run-id>)')
     .option('--keep', 'leave the lab running afterwards')
-    .action(async (opts: { suite: string[]; routing: Routing | 'both'; out?: string; keep?: boolean; provider: string }) => {
-      if (opts.provider !== 'embedded') {
-        const { SkyprobeError } = await import('../errors.ts');
-        throw new SkyprobeError(`provider "${opts.provider}" is not available yet`, { hint: 'use --provider embedded (kind and existing: issue #9)' });
-      }
+    .action(async (opts: { suite: string[]; routing: Routing | 'both'; out?: string; keep?: boolean; provider: string; kubeconfig?: string }) => {
       const progress = streamProgress(process.stderr);
       const t0 = Date.now();
       try {
-        const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, progress });
+        const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, provider: opts.provider, kubeconfig: opts.kubeconfig, progress });
         for (const s of report.scenarios.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
         process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
         process.stderr.write(`scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`);

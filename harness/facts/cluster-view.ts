@@ -7,6 +7,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
 import { type Clients, apiStatus } from '../k8s/client.ts';
+import { bounded } from '../k8s/reach.ts';
 
 export interface Condition {
   type: string;
@@ -52,15 +53,6 @@ export const conditionsOf = (o: { conditions?: Condition[] } | undefined): Condi
   (o?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
 export const isTrue = (cs: Condition[], type: string) => cs.some((c) => c.type === type && c.status === 'True');
 
-/** Reject after `ms` with a line that names what did not answer. */
-export function bounded<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SkyprobeError(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
 export async function readClusterView(k: Clients, timeoutMs = 5_000): Promise<ClusterView> {
   const view: ClusterView = { objects: {} as Record<Kind, Obj[]>, missing: [], errors: {}, readAt: new Date().toISOString() };
   await Promise.all(
@@ -73,7 +65,8 @@ export async function readClusterView(k: Clients, timeoutMs = 5_000): Promise<Cl
         const status = apiStatus(err);
         if (status === 404) view.missing.push(kind);
         else if (typeof status === 'number') view.errors[kind] = `${status} ${(err as { body?: { message?: string } }).body?.message ?? ''}`.trim();
-        else throw err;
+        else if (err instanceof SkyprobeError) throw err;
+        else throw new SkyprobeError(`failed to list ${kind}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]}`, { hint: 'check that the cluster is up and reachable (--kubeconfig)' });
       }
     }),
   );

@@ -3,7 +3,7 @@
  * adapter (the lab's own records of deployed apps, a YAML/JSON file, or a URL returning JSON); the fact checks
  * that exactly one deployment is named, that it exists, and that the route for the host sends traffic to it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
@@ -54,7 +54,7 @@ export function labMetadataSource(dir: string): MetadataSource {
   };
 }
 
-/** A file (YAML or JSON) or an http(s) URL returning JSON; bounded to 5 s; unreadable input is bad input. */
+/** A file (YAML or JSON), a folder of the lab's records, or an http(s) URL returning JSON (bounded to 5 s); unreadable input is bad input. */
 export async function loadMetadataSource(spec: string): Promise<MetadataSource> {
   if (/^https?:\/\//.test(spec)) {
     let body: unknown;
@@ -67,6 +67,7 @@ export async function loadMetadataSource(spec: string): Promise<MetadataSource> 
     }
     return { origin: spec, records: parseMetadata(body, spec) };
   }
+  if (existsSync(spec) && statSync(spec).isDirectory()) return labMetadataSource(spec);
   let text: string;
   try {
     text = readFileSync(spec, 'utf8');

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
-import { type Clients, apiStatus, clientsFor } from '../k8s/client.ts';
+import { type Clients, clientsFor } from '../k8s/client.ts';
+import { kubeconfigServer, mustReachApi } from '../k8s/reach.ts';
 import { query } from '../probes/dns.ts';
 import { pemBlocks } from '../probes/tls.ts';
 import { PUBLIC_DNS_IP, SEGMENTS } from '../providers/embedded/address-plan.ts';
@@ -17,7 +17,6 @@ import { liveLab } from '../providers/embedded/lab.ts';
 import { stackPaths } from '../providers/embedded/stack.ts';
 import type { LabState } from '../providers/embedded/state.ts';
 import type { FactTarget } from './check.ts';
-import { bounded } from './cluster-view.ts';
 import { labMetadataSource, loadMetadataSource } from './metadata.ts';
 
 export interface DomainsCheckOptions {
@@ -49,31 +48,6 @@ export function parseResolver(input: string): string {
 }
 
 const inLabInternet = (ip: string) => [SEGMENTS.internet.cidr, SEGMENTS.lb.cidr].some((c) => ip.startsWith(c.split('.').slice(0, 3).join('.') + '.'));
-
-function kubeconfigServer(file: string): string {
-  if (!existsSync(file)) throw new SkyprobeError(`kubeconfig ${file} does not exist`, { hint: 'check --kubeconfig' });
-  try {
-    const kc = new KubeConfig();
-    kc.loadFromFile(file);
-    const server = kc.getCurrentCluster()?.server;
-    if (!server) throw new Error('no current cluster');
-    return server;
-  } catch (err) {
-    throw new SkyprobeError(`kubeconfig ${file} is not usable: ${(err as Error).message.split('\n')[0]}`, { hint: 'check --kubeconfig (kubectl --kubeconfig FILE config view)' });
-  }
-}
-
-async function mustReachApi(file: string, server: string): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(file);
-  try {
-    await bounded(`the Kubernetes API at ${server}`, kc.makeApiClient(VersionApi).getCode(), 5_000);
-  } catch (err) {
-    const status = apiStatus(err);
-    const why = typeof status === 'number' ? `HTTP ${status}` : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]);
-    throw new SkyprobeError(`cannot reach the Kubernetes API at ${server} (from ${file}): ${why}`, { hint: 'check --kubeconfig: the server address, the credentials, and that the cluster is up' });
-  }
-}
 
 export async function factTarget(o: DomainsCheckOptions, run: Runner, lab: LabState | undefined = liveLab()): Promise<FactTarget> {
   for (const e of o.edge ?? []) if (!isIP(e)) throw new SkyprobeError(`--edge "${e}" is not an IP address`, { hint: 'give the address the host should resolve to, e.g. --edge 203.0.113.10' });

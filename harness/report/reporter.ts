@@ -12,7 +12,7 @@ import { renderHtml } from './html.ts';
 import type { Report } from './schema.ts';
 
 export interface ScenarioMeta {
-  skyprobe?: { header: ScenarioOutcome['header']; routing: Routing; result?: ScenarioResult };
+  skyprobe?: { header: ScenarioOutcome['header']; routing: Routing; result?: ScenarioResult; skipped?: string };
 }
 
 export class ScenarioReporter implements Reporter {
@@ -30,7 +30,8 @@ export class ScenarioReporter implements Reporter {
     const r = t.result();
     const mark = r.state === 'passed' ? '✓' : r.state === 'failed' ? '✗' : '-';
     const secs = ((t.diagnostic()?.duration ?? 0) / 1000).toFixed(1);
-    process.stderr.write(`  ${mark} ${meta.header.id} [${meta.routing}] ${meta.header.title} (${secs}s)${meta.result?.failedCheck ? `\n      failed: ${meta.result.failedCheck}` : ''}\n`);
+    const why = meta.result?.failedCheck ? `\n      failed: ${meta.result.failedCheck}` : meta.skipped ? `\n      skipped: ${meta.skipped}` : '';
+    process.stderr.write(`  ${mark} ${meta.header.id} [${meta.routing}] ${meta.header.title} (${secs}s)${why}\n`);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -41,7 +42,7 @@ export class ScenarioReporter implements Reporter {
         if (!meta) continue;
         const r = t.result();
         const status = r.state === 'passed' ? 'passed' : r.state === 'failed' ? 'failed' : 'skipped';
-        outcomes.push({ header: meta.header, routing: meta.routing, result: meta.result, status, error: r.state === 'failed' ? r.errors?.[0]?.message : undefined });
+        outcomes.push({ header: meta.header, routing: meta.routing, result: meta.result, status, error: r.state === 'failed' ? r.errors?.[0]?.message : meta.skipped });
       }
     }
     this.report = buildReport(outcomes, this.run(), this.components);

@@ -10,7 +10,7 @@ import { SkyprobeError } from '../errors.ts';
 import { type Runner, execRunner } from '../exec/runner.ts';
 import type { Progress } from '../log.ts';
 import { repoRoot } from '../paths.ts';
-import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
+import { providerFor } from '../providers/select.ts';
 import { ScenarioReporter } from '../report/reporter.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
@@ -21,6 +21,9 @@ import { ROUTINGS, type Routing } from '../stack/render.ts';
 export interface RunOptions {
   suites: string[];
   routing: Routing | 'both';
+  /** embedded (default) | kind | existing (with kubeconfig). */
+  provider?: string;
+  kubeconfig?: string;
   out?: string;
   keep?: boolean;
   progress: Progress;
@@ -65,16 +68,16 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   mkdirSync(dir, { recursive: true });
   const startedAt = new Date();
 
-  let lab = liveLab();
-  const ownLab = !lab;
-  if (lab && !lab.stack) throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, { hint: 'stop it (skyprobe lab down) and let skyprobe run start its own' });
-  if (!lab) lab = await labUp({ nodes: 2, run, progress: o.progress, stack: true });
-  o.progress.info(`lab ${lab.id} ${ownLab ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`);
-
+  const provider = providerFor(o.provider ?? 'embedded', { kubeconfig: o.kubeconfig, runId: id });
+  const info = await provider.info();
+  if (!info.available) throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, { hint: provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)' });
+  const cluster = await provider.up({ run, progress: o.progress, keep: o.keep });
+  o.progress.info(`${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`);
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
-  const reporter = new ScenarioReporter(dir, () => ({ id, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), routing: routings, provider: 'embedded', gitCommit: commit }), components);
+  const reporter = new ScenarioReporter(dir, () => ({ id, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), routing: routings, provider: cluster.provider, gitCommit: commit }), components);
   process.env.SKYPROBE_ROUTING = o.routing;
+  process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
   try {
     const filters = o.suites.map((s) => `suites/${s}/`);
     const vitest = await startVitest('test', filters, {
@@ -85,7 +88,8 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
     });
     await vitest.close();
   } finally {
-    if (ownLab && !o.keep) await labDown(run);
+    delete process.env.SKYPROBE_CLUSTER;
+    await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   const report = reporter.report;
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });

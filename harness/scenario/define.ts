@@ -3,10 +3,18 @@
  * twins. runScenario executes a body and records every check with its evidence; the conformance run and the
  * fault-twin tests both go through it, so a twin proves that the very checks of the conformance run can fail.
  */
+import type { Capabilities } from '../providers/provider.ts';
 import type { Routing } from '../stack/render.ts';
 import type { ScenarioEnv } from './env.ts';
 
-export type Area = 'data-path' | 'custom-domain' | 'migration' | 'tls' | 'readiness' | 'dns' | 'in-cluster' | 'management' | 'facts';
+export type Area = 'data-path' | 'custom-domain' | 'migration' | 'tls' | 'readiness' | 'dns' | 'in-cluster' | 'management' | 'facts' | 'stack';
+
+/**
+ * What a scenario's body needs beyond reading the cluster: `lab` the embedded lab's hooks (its DNS zones, its
+ * internet host, its components); `apps` creating objects in the run's own namespace. A provider that cannot give
+ * them gets the scenario reported as skipped, with the reason.
+ */
+export type Need = 'lab' | 'apps';
 
 export interface ScenarioHeader {
   id: string;
@@ -16,6 +24,16 @@ export interface ScenarioHeader {
   /** App fixtures (fixtures/apps/<name>.yaml) the scenario deploys. */
   apps: string[];
   routing: Routing[];
+  /** Default: ['lab']. A read-only scenario says `needs: []`. */
+  needs?: Need[];
+}
+
+/** Why a scenario cannot run with these capabilities, or undefined when it can. */
+export function unmetNeeds(s: Pick<ScenarioHeader, 'needs'>, caps: Capabilities, provider: string): string | undefined {
+  const needs = s.needs ?? ['lab'];
+  if (needs.includes('lab') && !caps.labHooks) return `needs the embedded lab's hooks (public DNS zones, the internet host, component faults), which provider ${provider} does not have`;
+  if (needs.includes('apps') && !caps.createApps) return `needs to create apps in the run's namespace, which this account may not (RBAC)`;
+  return undefined;
 }
 
 export interface CheckRecord {

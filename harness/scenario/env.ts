@@ -9,9 +9,10 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
 import { type Runner, execRunner } from '../exec/runner.ts';
 import { checkDomains } from '../facts/check.ts';
-import type { DomainsReport } from '../facts/fact.ts';
 import { labFactTarget } from '../facts/target.ts';
-import { type Clients, clientsFor } from '../k8s/client.ts';
+import { clientsFor } from '../k8s/client.ts';
+import { EMBEDDED_CAPABILITIES } from '../providers/embedded/embedded-provider.ts';
+import type { ClusterEnv } from './cluster-env.ts';
 import { repoRoot } from '../paths.ts';
 import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
 import { probeTls } from '../probes/tls.ts';
@@ -29,10 +30,8 @@ import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/p
 import type { Routing } from '../stack/render.ts';
 import { waitUntil } from '../wait.ts';
 
-export interface ScenarioEnv {
+export interface ScenarioEnv extends ClusterEnv {
   lab: LabState;
-  k: Clients;
-  run: Runner;
   lbIp: string;
   edgeIp: string;
   publicDns: string;
@@ -76,8 +75,6 @@ export interface ScenarioEnv {
     /** The SideroLink interface name on one side. */
     iface(side: 'cp' | 'machine'): string;
   };
-  /** The four domain facts for hosts, as `skyprobe domains check` establishes them on this lab. */
-  facts(hosts: string[]): Promise<DomainsReport>;
   /** Fault hook: rewrite the platform's record of a deployed app (as a broken backend would). */
   rewriteMetadata(app: AppFixture, change: (m: AppMetadata) => AppMetadata): void;
   /** A kubernetes.io/tls Secret holding a self-signed certificate for `host` (for faults: an untrusted chain). */
@@ -138,6 +135,8 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   };
 
   return {
+    provider: 'embedded',
+    capabilities: EMBEDDED_CAPABILITIES,
     lab,
     k,
     run,

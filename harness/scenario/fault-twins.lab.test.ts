@@ -13,15 +13,17 @@ import { loadScenarios } from './load.ts';
 
 const only = process.env.SKYPROBE_TWINS?.split(',').filter(Boolean);
 const scenarios = (await loadScenarios()).filter((s) => !only || only.includes(s.id));
+/** A lab that is already up (an engineer's, kept) is used and left running; otherwise one is made and removed. */
+const own = !liveLab();
 
 describe('fault twins', () => {
   let env: ScenarioEnv;
   beforeAll(async () => {
-    await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
+    if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
     env = scenarioEnv();
   }, 180_000);
   afterAll(async () => {
-    if (liveLab()) await labDown(execRunner);
+    if (own && liveLab()) await labDown(execRunner);
   }, 60_000);
 
   for (const s of scenarios) {

@@ -6,15 +6,26 @@
 import { describe } from 'vitest';
 import { ROUTINGS, type Routing } from '../stack/render.ts';
 import { test } from '../test.ts';
-import { prepareScenario, runScenario, setScenarioRegistrar } from './define.ts';
+import { runCluster } from './cluster-env.ts';
+import { prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
 
+const cluster = runCluster();
 const wanted = (process.env.SKYPROBE_ROUTING ?? 'both') === 'both' ? ROUTINGS : [process.env.SKYPROBE_ROUTING as Routing];
 
 setScenarioRegistrar((s) => {
   describe(`${s.id} ${s.title}`, () => {
+    const header = { id: s.id, title: s.title, area: s.area };
+    const unmet = unmetNeeds(s, cluster.capabilities, cluster.provider);
     for (const routing of s.routing.filter((r) => wanted.includes(r))) {
+      if (unmet) {
+        // Skipped with the reason, never counted as passed; the env fixture is not touched.
+        test(`${s.id} [${routing}]`, ({ task, skip }) => {
+          task.meta.skyprobe = { header, routing, skipped: unmet };
+          skip(unmet);
+        });
+        continue;
+      }
       test(`${s.id} [${routing}]`, async ({ env, task }) => {
-        const header = { id: s.id, title: s.title, area: s.area };
         task.meta.skyprobe = { header, routing };
         await prepareScenario(s, env, routing);
         const result = await runScenario(s, env, routing);
@@ -27,6 +38,6 @@ setScenarioRegistrar((s) => {
 
 declare module 'vitest' {
   interface TaskMeta {
-    skyprobe?: { header: { id: string; title: string; area: string }; routing: Routing; result?: import('./define.ts').ScenarioResult };
+    skyprobe?: { header: { id: string; title: string; area: string }; routing: Routing; result?: import('./define.ts').ScenarioResult; skipped?: string };
   }
 }

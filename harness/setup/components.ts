@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
+import { type KindPins, parseKindPins } from './kind-pins.ts';
+import { PinError, SEMVER, checkKeys, isRecord, stringList } from './pin-schema.ts';
 
 export interface BinarySpec {
   /** File name of the binary in the component's bin/ folder. */
@@ -44,25 +46,11 @@ export interface PinFile {
   /** Debian package -> commands whose presence shows it is installed. */
   debian: Record<string, string[]>;
   components: GoComponent[];
+  /** The kind provider's pins (harness/providers/kind/); absent in pin files that only build components. */
+  kind?: KindPins;
 }
 
-const SEMVER = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
-
-class PinError extends SkyprobeError {
-  constructor(file: string, where: string, problem: string) {
-    super(`${file}: ${where}: ${problem}`, { hint: 'fix the pin file; its header explains each field' });
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function checkKeys(file: string, where: string, obj: Record<string, unknown>, allowed: string[], required: string[]): void {
-  for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw new PinError(file, where, `unknown key "${k}"`);
-  for (const k of required) if (obj[k] === undefined) throw new PinError(file, where, `missing "${k}"`);
-}
 
 function stringMap(file: string, where: string, v: unknown, versions = false): Record<string, string> {
   if (v === undefined) return {};
@@ -74,12 +62,6 @@ function stringMap(file: string, where: string, v: unknown, versions = false): R
     out[k] = val;
   }
   return out;
-}
-
-function stringList(file: string, where: string, v: unknown): string[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))
-    throw new PinError(file, where, 'must be a list of non-empty strings');
-  return v as string[];
 }
 
 function parseBinary(file: string, where: string, v: unknown): BinarySpec {
@@ -153,7 +135,7 @@ export function parsePinFile(text: string, file = 'fixtures/components.yaml'): P
     throw new PinError(file, 'YAML', (err as Error).message.split('\n')[0] ?? 'cannot be parsed');
   }
   if (!isRecord(doc)) throw new PinError(file, 'top level', 'must be a map');
-  checkKeys(file, 'top level', doc, ['go', 'debian', 'components'], ['go', 'debian', 'components']);
+  checkKeys(file, 'top level', doc, ['go', 'debian', 'components', 'kind'], ['go', 'debian', 'components']);
   const go = String(doc.go);
   if (!/^\d+\.\d+$/.test(go)) throw new PinError(file, 'go', `"${go}" must be major.minor, like 1.26`);
   if (!isRecord(doc.debian)) throw new PinError(file, 'debian', 'must be a map of package -> commands');
@@ -166,7 +148,8 @@ export function parsePinFile(text: string, file = 'fixtures/components.yaml'): P
     if (seen.has(c.name)) throw new PinError(file, `component ${c.name}`, 'is listed twice');
     seen.add(c.name);
   }
-  return { go, debian, components };
+  if (doc.kind === undefined) return { go, debian, components };
+  return { go, debian, components, kind: parseKindPins(file, doc.kind, components) };
 }
 
 export function loadPinFile(path: string): PinFile {

@@ -1,0 +1,68 @@
+/**
+ * The existing provider, for real, against the embedded lab's kubeconfig as if it were a remote cluster that
+ * already runs the stack: the read-only scenarios pass, the lab-bound ones are skipped with the reason (never
+ * counted as passed), nothing cluster-scoped is left created, and the run's namespace is gone afterwards.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execRunner } from '../../exec/runner.ts';
+import { silentProgress } from '../../log.ts';
+import { repoRoot } from '../../paths.ts';
+import { cachePaths } from '../../setup/cache.ts';
+import { loadPinFile } from '../../setup/components.ts';
+import { PIN_FILE, componentBinary } from '../../setup/setup.ts';
+import type { Report } from '../../report/schema.ts';
+import { type ScenarioEnv, scenarioEnv } from '../../scenario/env.ts';
+import { deployWithUserDns } from '../../scenario/steps.ts';
+import { labDown, labUp, liveLab } from '../embedded/lab.ts';
+
+const bin = new URL('../../../bin/skyprobe.mjs', import.meta.url).pathname;
+const own = !liveLab();
+
+describe('--provider existing, against the lab as a remote cluster', () => {
+  let env: ScenarioEnv;
+  let out: string;
+  /**
+   * Every cluster-scoped object, by kind and name (what the provider must leave as it found it). Left out: nodes,
+   * review kinds, and IPAddress, the ClusterIP allocations that come and go with the stack's own Services (the
+   * ACME solvers' during issuance).
+   */
+  async function clusterScoped(): Promise<string[]> {
+    const kubectl = (args: string[]) => execa(componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl', cachePaths()), ['--kubeconfig', env.lab.kubeconfig, ...args]);
+    const kinds = (await kubectl(['api-resources', '--namespaced=false', '--verbs=list', '-o', 'name'])).stdout.split('\n').filter((k) => k && !/^(nodes|componentstatuses|ipaddresses\..*|.*reviews?\..*|.*reviews)$/.test(k));
+    return (await kubectl(['get', kinds.join(','), '-o', 'name'])).stdout.split('\n').filter(Boolean).sort();
+  }
+
+  beforeAll(async () => {
+    if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
+    env = scenarioEnv();
+    await deployWithUserDns({ env, routing: 'current' }, 'shop');
+    out = mkdtempSync(join(tmpdir(), 'skyprobe-existing-'));
+  }, 180_000);
+  afterAll(async () => {
+    if (out) rmSync(out, { recursive: true, force: true });
+    if (own && liveLab()) await labDown(execRunner);
+  }, 60_000);
+
+  it('runs the read-only scenarios, skips the rest with the reason, and leaves nothing cluster-scoped behind', async () => {
+    const before = await clusterScoped();
+    const r = await execa('node', [bin, 'run', '--provider', 'existing', '--kubeconfig', env.lab.kubeconfig, '--out', out], { reject: false, env: { NO_COLOR: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.run.provider).toBe('existing');
+    const passed = report.scenarios.filter((s) => s.status === 'passed').map((s) => `${s.id} [${s.routing}]`);
+    expect(passed).toEqual(['ST-01 [current]', 'ST-01 [target]', 'ST-02 [current]', 'ST-02 [target]']);
+    expect(report.summary.failed).toBe(0);
+    const skipped = report.scenarios.filter((s) => s.status === 'skipped');
+    expect(skipped.length).toBe(report.scenarios.length - 4);
+    for (const s of skipped) expect(s.message, s.id).toMatch(/needs the embedded lab's hooks .* provider existing does not have/);
+    expect(r.stderr).toMatch(/namespace skyprobe-\S+ created/);
+    // The run's namespace is gone, and the cluster-scoped objects are exactly those there were before.
+    const namespaces = (await env.k.core.listNamespace()).items.map((n) => n.metadata?.name);
+    expect(namespaces).not.toContain(`skyprobe-${report.run.id}`);
+    expect(await clusterScoped()).toEqual(before);
+  }, 240_000);
+});

@@ -1,0 +1,117 @@
+/**
+ * `up` for kind, as an ordered list of named steps (each reported with its time): the cluster, the edge's
+ * address, public DNS and Pebble beside it, then the install plan. Any failure removes what was made (teardown
+ * by name and label) unless the caller keeps it; the error names the command, its exit code and the log.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandError, shellQuote, tail } from '../../errors.ts';
+import type { Runner } from '../../exec/runner.ts';
+import type { Progress } from '../../log.ts';
+import type { KindPins } from '../../setup/kind-pins.ts';
+import { SATUSKY_ZONE, setRecords } from '../../stack/public-dns.ts';
+import { waitUntil } from '../../wait.ts';
+import type { ProviderUpOptions } from '../provider.ts';
+import type { AcmeTls } from './acme-tls.ts';
+import { ACME_MGMT_PORT, acmeDirectory, pebbleSpec, publicDnsSpec } from './containers.ts';
+import { type HostPorts, kindConfig } from './kind-config.ts';
+import { installPlan } from './install-plan.ts';
+import { clusterName, containerName, controlPlaneNode, kindNetwork } from './names.ts';
+import { type KindRun, kindRunsRoot, newRunRecord, removeRun, writeRun } from './runs.ts';
+import type { StartContainer } from './start-container.ts';
+import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
+
+export interface UpDeps {
+  env: NodeJS.ProcessEnv;
+  hostPorts: HostPorts;
+  newId: () => string;
+  startContainer: StartContainer;
+  makeTls: (run: Runner, dir: string, dnsNames: string[]) => Promise<AcmeTls>;
+  fetchFromPebble: (url: string, caPem: string) => Promise<string>;
+}
+
+/** The log of every command run for a kind run; outside its folder, so that it outlives a failed `up`. */
+export function kindLog(id: string, env?: NodeJS.ProcessEnv): string {
+  const dir = join(kindRunsRoot(env), 'logs');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${id}.log`);
+}
+
+async function checked(run: Runner, argv: string[], o: { log: string; what: string; timeoutMs: number; input?: string; hint?: string }): Promise<string> {
+  const [file, ...args] = argv as [string, ...string[]];
+  const res = await run(file, args, { input: o.input, timeoutMs: o.timeoutMs, logFile: o.log });
+  if (res.exitCode !== 0)
+    throw new CommandError(`failed to ${o.what}${res.timedOut ? ` (timed out after ${o.timeoutMs / 1000} s)` : ''}`, {
+      command: shellQuote(argv),
+      exitCode: res.exitCode,
+      outputTail: tail(res.output),
+      logFile: o.log,
+      hint: o.hint ?? `see ${o.log}; rerun with --keep to inspect the cluster`,
+    });
+  return res.output;
+}
+
+async function step<T>(progress: Progress, name: string, body: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  progress.start('kind', name);
+  try {
+    const out = await body();
+    progress.end('kind', name, true, Date.now() - t0);
+    return out;
+  } catch (err) {
+    progress.end('kind', name, false, Date.now() - t0);
+    throw err;
+  }
+}
+
+export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): Promise<KindRun> {
+  const { run, progress } = o;
+  const keep = Boolean(o.keep);
+  const id = d.newId();
+  const rec = newRunRecord(id, clusterName(id), keep, d.hostPorts, d.env);
+  const log = kindLog(id, d.env);
+  mkdirSync(rec.zonesDir, { recursive: true });
+  writeRun(rec);
+  const network = kindNetwork(d.env);
+  try {
+    await step(progress, `create cluster ${rec.cluster} (${pins.nodeImage.split('@')[0]})`, () =>
+      checked(run, ['kind', 'create', 'cluster', '--name', rec.cluster, '--config', '-', '--kubeconfig', rec.kubeconfig, '--wait', '180s'], {
+        log, what: `create kind cluster ${rec.cluster}`, timeoutMs: 600_000, input: kindConfig(pins, id, d.hostPorts),
+        hint: `see ${log}; ports ${d.hostPorts.http} and ${d.hostPorts.https} on ${d.hostPorts.listenAddress} must be free`,
+      }),
+    );
+    const inspect = ['docker', 'inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, controlPlaneNode(id)];
+    rec.edgeIp = await step(progress, `edge address (the node on network ${network})`, async () => (await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: 20_000 })).trim());
+    writeRun(rec);
+    await step(progress, 'public DNS (CoreDNS container)', async () => {
+      const dns = await d.startContainer(publicDnsSpec(pins, id, { network, zonesDir: rec.zonesDir }), { keep });
+      rec.publicDnsIp = dns.ip;
+      setRecords(rec.zonesDir, SATUSKY_ZONE, [], dns.ip);
+    });
+    const tls = await step(progress, 'ACME (Pebble container) and its issuing root', async () => {
+      const t = await d.makeTls(run, join(rec.dir, 'tls'), [containerName(id, 'acme')]);
+      const acme = await d.startContainer(pebbleSpec(pins, id, { network, publicDnsIp: rec.publicDnsIp as string, tls: t }), { keep });
+      const url = `https://${acme.host}:${acme.port(ACME_MGMT_PORT)}/roots/0`;
+      const root = await waitUntil(`Pebble's root at ${url}`, () => d.fetchFromPebble(url, t.caPem), 20_000, 250);
+      writeFileSync(rec.pebbleRoot, `${root.trim()}\n`);
+      rec.acmeDirectory = acmeDirectory(id);
+      writeRun(rec);
+      return t;
+    });
+    const plan = installPlan(pins, { edgeIp: rec.edgeIp, publicDnsIp: rec.publicDnsIp as string, acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem } });
+    for (const s of plan)
+      await step(progress, s.name, () =>
+        checked(run, ['kubectl', '--kubeconfig', rec.kubeconfig, ...s.args], { log, what: s.name, timeoutMs: s.timeoutMs, input: s.input, hint: s.hint && `${s.hint}; log: ${log}` }),
+      );
+    rec.status = 'up';
+    writeRun(rec);
+    return rec;
+  } catch (err) {
+    if (!keep) {
+      progress.info(`removing what was created for ${rec.cluster} (keep it for inspection with --keep)`);
+      await runTeardown(run, teardownPlan(id, rec.kubeconfig), log).catch((e: unknown) => progress.info(`teardown incomplete: ${(e as Error).message}`));
+      removeRun(rec);
+    } else progress.info(`kept ${rec.cluster} for inspection (kubeconfig ${rec.kubeconfig}); remove it with: ${teardownByHand(id, rec.kubeconfig)}`);
+    throw err;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * What `up` installs into the kind cluster, in order, as data: every step names the component, its pinned
+ * version and the exact URL or image it installs, and holds the kubectl arguments that do it (the executor adds
+ * the kubeconfig). Order matters: Gateway API CRDs before cert-manager (its gateway-shim watches them),
+ * cert-manager's webhook before the ClusterIssuers, Traefik before the Gateway can be Programmed.
+ */
+import type { KindComponentName, KindComponentPin, KindPins } from '../../setup/kind-pins.ts';
+import { type AcmeServer, CERT_MANAGER_NAMESPACE, EDGE_NAMESPACE, GATEWAY_NAME, ISSUER_GATEWAY, ISSUER_INGRESS, edgeObjects } from '../../stack/edge-objects.ts';
+import { TRAEFIK_NAMESPACE, toYaml, traefikObjects } from './traefik-manifest.ts';
+
+export interface InstallContext {
+  /** The kind node's address on kind's network: what Traefik reports, what public DNS records point at. */
+  edgeIp: string;
+  /** Public DNS (the CoreDNS container): cert-manager's HTTP-01 self-check asks it, as the internet would. */
+  publicDnsIp: string;
+  /** Pebble's directory and the CA of its listener (the ClusterIssuers' caBundle). */
+  acme: AcmeServer;
+}
+
+export interface InstallStep {
+  component: KindComponentName | 'edge';
+  /** The pinned version this step installs (absent for skyprobe's own edge objects). */
+  version?: string;
+  name: string;
+  /** The URL or image the step installs, exactly as pinned. */
+  source?: string;
+  /** kubectl arguments, without --kubeconfig. */
+  args: string[];
+  /** YAML given on stdin (`-f -`). */
+  input?: string;
+  timeoutMs: number;
+  hint?: string;
+}
+
+const GATEWAY_CRDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map((r) => `crd/${r}.gateway.networking.k8s.io`);
+
+/** cert-manager's controller flags beyond the upstream manifest's, as the embedded lab runs it. */
+export function certManagerFlags(publicDnsIp: string): string[] {
+  return [
+    '--enable-gateway-api',
+    // The HTTP-01 self-check resolves hosts through public DNS, not the cluster's resolver.
+    `--acme-http01-solver-nameservers=${publicDnsIp}:53`,
+    // Keeps a Gateway with a not-yet-issued listener accepted by Traefik 3.6 (docs/architecture.md).
+    '--extra-certificate-annotations=cert-manager.io/issue-temporary-certificate',
+    // Self-checks every second (upstream uses this period for HTTP-01 too).
+    '--dns01-check-retry-period=1s',
+  ];
+}
+
+function applyUrls(component: KindComponentName, pin: KindComponentPin, what: string): InstallStep[] {
+  return pin.manifests.map((url) => ({
+    component,
+    version: pin.version,
+    name: `apply ${what} ${pin.version}: ${url.split('/').pop()}`,
+    source: url,
+    args: ['apply', '--server-side', '--force-conflicts', '-f', url],
+    timeoutMs: 120_000,
+    hint: `kubectl downloads ${url} itself: the machine must reach it`,
+  }));
+}
+
+export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] {
+  const { 'gateway-api': gw, 'cert-manager': cm, traefik, coredns } = pins.components;
+  const wait = (component: InstallStep['component'], version: string | undefined, name: string, args: string[], timeoutS = 180): InstallStep => ({
+    component,
+    version,
+    name,
+    args: [...args, `--timeout=${timeoutS}s`],
+    timeoutMs: (timeoutS + 15) * 1000,
+  });
+  const patch = certManagerFlags(ctx.publicDnsIp).map((value) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value }));
+  return [
+    ...applyUrls('gateway-api', gw, 'Gateway API CRDs'),
+    wait('gateway-api', gw.version, 'Gateway API CRDs established', ['wait', '--for=condition=Established', ...GATEWAY_CRDS], 60),
+    // kubeadm installs CoreDNS for cluster.local at its own default version; the pin replaces the image.
+    { component: 'coredns', version: coredns.version, name: `cluster DNS: CoreDNS ${coredns.version}`, source: coredns.image, args: ['-n', 'kube-system', 'set', 'image', 'deployment/coredns', `coredns=${coredns.image}`], timeoutMs: 30_000 },
+    wait('coredns', coredns.version, 'cluster DNS rolled out', ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns']),
+    ...applyUrls('cert-manager', cm, 'cert-manager'),
+    { component: 'cert-manager', version: cm.version, name: 'cert-manager controller flags', args: ['-n', CERT_MANAGER_NAMESPACE, 'patch', 'deployment/cert-manager', '--type=json', '-p', JSON.stringify(patch)], timeoutMs: 30_000 },
+    wait('cert-manager', cm.version, 'cert-manager controller rolled out', ['-n', CERT_MANAGER_NAMESPACE, 'rollout', 'status', 'deployment/cert-manager']),
+    wait('cert-manager', cm.version, 'cert-manager webhook and cainjector available', ['-n', CERT_MANAGER_NAMESPACE, 'wait', '--for=condition=Available', 'deployment/cert-manager-webhook', 'deployment/cert-manager-cainjector']),
+    ...applyUrls('traefik', traefik, 'Traefik'),
+    { component: 'traefik', version: traefik.version, name: `Traefik ${traefik.version} deployment`, source: traefik.image, args: ['apply', '--server-side', '--force-conflicts', '-f', '-'], input: toYaml(traefikObjects(traefik, ctx.edgeIp)), timeoutMs: 30_000 },
+    wait('traefik', traefik.version, 'Traefik ready', ['-n', TRAEFIK_NAMESPACE, 'rollout', 'status', 'deployment/traefik']),
+    { component: 'edge', name: 'edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', args: ['apply', '--server-side', '--force-conflicts', '-f', '-'], input: toYaml(edgeObjects(ctx.acme)), timeoutMs: 30_000 },
+    wait('edge', undefined, 'Gateway satusky-edge Programmed', ['-n', EDGE_NAMESPACE, 'wait', '--for=condition=Programmed', `gateway/${GATEWAY_NAME}`], 120),
+    {
+      ...wait('edge', undefined, 'ClusterIssuers Ready (ACME accounts registered with Pebble)', ['wait', '--for=condition=Ready', `clusterissuer/${ISSUER_INGRESS}`, `clusterissuer/${ISSUER_GATEWAY}`], 120),
+      hint: 'cert-manager must reach Pebble by its container name and trust its listener CA: see `kubectl -n cert-manager logs deployment/cert-manager`',
+    },
+  ];
+}

@@ -1,0 +1,99 @@
+/**
+ * `--provider kind`: a kind cluster on Docker with the routing stack installed from the pin file's upstream
+ * manifests and images, public DNS and Pebble as containers beside it. What it may do (capabilities):
+ * everything a scenario needs but fault twins (they stop and misconfigure embedded-lab processes) and the
+ * management path (the SideroLink stand-in needs the embedded lab's namespaces and NAT; see docs).
+ */
+import { join } from 'node:path';
+import { SkyprobeError } from '../../errors.ts';
+import { execRunner, type Runner } from '../../exec/runner.ts';
+import type { Clients } from '../../k8s/client.ts';
+import { repoRoot } from '../../paths.ts';
+import { loadPinFile } from '../../setup/components.ts';
+import type { KindPins } from '../../setup/kind-pins.ts';
+import { PIN_FILE } from '../../setup/setup.ts';
+import type { DeployTarget } from '../../stack/deploy.ts';
+import type { Capabilities, ClusterHandle, ClusterProvider, ProviderInfo } from '../provider.ts';
+import { fetchFromPebble, makeAcmeTls } from './acme-tls.ts';
+import { type UpDeps, bringUp, kindLog } from './bring-up.ts';
+import { DEFAULT_HOST_PORTS, type HostPorts } from './kind-config.ts';
+import { clusterName, newKindRunId } from './names.ts';
+import { kindUnavailable, oneLine } from './preflight.ts';
+import { type KindRun, readRun, removeRun, staleRuns } from './runs.ts';
+import { startWithTestcontainers } from './start-container.ts';
+import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
+
+export const KIND_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: false, management: false };
+
+export interface KindProviderOptions {
+  /** Runs info()'s checks (up and down use the runner they are given). */
+  run?: Runner;
+  pinFile?: string;
+  env?: NodeJS.ProcessEnv;
+  hostPorts?: HostPorts;
+  /** Replaces the machine-facing parts (containers, TLS, ids) in unit tests. */
+  deps?: Partial<UpDeps>;
+}
+
+export function loadKindPins(pinFile = join(repoRoot(), PIN_FILE)): KindPins {
+  const pins = loadPinFile(pinFile).kind;
+  if (!pins) throw new SkyprobeError(`${pinFile} has no kind: section`, { hint: 'the kind provider installs what that section pins' });
+  return pins;
+}
+
+export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
+  const env = opts.env ?? process.env;
+  const deps: UpDeps = {
+    env,
+    hostPorts: opts.hostPorts ?? DEFAULT_HOST_PORTS,
+    newId: newKindRunId,
+    startContainer: startWithTestcontainers,
+    makeTls: makeAcmeTls,
+    fetchFromPebble,
+    ...opts.deps,
+  };
+  return {
+    name: 'kind',
+    async info(): Promise<ProviderInfo> {
+      let pins: KindPins;
+      try {
+        pins = loadKindPins(opts.pinFile);
+      } catch (err) {
+        const hint = (err as SkyprobeError).hint;
+        return { name: 'kind', available: false, reason: hint ? `${(err as Error).message}; ${hint}` : (err as Error).message };
+      }
+      const why = await kindUnavailable(opts.run ?? execRunner, pins);
+      return why ? { name: 'kind', available: false, reason: oneLine(why) } : { name: 'kind', available: true };
+    },
+    async up(o): Promise<ClusterHandle> {
+      const pins = loadKindPins(opts.pinFile);
+      const why = await kindUnavailable(o.run, pins);
+      if (why) throw new SkyprobeError(`the kind provider cannot run here: ${why.problem}`, { hint: why.fix });
+      // Runs whose harness was killed: the reaper removed their containers, their clusters are removed here.
+      for (const stale of staleRuns(env)) {
+        o.progress.info(`removing kind run ${stale.id}: its owner (pid ${stale.ownerPid}) is gone and it was not kept`);
+        await runTeardown(o.run, teardownPlan(stale.id, stale.kubeconfig), kindLog(stale.id, env))
+          .then(() => removeRun(stale))
+          .catch((err: unknown) => o.progress.info(`could not remove kind run ${stale.id}: ${(err as Error).message}`));
+      }
+      const rec = await bringUp(pins, o, deps);
+      const probes = { resolver: rec.publicDnsIp, edge: rec.edgeIp ? [rec.edgeIp] : undefined, ca: rec.pebbleRoot, metadata: join(rec.dir, 'metadata') };
+      return { provider: 'kind', id: rec.id, kubeconfig: rec.kubeconfig, capabilities: KIND_CAPABILITIES, created: true, probes };
+    },
+    async down(h, o): Promise<void> {
+      if (o.keep) {
+        o.progress.info(`kept ${clusterName(h.id)} (kubeconfig ${h.kubeconfig}); remove it with: ${teardownByHand(h.id, h.kubeconfig)}`);
+        return;
+      }
+      await runTeardown(o.run, teardownPlan(h.id, h.kubeconfig), kindLog(h.id, env));
+      const rec = readRun(h.id, env);
+      if (rec) removeRun(rec);
+    },
+  };
+}
+
+/** Where `skyprobe deploy` and the probes act on a kind run: its zone files, public DNS and edge address. */
+export function kindDeployTarget(rec: KindRun, k: Clients): DeployTarget {
+  if (!rec.publicDnsIp || !rec.edgeIp) throw new SkyprobeError(`kind run ${rec.id} is not up`, { hint: 'bring it up with --provider kind' });
+  return { k, metadataDir: join(rec.dir, 'metadata'), dns: { zonesDir: rec.zonesDir, nameserverIp: rec.publicDnsIp, lbIp: rec.edgeIp } };
+}

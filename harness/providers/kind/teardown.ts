@@ -1,0 +1,63 @@
+/**
+ * Removing a kind run, as data and its execution: the cluster with `kind delete cluster` (kind finds its nodes
+ * by its own label), then every container carrying the run's label. Both are idempotent, so teardown can run
+ * after a partial `up`, twice, or for a run whose harness was killed.
+ */
+import { CommandError, shellQuote, tail } from '../../errors.ts';
+import type { Runner } from '../../exec/runner.ts';
+import { RUN_LABEL, clusterName } from './names.ts';
+
+export interface TeardownStep {
+  name: string;
+  argv: string[];
+  /** Run this argv with every line of the first command's output appended (container ids), if there are any. */
+  forEachLine?: string[];
+}
+
+/** `kubeconfig` is the run's own file: kind then edits that one, never the user's ~/.kube/config. */
+export function teardownPlan(id: string, kubeconfig: string): TeardownStep[] {
+  return [
+    { name: `delete kind cluster ${clusterName(id)}`, argv: ['kind', 'delete', 'cluster', '--name', clusterName(id), '--kubeconfig', kubeconfig] },
+    {
+      name: `remove containers labelled ${RUN_LABEL}=${id}`,
+      argv: ['docker', 'ps', '--all', '--quiet', '--filter', `label=${RUN_LABEL}=${id}`],
+      forEachLine: ['docker', 'rm', '--force', '--volumes'],
+    },
+  ];
+}
+
+/** The plan as commands a person can paste, for what a kept run leaves behind. */
+export function teardownByHand(id: string, kubeconfig: string): string {
+  return teardownPlan(id, kubeconfig)
+    .map((s) => (s.forEachLine ? `${shellQuote(s.argv)} | xargs -r ${shellQuote(s.forEachLine)}` : shellQuote(s.argv)))
+    .join(' && ');
+}
+
+async function runOne(run: Runner, argv: string[], what: string, logFile?: string): Promise<string> {
+  const [file, ...args] = argv as [string, ...string[]];
+  const res = await run(file, args, { timeoutMs: 180_000, logFile });
+  if (res.exitCode !== 0)
+    throw new CommandError(`failed to ${what}`, {
+      command: shellQuote(argv),
+      exitCode: res.exitCode,
+      outputTail: tail(res.output),
+      logFile,
+      hint: res.notFound ? `${file} is not on PATH: remove the rest by hand with the command above` : 'run the command above by hand',
+    });
+  return res.output;
+}
+
+/** Execute every step; one failing step does not stop the others. The first failure is thrown at the end. */
+export async function runTeardown(run: Runner, plan: TeardownStep[], logFile?: string): Promise<void> {
+  let first: unknown;
+  for (const step of plan) {
+    try {
+      const out = await runOne(run, step.argv, step.name, logFile);
+      const ids = out.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{6,64}$/.test(l));
+      if (step.forEachLine && ids.length > 0) await runOne(run, [...step.forEachLine, ...ids], step.name, logFile);
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first !== undefined) throw first;
+}

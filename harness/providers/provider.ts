@@ -1,0 +1,67 @@
+/**
+ * ClusterProvider: where the scenarios run. One interface, one folder per backend:
+ *   embedded/  the default: real upstream programs as processes in network namespaces (no Docker)
+ *   kind/      kind clusters on Docker, the stack installed from pinned manifests (needs docker and kind)
+ *   existing/  a cluster that already runs the stack, reached by a kubeconfig; read-only outside its own namespace
+ * Detection (`info`) is separate from construction (`up`), and has no side effects.
+ */
+import type { Runner } from '../exec/runner.ts';
+import type { Progress } from '../log.ts';
+
+export type ProviderName = 'embedded' | 'kind' | 'existing';
+export const PROVIDERS: ProviderName[] = ['embedded', 'kind', 'existing'];
+
+/** What a backend can do here and now; `reason` says why not (one line, with the fix). */
+export interface ProviderInfo {
+  name: ProviderName;
+  available: boolean;
+  reason?: string;
+}
+
+/** What a backend may do to a cluster: scenarios that need more are skipped, with the reason in the report. */
+export interface Capabilities {
+  /** Create and delete cluster-scoped objects (namespaces, CRDs, ClusterRoles). */
+  clusterScoped: boolean;
+  /** Deploy apps (in the run's own namespace at least). */
+  createApps: boolean;
+  /** Stop, block or misconfigure stack components (fault twins). */
+  faults: boolean;
+  /** The SideroLink stand-in exists. */
+  management: boolean;
+  /**
+   * The embedded lab's own hooks: its public DNS zones, its hosts' namespaces (the internet vantage point), its
+   * components' processes. Most scenarios are written against them; elsewhere they are skipped with the reason.
+   */
+  labHooks?: boolean;
+}
+
+export interface ClusterHandle {
+  provider: ProviderName;
+  /** The run (or lab) this cluster belongs to: the label that owns everything created for it. */
+  id: string;
+  kubeconfig: string;
+  capabilities: Capabilities;
+  /** The one namespace the run may create objects in when it may not create namespaces (existing provider). */
+  namespace?: string;
+  /** Whether up() created the cluster (then down() removes it) or attached to one that was there. */
+  created: boolean;
+  /** How the domain facts reach this cluster from here (domains check's flags); absent: the system's resolver and CAs. */
+  probes?: { resolver?: string; edge?: string[]; ca?: string; metadata?: string };
+}
+
+export interface ProviderUpOptions {
+  run: Runner;
+  progress: Progress;
+  /** Leave the cluster running afterwards (down() becomes a no-op for what up() created). */
+  keep?: boolean;
+}
+
+export interface ClusterProvider {
+  readonly name: ProviderName;
+  /** Cheap, side-effect-free check: binaries present, daemon reachable, kubeconfig readable. */
+  info(): Promise<ProviderInfo>;
+  /** Create (or attach to) a cluster with the routing stack; removes what it made if a step fails. */
+  up(o: ProviderUpOptions): Promise<ClusterHandle>;
+  /** Remove everything this run created (by label); idempotent. */
+  down(h: ClusterHandle, o: ProviderUpOptions): Promise<void>;
+}

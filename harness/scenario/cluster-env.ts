@@ -1,0 +1,41 @@
+/**
+ * What every provider gives a scenario: the cluster (read, and write in the run's namespace where allowed), the
+ * four domain facts, and what the provider can do. The embedded lab gives much more (ScenarioEnv, env.ts); a
+ * scenario that uses more than this says so with `needs: ['lab']` (the default), and is skipped elsewhere.
+ * The run tells its vitest workers which cluster to use through SKYPROBE_CLUSTER (a ClusterHandle as JSON).
+ */
+import type { Runner } from '../exec/runner.ts';
+import { checkDomains } from '../facts/check.ts';
+import type { DomainsReport } from '../facts/fact.ts';
+import { factTarget } from '../facts/target.ts';
+import { type Clients, clientsFor } from '../k8s/client.ts';
+import { EMBEDDED_CAPABILITIES } from '../providers/embedded/embedded-provider.ts';
+import type { Capabilities, ClusterHandle, ProviderName } from '../providers/provider.ts';
+
+export interface ClusterEnv {
+  provider: ProviderName;
+  capabilities: Capabilities;
+  k: Clients;
+  run: Runner;
+  /** The run's own namespace, where `apps` scenarios create objects (existing provider). */
+  namespace?: string;
+  /** The four domain facts for hosts, as `skyprobe domains check` establishes them against this cluster. */
+  facts(hosts: string[]): Promise<DomainsReport>;
+}
+
+/** The cluster the run picked; without SKYPROBE_CLUSTER, the embedded lab (tests and `skyprobe run` alike). */
+export function runCluster(env: NodeJS.ProcessEnv = process.env): Pick<ClusterHandle, 'provider' | 'capabilities'> & Partial<ClusterHandle> {
+  return env.SKYPROBE_CLUSTER ? (JSON.parse(env.SKYPROBE_CLUSTER) as ClusterHandle) : { provider: 'embedded', capabilities: EMBEDDED_CAPABILITIES };
+}
+
+/** A ClusterEnv for a cluster reached by kubeconfig only (existing, kind). Facts are probed from this machine. */
+export function clusterEnv(h: ClusterHandle, run: Runner): ClusterEnv {
+  return {
+    provider: h.provider,
+    capabilities: h.capabilities,
+    k: clientsFor(h.kubeconfig),
+    run,
+    namespace: h.namespace,
+    facts: async (hosts) => checkDomains(await factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run), hosts),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The `kind:` section of the pin file: what the kind provider (harness/providers/kind/) installs, as upstream
+ * release manifests and images. Checked strictly, like the Go components: every URL and image must name its
+ * version, and a component that the embedded lab also builds must be pinned to the same upstream release, so
+ * both providers run the same Traefik, cert-manager, Gateway API and CoreDNS.
+ */
+import type { GoComponent } from './components.ts';
+import { PinError, SEMVER, checkKeys, isRecord, stringList } from './pin-schema.ts';
+
+export const KIND_COMPONENTS = ['gateway-api', 'cert-manager', 'traefik', 'coredns', 'pebble'] as const;
+export type KindComponentName = (typeof KIND_COMPONENTS)[number];
+
+export interface KindComponentPin {
+  version: string;
+  /** Container image with its pinned tag (and digest where one was published). */
+  image?: string;
+  /** Manifest URLs in the order they are applied; each names the version. */
+  manifests: string[];
+}
+
+export interface KindPins {
+  /** The kind release whose node image is pinned (kind supports a node image only with its own release). */
+  version: string;
+  /** kindest/node:<kubernetes version>@sha256:<digest>, as listed in that kind release's notes. */
+  nodeImage: string;
+  components: Record<KindComponentName, KindComponentPin>;
+}
+
+/** What each component must carry: manifests to apply, an image to run, or both. */
+const NEEDS: Record<KindComponentName, ('image' | 'manifests')[]> = {
+  'gateway-api': ['manifests'],
+  'cert-manager': ['manifests'],
+  traefik: ['image', 'manifests'],
+  coredns: ['image'],
+  pebble: ['image'],
+};
+
+const NODE_IMAGE = /^kindest\/node:(v\d+\.\d+)\.\d+@sha256:[0-9a-f]{64}$/;
+
+function imageNamesVersion(image: string, version: string): boolean {
+  const tag = /:([^:/@]+)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
+  return tag === version || tag === version.replace(/^v/, '');
+}
+
+function parseComponent(file: string, name: KindComponentName, v: unknown, built: GoComponent[]): KindComponentPin {
+  const at = `kind.components.${name}`;
+  if (!isRecord(v)) throw new PinError(file, at, 'must be a map');
+  checkKeys(file, at, v, ['version', 'image', 'manifests'], ['version', ...NEEDS[name]]);
+  const version = String(v.version);
+  if (!SEMVER.test(version)) throw new PinError(file, `${at}.version`, `"${version}" is not a version like v1.2.3`);
+  const same = built.find((c) => c.name === name);
+  if (same && same.version !== version)
+    throw new PinError(file, `${at}.version`, `${version} differs from component ${name} (${same.version}): both providers must run one release`);
+  const pin: KindComponentPin = { version, manifests: [] };
+  if (v.image !== undefined) {
+    pin.image = String(v.image);
+    if (!imageNamesVersion(pin.image, version)) throw new PinError(file, `${at}.image`, `"${pin.image}" is not tagged ${version}`);
+  }
+  if (v.manifests !== undefined) {
+    pin.manifests = stringList(file, `${at}.manifests`, v.manifests);
+    for (const url of pin.manifests)
+      if (!url.startsWith('https://') || !url.includes(`/${version}/`))
+        throw new PinError(file, `${at}.manifests`, `"${url}" must be an https URL naming /${version}/`);
+  }
+  return pin;
+}
+
+/** Parse the `kind:` section; `built` are the Go components of the same file (their versions must agree). */
+export function parseKindPins(file: string, v: unknown, built: GoComponent[]): KindPins {
+  if (!isRecord(v)) throw new PinError(file, 'kind', 'must be a map');
+  checkKeys(file, 'kind', v, ['version', 'nodeImage', 'components'], ['version', 'nodeImage', 'components']);
+  const version = String(v.version);
+  if (!SEMVER.test(version)) throw new PinError(file, 'kind.version', `"${version}" is not a version like v0.33.0`);
+  const nodeImage = String(v.nodeImage);
+  const minor = NODE_IMAGE.exec(nodeImage)?.[1];
+  if (!minor) throw new PinError(file, 'kind.nodeImage', `"${nodeImage}" must be kindest/node:vX.Y.Z@sha256:<digest> (kind's notes require the digest)`);
+  const kube = built.find((c) => c.name === 'kubernetes');
+  if (kube && !kube.version.startsWith(`${minor}.`))
+    throw new PinError(file, 'kind.nodeImage', `Kubernetes ${minor} differs from component kubernetes (${kube.version})`);
+  const comps = v.components;
+  if (!isRecord(comps)) throw new PinError(file, 'kind.components', 'must be a map');
+  checkKeys(file, 'kind.components', comps, [...KIND_COMPONENTS], [...KIND_COMPONENTS]);
+  const components = Object.fromEntries(KIND_COMPONENTS.map((n) => [n, parseComponent(file, n, comps[n], built)])) as KindPins['components'];
+  return { version, nodeImage, components };
+}

@@ -1,0 +1,58 @@
+/**
+ * ST-02: every host the edge routes has exactly one accepted claim whose backend has ready endpoints: the
+ * routing fact of `domains check`, for every non-wildcard hostname of every HTTPRoute and Ingress. Read-only, so
+ * it runs on every provider; on the embedded lab it first deploys an app, for there to be something to read.
+ */
+import { readClusterView, ref } from '../../harness/facts/cluster-view.ts';
+import { routingFact } from '../../harness/facts/routing.ts';
+import { converge } from '../../harness/probes/converge.ts';
+import { defineScenario } from '../../harness/scenario/define.ts';
+import { deployWithUserDns, faultRoute } from '../../harness/scenario/steps.ts';
+import { HTTP_LISTENER } from '../../harness/stack/edge-objects.ts';
+
+const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, { hostnames: ['broken.example.com'], rules: [{ backendRefs: [{ name: 'skyprobe-no-such-service', port: 80 }] }] });
+
+export default defineScenario({
+  id: 'ST-02',
+  title: 'Every routed host has one accepted claim with ready endpoints',
+  area: 'stack',
+  features: ['HTTPRoute', 'Ingress', 'ReadOnly'],
+  apps: ['shop'],
+  routing: ['current', 'target'],
+  needs: [],
+  setup: async (ctx) => {
+    if (ctx.env.provider === 'embedded') await deployWithUserDns(ctx, 'shop');
+  },
+  async body(ctx) {
+    await ctx.check('every routed host: one accepted claim, backend with ready endpoints', async () => {
+      // Converging (3 good reads in a row, bounded): right after a deployment the edge is still catching up.
+      const c = await converge(async () => {
+        const view = await readClusterView(ctx.env.k);
+        const hosts = [...new Set([
+          ...view.objects.HTTPRoute.flatMap((r) => (r.spec?.hostnames ?? []) as string[]),
+          ...view.objects.Ingress.flatMap((i) => ((i.spec?.rules ?? []) as { host?: string }[]).map((r) => r.host ?? '')),
+        ])].filter((h) => h && !h.startsWith('*')).sort();
+        const per = hosts.map((host) => {
+          const f = routingFact(view, host);
+          return { host, status: f.status, summary: f.summary, remediation: f.remediation };
+        });
+        return { ok: hosts.length > 0 && per.every((p) => p.status === 'pass'), evidence: { routes: view.objects.HTTPRoute.map(ref), ingresses: view.objects.Ingress.map(ref), hosts: per } };
+      }, { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 });
+      const last = c.attempts.at(-1)?.evidence;
+      const bad = (last?.hosts ?? []).filter((p) => p.status !== 'pass');
+      return { ok: c.ok, evidence: c, message: !last || last.hosts.length === 0 ? 'no routed host to check' : bad.map((b) => `${b.host}: ${b.summary}`).join('; ') };
+    });
+  },
+  faults: [
+    {
+      name: 'a route whose backend Service does not exist',
+      failingCheck: 'every routed host: one accepted claim, backend with ready endpoints',
+      inject: async ({ env }) => {
+        await broken.add(env);
+      },
+      revert: async ({ env }) => {
+        await broken.remove(env);
+      },
+    },
+  ],
+});
