@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EC_KEY, openssl } from '../exec/openssl.ts';
 import { execRunner } from '../exec/runner.ts';
 
 export interface TestCa {
@@ -13,17 +14,12 @@ export interface TestCa {
   key: string;
 }
 
-async function openssl(args: string[]): Promise<void> {
-  const r = await execRunner('openssl', args, { timeoutMs: 20_000 });
-  if (r.exitCode !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.output}`);
-}
 
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 export async function makeTestCa(dir: string, name = 'skyprobe test CA'): Promise<TestCa> {
   mkdirSync(dir, { recursive: true });
   const ca = { dir, cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
-  await openssl(['req', '-x509', ...EC, '-keyout', ca.key, '-out', ca.cert, '-days', '2', '-subj', `/CN=${name}`]);
+  await openssl(execRunner, ['req', '-x509', ...EC_KEY, '-keyout', ca.key, '-out', ca.cert, '-days', '2', '-subj', `/CN=${name}`], 'make a test certificate');
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
   writeFileSync(
@@ -37,8 +33,8 @@ export async function makeTestCa(dir: string, name = 'skyprobe test CA'): Promis
 export async function issueLeaf(ca: TestCa, host: string, notBefore: Date, notAfter: Date): Promise<{ cert: string; key: string }> {
   const stamp = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   const base = join(ca.dir, `${host}-${stamp(notBefore)}`);
-  await openssl(['req', '-new', ...EC, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${host}`]);
+  await openssl(execRunner, ['req', '-new', ...EC_KEY, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${host}`], 'make a test certificate');
   writeFileSync(`${base}.ext`, `subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\n`);
-  await openssl(['ca', '-batch', '-notext', '-config', join(ca.dir, 'ca.cnf'), '-cert', ca.cert, '-keyfile', ca.key, '-in', `${base}.csr`, '-out', `${base}.crt`, '-startdate', stamp(notBefore), '-enddate', stamp(notAfter), '-extfile', `${base}.ext`]);
+  await openssl(execRunner, ['ca', '-batch', '-notext', '-config', join(ca.dir, 'ca.cnf'), '-cert', ca.cert, '-keyfile', ca.key, '-in', `${base}.csr`, '-out', `${base}.crt`, '-startdate', stamp(notBefore), '-enddate', stamp(notAfter), '-extfile', `${base}.ext`], 'make a test certificate');
   return { cert: readFileSync(`${base}.crt`, 'utf8'), key: readFileSync(`${base}.key`, 'utf8') };
 }

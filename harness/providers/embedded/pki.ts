@@ -3,11 +3,11 @@
  * certificate per component (its user and groups decide what RBAC lets it do), the service-account signing key,
  * and a kubeconfig per component.
  */
+import { EC_KEY, openssl } from '../../exec/openssl.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { CommandError, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 
 export interface ClientIdentity {
@@ -55,24 +55,13 @@ export interface Pki {
   kubeconfigs: Record<string, string>;
 }
 
-async function openssl(run: Runner, args: string[], what: string): Promise<void> {
-  const res = await run('openssl', args, { timeoutMs: 20_000 });
-  if (res.exitCode !== 0)
-    throw new CommandError(`failed to ${what}`, {
-      command: `openssl ${args.join(' ')}`,
-      exitCode: res.exitCode,
-      outputTail: tail(res.output),
-      hint: res.notFound ? 'openssl is missing: run npx skyprobe setup' : undefined,
-    });
-}
 
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 /** Issue a leaf certificate signed by the lab CA. */
 async function leaf(run: Runner, dir: string, name: string, subject: string, ext: string): Promise<void> {
   const extFile = join(dir, `${name}.ext`);
   writeFileSync(extFile, ext);
-  await openssl(run, ['req', '-new', ...EC, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', subject], `make a key for ${name}`);
+  await openssl(run, ['req', '-new', ...EC_KEY, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', subject], `make a key for ${name}`);
   await openssl(
     run,
     ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '30', '-extfile', extFile, '-out', join(dir, `${name}.crt`)],
@@ -93,7 +82,7 @@ export function kubeconfigYaml(server: string, ca: string, cert: string, key: st
 
 export async function makePki(run: Runner, dir: string, apiServer: { url: string; ips: string[] }): Promise<Pki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await openssl(run, ['req', '-x509', '-new', ...EC, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '30', '-subj', '/CN=skyprobe-lab-ca'], 'make the lab CA');
+  await openssl(run, ['req', '-x509', '-new', ...EC_KEY, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '30', '-subj', '/CN=skyprobe-lab-ca'], 'make the lab CA');
   const sans = [
     ...apiServer.ips.map((ip) => `IP:${ip}`),
     'IP:127.0.0.1',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseObjects, applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
-import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
+import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects, traefikFlags } from '../../stack/edge-objects.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
 import { waitUntil } from '../../wait.ts';
@@ -58,25 +58,7 @@ ${backend('edge_http', 80)}${backend('edge_https', 443)}`;
 }
 
 export function traefikArgs(bin: string, accessLog: string): string[] {
-  return [
-    bin,
-    '--entrypoints.web.address=:80',
-    '--entrypoints.websecure.address=:443',
-    // Every router on :443 is TLS: legacy Ingress routers serve both :80 and :443, with the Ingress's certificates.
-    '--entrypoints.websecure.http.tls=true',
-    '--entrypoints.traefik.address=:8080',
-    '--ping=true',
-    '--ping.entrypoint=traefik',
-    '--providers.kubernetesgateway=true',
-    `--providers.kubernetesgateway.statusaddress.ip=${LB_IP}`,
-    '--providers.kubernetesingress=true',
-    `--providers.kubernetesingress.ingressendpoint.ip=${LB_IP}`,
-    '--providers.kubernetescrd=true',
-    '--accesslog=true',
-    `--accesslog.filepath=${accessLog}`,
-    '--accesslog.format=json',
-    '--log.level=INFO',
-  ];
+  return [bin, ...traefikFlags(LB_IP), `--accesslog.filepath=${accessLog}`];
 }
 
 export function certManagerArgs(bin: string, kubeconfig: string): string[] {

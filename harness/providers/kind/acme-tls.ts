@@ -5,11 +5,12 @@
  * agent; verification is never turned off. (Pebble's *issuing* root is another thing: fetched from
  * :15000/roots/0 once Pebble runs, it is the trust root of the certificates Pebble signs.)
  */
+import { EC_KEY, openssl } from '../../exec/openssl.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { CommandError, SkyprobeError, tail } from '../../errors.ts';
+import { SkyprobeError } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 
 export interface AcmeTls {
@@ -18,18 +19,7 @@ export interface AcmeTls {
   keyPem: string;
 }
 
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-async function openssl(run: Runner, args: string[], what: string): Promise<void> {
-  const res = await run('openssl', args, { timeoutMs: 20_000 });
-  if (res.exitCode !== 0)
-    throw new CommandError(`failed to ${what}`, {
-      command: `openssl ${args.join(' ')}`,
-      exitCode: res.exitCode,
-      outputTail: tail(res.output),
-      hint: res.notFound ? 'openssl is missing: install it (Debian: apt-get install openssl)' : undefined,
-    });
-}
 
 /** The openssl extension text of Pebble's listener certificate. Pure. */
 export function listenerExtensions(dnsNames: string[], ips: string[]): string {
@@ -40,9 +30,9 @@ export function listenerExtensions(dnsNames: string[], ips: string[]): string {
 export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[]): Promise<AcmeTls> {
   mkdirSync(dir, { recursive: true });
   const f = (n: string) => join(dir, n);
-  await openssl(run, ['req', '-x509', '-new', ...EC, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '7', '-subj', '/CN=skyprobe-kind-acme-ca'], 'make the ACME listener CA');
+  await openssl(run, ['req', '-x509', '-new', ...EC_KEY, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '7', '-subj', '/CN=skyprobe-kind-acme-ca'], 'make the ACME listener CA');
   writeFileSync(f('listener.ext'), listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1']));
-  await openssl(run, ['req', '-new', ...EC, '-keyout', f('listener.key'), '-out', f('listener.csr'), '-subj', `/CN=${dnsNames[0] ?? 'pebble'}`], "make Pebble's listener key");
+  await openssl(run, ['req', '-new', ...EC_KEY, '-keyout', f('listener.key'), '-out', f('listener.csr'), '-subj', `/CN=${dnsNames[0] ?? 'pebble'}`], "make Pebble's listener key");
   await openssl(
     run,
     ['x509', '-req', '-in', f('listener.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '7', '-extfile', f('listener.ext'), '-out', f('listener.crt')],

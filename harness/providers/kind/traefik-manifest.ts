@@ -7,31 +7,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { KindComponentPin } from '../../setup/kind-pins.ts';
+import { traefikFlags } from '../../stack/edge-objects.ts';
 
 export const TRAEFIK_NAMESPACE = 'traefik';
 /** ClusterRole names inside upstream's kubernetes-crd-rbac.yml and kubernetes-gateway-rbac.yml (v3.6.12). */
 export const UPSTREAM_ROLES = ['traefik-ingress-controller', 'gateway-role'];
 
-/** The embedded lab's Traefik flags, with the kind node's address as the address Traefik reports in status. */
-export function traefikArgs(edgeIp: string): string[] {
-  return [
-    '--entrypoints.web.address=:80',
-    '--entrypoints.websecure.address=:443',
-    // Legacy Ingress routers serve :443 too (the embedded lab's reason: see docs/architecture.md).
-    '--entrypoints.websecure.http.tls=true',
-    '--entrypoints.traefik.address=:8080',
-    '--ping=true',
-    '--ping.entrypoint=traefik',
-    '--providers.kubernetesgateway=true',
-    `--providers.kubernetesgateway.statusaddress.ip=${edgeIp}`,
-    '--providers.kubernetesingress=true',
-    `--providers.kubernetesingress.ingressendpoint.ip=${edgeIp}`,
-    '--providers.kubernetescrd=true',
-    '--accesslog=true',
-    '--accesslog.format=json',
-    '--log.level=INFO',
-  ];
-}
 
 export function traefikObjects(pin: KindComponentPin, edgeIp: string): KubernetesObject[] {
   const meta = (name: string) => ({ name, namespace: TRAEFIK_NAMESPACE, labels: { 'app.kubernetes.io/name': 'traefik' } });
@@ -61,7 +42,8 @@ export function traefikObjects(pin: KindComponentPin, edgeIp: string): Kubernete
             {
               name: 'traefik',
               image: pin.image,
-              args: traefikArgs(edgeIp),
+              // The embedded lab's flags, with the kind node's address as the address Traefik reports in status.
+              args: traefikFlags(edgeIp),
               // kind maps the machine's ports to the node's 80/443 (kind-config.ts); hostPorts take them to Traefik.
               ports: [port('web', 80, 80), port('websecure', 443, 443), port('traefik', 8080)],
               readinessProbe: { httpGet: { path: '/ping', port: 8080 }, periodSeconds: 2 },
