@@ -29,8 +29,16 @@ export interface Capabilities {
   /** The SideroLink stand-in exists. */
   management: boolean;
   /**
-   * The embedded lab's own hooks: its public DNS zones, its hosts' namespaces (the internet vantage point), its
-   * components' processes. Most scenarios are written against them; elsewhere they are skipped with the reason.
+   * A user on the internet can be played: public DNS the harness writes the user's zones into (each edit served
+   * before it returns), and HTTP, TLS and DNS probes that resolve through that public DNS and trust Pebble's root.
+   * The embedded lab plays it from its internet namespace, kind from this machine; scenarios that probe hosts
+   * (`needs: ['internet']`) are skipped elsewhere.
+   */
+  internet?: boolean;
+  /**
+   * The embedded lab's own hooks: exec in a pod's namespace, the edge's access log, the management path, its
+   * components' processes (stop, restart, block a port), self-signed Secrets and rewritten platform records for
+   * faults. Scenarios that use them (`needs: ['lab']`, the default) are skipped elsewhere, with the reason.
    */
   labHooks?: boolean;
 }

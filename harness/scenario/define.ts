@@ -10,11 +10,18 @@ import type { ScenarioEnv } from './env.ts';
 export type Area = 'data-path' | 'custom-domain' | 'migration' | 'tls' | 'readiness' | 'dns' | 'in-cluster' | 'management' | 'facts' | 'stack';
 
 /**
- * What a scenario's body needs beyond reading the cluster: `lab` the embedded lab's hooks (its DNS zones, its
- * internet host, its components); `apps` creating objects in the run's own namespace. A provider that cannot give
- * them gets the scenario reported as skipped, with the reason.
+ * What a scenario's setup and body use beyond reading the cluster (ClusterEnv); fault twins do not count, they run
+ * on the embedded lab only. A provider that cannot give one gets the scenario reported as skipped, with the reason.
+ *   deploy    deploy and remove apps as the platform does (env.app, deploy, remove, metadata): it creates org
+ *             namespaces, so it needs capabilities clusterScoped and createApps
+ *   internet  act as a user on the internet and at their DNS provider (env.http, dns, tls, userDns, lbIp, edgeIp,
+ *             publicDns, pebbleRoot): capability internet
+ *   lab       the embedded lab's own hooks (env.inPod, edgeAccessLog, mgmt, stop/start/restartComponent,
+ *             blockPort, selfSignedSecret, rewriteMetadata; its state env.lab and namespace env.internet):
+ *             capability labHooks
+ *   apps      create objects in the run's own namespace (existing provider): capability createApps
  */
-export type Need = 'lab' | 'apps';
+export type Need = 'lab' | 'apps' | 'deploy' | 'internet';
 
 export interface ScenarioHeader {
   id: string;
@@ -28,12 +35,31 @@ export interface ScenarioHeader {
   needs?: Need[];
 }
 
-/** Why a scenario cannot run with these capabilities, or undefined when it can. */
+/** Whether a provider's capabilities meet a need, and the one-line reason when they do not. */
+const NEEDS: Record<Need, { met: (c: Capabilities) => boolean; reason: (provider: string) => string }> = {
+  lab: {
+    met: (c) => c.labHooks === true,
+    reason: (p) => `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, the management path, component faults), which provider ${p} does not have`,
+  },
+  deploy: {
+    met: (c) => c.clusterScoped && c.createApps,
+    reason: (p) => `needs to deploy apps as the platform does, creating org namespaces (capabilities clusterScoped and createApps), which provider ${p} does not have`,
+  },
+  internet: {
+    met: (c) => c.internet === true,
+    reason: (p) => `needs to act as a user on the internet: public DNS with the user's zones, HTTP and TLS probes (capability internet), which provider ${p} does not have`,
+  },
+  apps: {
+    met: (c) => c.createApps,
+    reason: () => `needs to create apps in the run's namespace, which this account may not (RBAC)`,
+  },
+};
+
+/** Why a scenario cannot run with these capabilities (one reason per unmet need, on one line), or undefined when it can. */
 export function unmetNeeds(s: Pick<ScenarioHeader, 'needs'>, caps: Capabilities, provider: string): string | undefined {
   const needs = s.needs ?? ['lab'];
-  if (needs.includes('lab') && !caps.labHooks) return `needs the embedded lab's hooks (public DNS zones, the internet host, component faults), which provider ${provider} does not have`;
-  if (needs.includes('apps') && !caps.createApps) return `needs to create apps in the run's namespace, which this account may not (RBAC)`;
-  return undefined;
+  const unmet = (Object.keys(NEEDS) as Need[]).filter((n) => needs.includes(n) && !NEEDS[n].met(caps));
+  return unmet.length > 0 ? unmet.map((n) => NEEDS[n].reason(provider)).join('; ') : undefined;
 }
 
 export interface CheckRecord {

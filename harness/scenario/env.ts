@@ -1,6 +1,7 @@
 /**
  * What a scenario may touch: the lab, the Kubernetes client, the probes bound to the internet host, apps, the
  * user's DNS zone, and fault hooks (stop or restart a lab component). Suites reach the world only through this.
+ * Each member beyond ClusterEnv belongs to one need (define.ts): deploy, internet or lab (the types below).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,9 @@ import { checkDomains } from '../facts/check.ts';
 import { labFactTarget } from '../facts/target.ts';
 import { clientsFor } from '../k8s/client.ts';
 import { EMBEDDED_CAPABILITIES } from '../providers/embedded/embedded-provider.ts';
-import type { ClusterEnv } from './cluster-env.ts';
-import { repoRoot } from '../paths.ts';
-import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
+import { type ClusterEnv, routingObjects } from './cluster-env.ts';
+import { appFixtures, deployAndWait, dnsProbes, userZones } from './env-parts.ts';
+import type { DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
 import { probeTls } from '../probes/tls.ts';
 import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName, wgIface } from '../providers/embedded/address-plan.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
@@ -24,11 +25,10 @@ import { mgmtPaths } from '../providers/embedded/mgmt.ts';
 import { isAlive, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import { type LabState, readState, writeState } from '../providers/embedded/state.ts';
-import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
-import { type AppMetadata, deleteApp, deployApp, metadataFile, readMetadata } from '../stack/deploy.ts';
-import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
+import type { AppFixture } from '../stack/app-fixture.ts';
+import { type AppMetadata, deleteApp, metadataFile, readMetadata } from '../stack/deploy.ts';
+import type { DnsRecord } from '../stack/public-dns.ts';
 import type { Routing } from '../stack/render.ts';
-import { waitUntil } from '../wait.ts';
 
 export interface ScenarioEnv extends ClusterEnv {
   lab: LabState;
@@ -93,6 +93,17 @@ export interface ScenarioEnv extends ClusterEnv {
   restartComponent(name: string, extraArgs?: string[]): Promise<void>;
 }
 
+/** Members by need: `deploy` (the platform's deploy; it creates org namespaces). */
+export type DeployMember = 'app' | 'deploy' | 'remove' | 'metadata';
+/** `internet`: a user on the internet and at their DNS provider. */
+export type InternetMember = 'lbIp' | 'edgeIp' | 'publicDns' | 'pebbleRoot' | 'userDns' | 'http' | 'dns' | 'tls';
+/** `lab`: the embedded lab's own hooks (functions; env-parts.ts withoutLabHooks makes them errors elsewhere) ... */
+export type LabHook = 'inPod' | 'edgeAccessLog' | 'mgmt' | 'rewriteMetadata' | 'selfSignedSecret' | 'stopComponent' | 'startComponent' | 'blockPort' | 'restartComponent';
+/** ... and its data, which no other provider has. */
+export type LabMember = LabHook | 'lab' | 'internet';
+/** Every member beyond ClusterEnv has a need: a member added to ScenarioEnv without one is a compile error here. */
+export const EVERY_MEMBER_HAS_A_NEED: [Exclude<keyof ScenarioEnv, keyof ClusterEnv | DeployMember | InternetMember | LabMember>] extends [never] ? true : never = true;
+
 export const USER_ZONE = 'example.com';
 
 export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
@@ -105,9 +116,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   const target = deployTarget(lab, k);
   const internet = lab.hosts.internet?.netns as string;
   const dnsCtx: DnsProbeContext = { run, netns: internet, server: PUBLIC_DNS_IP };
-  const apps = new Map<string, AppFixture>();
   const state = () => readState(lab.dir) ?? lab;
-  const byUser = (r: DnsRecord): DnsRecord => ({ by: 'user', ...r });
   /**
    * Start a lab component again as it was recorded (plus `extraArgs`); `onlyIfDead` leaves a running one alone.
    * The record keeps the component's own arguments, so that a plain restart undoes the extras.
@@ -125,15 +134,6 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     s.processes[i] = { ...again, argv: p.argv };
     writeState(s);
   };
-  /** Wait (bounded) until public DNS serves `serial` for the zone. */
-  const served = async (zone: string, serial: number) => {
-    await waitUntil(`public DNS serves ${zone} serial ${serial}`, async () => {
-      const soa = await query(dnsCtx, zone, 'SOA');
-      const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
-      return got >= serial;
-    }, 5_000, 100);
-  };
-
   return {
     provider: 'embedded',
     capabilities: EMBEDDED_CAPABILITIES,
@@ -145,34 +145,13 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     publicDns: PUBLIC_DNS_IP,
     pebbleRoot: paths.pebbleRoot,
     internet,
-    app(name) {
-      if (!apps.has(name)) {
-        const file = join(repoRoot(), 'fixtures', 'apps', `${name}.yaml`);
-        apps.set(name, parseAppFixture(readFileSync(file, 'utf8'), file));
-      }
-      return apps.get(name) as AppFixture;
-    },
-    async deploy(app, routing) {
-      const meta = await deployApp(target, app, routing);
-      await waitUntil(`${app.org}/${app.app} pods Ready`, async () => {
-        const d = await k.apps.readNamespacedDeployment({ name: app.app, namespace: `org-${app.org}` });
-        return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
-      }, 60_000, 250);
-      return meta;
-    },
+    app: appFixtures(),
+    deploy: (app, routing) => deployAndWait(target, app, routing),
     remove: (app, routing) => deleteApp(target, app, routing),
     metadata: () => readMetadata(paths.metadata),
-    userDns: {
-      get: (zone) => readRecords(paths.zones, zone),
-      set: (zone, records) => served(zone, setRecords(paths.zones, zone, records.map(byUser), PUBLIC_DNS_IP)),
-      edit: (zone, drop, add) => served(zone, editRecords(paths.zones, zone, drop, add.map(byUser), PUBLIC_DNS_IP)),
-    },
+    userDns: userZones(paths.zones, PUBLIC_DNS_IP, dnsCtx),
     http: (url, opts = {}) => httpFromNetns(run, internet, url, { cacert: paths.pebbleRoot, ...opts }),
-    dns: {
-      query: (name, type) => query(dnsCtx, name, type),
-      resolve: (name, type) => resolveChain(dnsCtx, name, type),
-      caa: (name) => caa(dnsCtx, name),
-    },
+    dns: dnsProbes(dnsCtx),
     tls: (host) => probeTls(run, host, LB_IP, paths.pebbleRoot, { netns: internet }),
     async inPod(pod, argv) {
       const ns = podNetnsName(lab.id, pod.metadata?.uid ?? '').netns;
@@ -224,12 +203,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
           logs[p.name] = '(no log)';
         }
       }
-      const objects: Record<string, unknown[]> = {};
-      for (const [apiVersion, kind] of [['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['networking.k8s.io/v1', 'Ingress'], ['cert-manager.io/v1', 'Certificate'], ['acme.cert-manager.io/v1', 'Challenge']] as const) {
-        const list = (await k.objects.list(apiVersion, kind).catch(() => ({ items: [] }))) as { items: { metadata?: { name?: string; namespace?: string }; status?: Record<string, unknown> }[] };
-        objects[kind] = list.items.map((o) => ({ name: `${o.metadata?.namespace}/${o.metadata?.name}`, status: o.status }));
-      }
-      return { logs, objects };
+      return { logs, objects: await routingObjects(k) };
     },
     async stopComponent(name) {
       const p = state().processes.find((x) => x.name === name);

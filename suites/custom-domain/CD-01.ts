@@ -10,6 +10,7 @@ export default defineScenario({
   features: ['CustomDomain', 'Ingress', 'HTTPRoute', 'CertManager'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');

@@ -18,6 +18,7 @@ export default defineScenario({
   features: ['WwwRedirect', 'Middleware', 'RequestRedirect'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');

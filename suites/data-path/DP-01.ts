@@ -13,6 +13,7 @@ export default defineScenario({
   features: ['Gateway', 'HTTPRoute', 'DNSAutomation'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   async body(ctx) {
     const app = ctx.env.app('shop');
     await resolvesToLb(ctx, app.generatedHost);

@@ -13,6 +13,8 @@ export default defineScenario({
   features: ['Gateway', 'HTTPRoute', 'Status'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  // internet: the Gateway's address must be env.lbIp, the address users are sent to.
+  needs: ['deploy', 'internet'],
   async body(ctx) {
     await ctx.check('Gateway satusky-edge Programmed with the load balancer address', async () => {
       const gw = (await readObject(ctx, ...GW)) as { status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] } };

@@ -14,6 +14,7 @@ export default defineScenario({
   features: ['Gateway', 'Ingress'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   async body(ctx) {
     for (const host of UNKNOWN) {
       await ctx.check(`unknown host ${host} gets the edge 404`, async () => {

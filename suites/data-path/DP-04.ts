@@ -19,6 +19,7 @@ export default defineScenario({
   features: ['Isolation', 'HostClaims'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const shop = ctx.env.app('shop');

@@ -10,6 +10,7 @@ export default defineScenario({
   features: ['DNSAutomation', 'SatuskyZone'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   async body(ctx) {
     const shop = ctx.env.app('shop');
     const published = async (host: string, want: string[], name: string) =>

@@ -16,6 +16,7 @@ export default defineScenario({
   features: ['UserZone', 'CNAME', 'CAA'],
   apps: ['shop'],
   routing: ['current'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');

@@ -24,6 +24,8 @@ export default defineScenario({
   features: ['DomainFacts', 'CustomDomain', 'Alias', 'WwwRedirect'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  // internet: the setup points the user's domains at the edge (env.userDns); the facts themselves are ClusterEnv's.
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');

@@ -13,6 +13,8 @@ export default defineScenario({
   features: ['ClusterDNS', 'ClusterIP'],
   apps: ['shop'],
   routing: ['current'],
+  // lab: env.inPod (curl from the client pod's namespace) and env.edgeAccessLog.
+  needs: ['deploy', 'lab'],
   async setup({ env, routing }) {
     await env.deploy(env.app('shop'), routing);
     const existing = await env.k.core.readNamespacedPod(CLIENT).catch(() => undefined);

@@ -24,6 +24,7 @@ export default defineScenario({
   features: ['Migration', 'Ingress', 'HTTPRoute'],
   apps: ['shop'],
   routing: ['current'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');

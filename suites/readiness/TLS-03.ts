@@ -16,7 +16,12 @@ export default defineScenario({
   features: ['Readiness', 'CertManager'],
   apps: ['late'],
   routing: ['current', 'target'],
-  setup: ({ env }) => env.blockPort('acme', 14000, false),
+  needs: ['deploy', 'internet'],
+  async setup({ env }) {
+    // Undo this scenario's fault twin (Pebble blocked) should one have been left in place. Twins run only on the
+    // embedded lab, so elsewhere there is nothing to undo, and no lab hook to undo it with.
+    if (env.capabilities.labHooks) await env.blockPort('acme', 14000, false);
+  },
   async body(ctx) {
     const app = ctx.env.app('late');
     const host = app.generatedHost;

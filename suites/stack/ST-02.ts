@@ -1,12 +1,13 @@
 /**
  * ST-02: every host the edge routes has exactly one accepted claim whose backend has ready endpoints: the
  * routing fact of `domains check`, for every non-wildcard hostname of every HTTPRoute and Ingress. Read-only, so
- * it runs on every provider; on the embedded lab it first deploys an app, for there to be something to read.
+ * it runs on every provider; where the provider can deploy (embedded, kind) it first deploys an app, for there to
+ * be something to read.
  */
 import { readClusterView, ref } from '../../harness/facts/cluster-view.ts';
 import { routingFact } from '../../harness/facts/routing.ts';
 import { converge } from '../../harness/probes/converge.ts';
-import { defineScenario } from '../../harness/scenario/define.ts';
+import { defineScenario, unmetNeeds } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, faultRoute } from '../../harness/scenario/steps.ts';
 import { HTTP_LISTENER } from '../../harness/stack/edge-objects.ts';
 
@@ -21,7 +22,8 @@ export default defineScenario({
   routing: ['current', 'target'],
   needs: [],
   setup: async (ctx) => {
-    if (ctx.env.provider === 'embedded') await deployWithUserDns(ctx, 'shop');
+    // Optional, so not a need: where the provider can deploy and point the user's domains (embedded, kind), it does.
+    if (!unmetNeeds({ needs: ['deploy', 'internet'] }, ctx.env.capabilities, ctx.env.provider)) await deployWithUserDns(ctx, 'shop');
   },
   async body(ctx) {
     await ctx.check('every routed host: one accepted claim, backend with ready endpoints', async () => {

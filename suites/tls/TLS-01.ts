@@ -10,6 +10,7 @@ export default defineScenario({
   features: ['CertManager', 'HTTP01', 'GatewayListenerTLS'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   async body(ctx) {
     const app = ctx.env.app('shop');
     // What a user sees first, then the object that explains it.

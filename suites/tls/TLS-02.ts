@@ -12,6 +12,7 @@ export default defineScenario({
   features: ['CertManager', 'HTTP01', 'IngressShim', 'GatewayShim'],
   apps: ['shop'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');

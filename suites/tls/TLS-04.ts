@@ -16,6 +16,7 @@ export default defineScenario({
   features: ['HTTP01', 'HttpsRedirect'],
   apps: ['secure'],
   routing: ['current', 'target'],
+  needs: ['deploy', 'internet'],
   setup: (ctx) => deployWithUserDns(ctx, 'secure'),
   async body(ctx) {
     const app = ctx.env.app('secure');

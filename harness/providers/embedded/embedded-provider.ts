@@ -6,7 +6,7 @@ import { SkyprobeError } from '../../errors.ts';
 import type { Capabilities, ClusterHandle, ClusterProvider, ProviderUpOptions } from '../provider.ts';
 import { labDown, labUp, liveLab } from './lab.ts';
 
-export const EMBEDDED_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: true, management: true, labHooks: true };
+export const EMBEDDED_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: true, management: true, internet: true, labHooks: true };
 
 export function embeddedProvider(): ClusterProvider {
   return {

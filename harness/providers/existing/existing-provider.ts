@@ -40,7 +40,7 @@ export function existingProvider(o: { kubeconfig?: string; runId: string }): Clu
       }
       const createApps = created && (await mayCreateApps(kc, namespace));
       progress.info(`existing cluster ${kc.getCurrentCluster()?.server}: ${created ? `namespace ${namespace} created` : 'may not create a namespace'}; ${createApps ? 'apps may be created in it' : 'app scenarios will be skipped'}`);
-      return { provider: 'existing', id: o.runId, kubeconfig: file, namespace: created ? namespace : undefined, created, capabilities: { clusterScoped: false, createApps, faults: false, management: false, labHooks: false } };
+      return { provider: 'existing', id: o.runId, kubeconfig: file, namespace: created ? namespace : undefined, created, capabilities: { clusterScoped: false, createApps, faults: false, management: false, internet: false, labHooks: false } };
     },
     async down(h, { keep }) {
       if (keep || !h.created || !h.namespace) return;

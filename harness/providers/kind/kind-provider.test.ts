@@ -57,7 +57,7 @@ describe('kind provider: up and down', () => {
       id: 'ab12cd',
       kubeconfig: rec?.kubeconfig,
       created: true,
-      capabilities: { clusterScoped: true, createApps: true, faults: false, management: false },
+      capabilities: { clusterScoped: true, createApps: true, faults: false, management: false, internet: true, labHooks: false },
       // The domain facts reach the cluster through its public DNS container, the node's address and Pebble's root.
       probes: { resolver: '172.18.0.3', edge: ['172.18.0.2'], ca: rec?.pebbleRoot, metadata: `${rec?.dir}/metadata` },
     });

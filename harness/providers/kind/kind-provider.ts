@@ -1,8 +1,9 @@
 /**
  * `--provider kind`: a kind cluster on Docker with the routing stack installed from the pin file's upstream
  * manifests and images, public DNS and Pebble as containers beside it. What it may do (capabilities):
- * everything a scenario needs but fault twins (they stop and misconfigure embedded-lab processes) and the
- * management path (the SideroLink stand-in needs the embedded lab's namespaces and NAT; see docs).
+ * deploy apps and play a user on the internet from this machine (kind-env.ts), but not the embedded lab's own
+ * hooks: fault twins (they stop and misconfigure embedded-lab processes), pod exec and the edge's access log, and
+ * the management path (the SideroLink stand-in needs the embedded lab's namespaces and NAT; see docs).
  */
 import { join } from 'node:path';
 import { SkyprobeError } from '../../errors.ts';
@@ -23,7 +24,8 @@ import { type KindRun, readRun, removeRun, staleRuns } from './runs.ts';
 import { startWithTestcontainers } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 
-export const KIND_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: false, management: false };
+/** The internet is played from this machine (kind-env.ts); the embedded lab's own hooks do not exist here. */
+export const KIND_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: false, management: false, internet: true, labHooks: false };
 
 export interface KindProviderOptions {
   /** Runs info()'s checks (up and down use the runner they are given). */

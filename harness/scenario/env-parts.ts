@@ -1,0 +1,100 @@
+/**
+ * The parts of a ScenarioEnv that providers build alike (the embedded lab's env.ts, kind's kind-env.ts): app
+ * fixtures, deploy-and-wait, the user's DNS zones (each edit returns once public DNS serves it), the DNS probes,
+ * and, where a provider has none, the embedded lab's hooks as errors that name the missing capability.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SkyprobeError } from '../errors.ts';
+import { repoRoot } from '../paths.ts';
+import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
+import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
+import { type AppMetadata, type DeployTarget, deployApp } from '../stack/deploy.ts';
+import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
+import type { Routing } from '../stack/render.ts';
+import { waitUntil } from '../wait.ts';
+import type { LabHook, ScenarioEnv } from './env.ts';
+
+/** env.app: fixtures/apps/<name>.yaml, each parsed once. */
+export function appFixtures(): ScenarioEnv['app'] {
+  const apps = new Map<string, AppFixture>();
+  return (name) => {
+    if (!apps.has(name)) {
+      const file = join(repoRoot(), 'fixtures', 'apps', `${name}.yaml`);
+      apps.set(name, parseAppFixture(readFileSync(file, 'utf8'), file));
+    }
+    return apps.get(name) as AppFixture;
+  };
+}
+
+/** env.deploy: deploy (or switch the routing of) an app as the platform does, then wait until its pods are Ready. */
+export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: Routing): Promise<AppMetadata> {
+  const meta = await deployApp(t, app, routing);
+  await waitUntil(`${app.org}/${app.app} pods Ready`, async () => {
+    const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: `org-${app.org}` });
+    return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
+  }, 60_000, 250);
+  return meta;
+}
+
+/** Wait (bounded) until public DNS serves `serial` for the zone. */
+export async function servedSerial(dns: DnsProbeContext, zone: string, serial: number): Promise<void> {
+  await waitUntil(`public DNS serves ${zone} serial ${serial}`, async () => {
+    const soa = await query(dns, zone, 'SOA');
+    const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
+    return got >= serial;
+  }, 5_000, 100);
+}
+
+/**
+ * env.userDns: the zone files public DNS serves (`nameserverIp` is its address, written into each zone), edited as
+ * the zone's owner would; every change returns once `dns` (that public DNS) serves its serial.
+ */
+export function userZones(zonesDir: string, nameserverIp: string, dns: DnsProbeContext): ScenarioEnv['userDns'] {
+  const byUser = (r: DnsRecord): DnsRecord => ({ by: 'user', ...r });
+  return {
+    get: (zone) => readRecords(zonesDir, zone),
+    set: (zone, records) => servedSerial(dns, zone, setRecords(zonesDir, zone, records.map(byUser), nameserverIp)),
+    edit: (zone, drop, add) => servedSerial(dns, zone, editRecords(zonesDir, zone, drop, add.map(byUser), nameserverIp)),
+  };
+}
+
+/** env.dns: questions to public DNS from where the user stands (`c.netns`, or this machine). */
+export function dnsProbes(c: DnsProbeContext): ScenarioEnv['dns'] {
+  return {
+    query: (name, type) => query(c, name, type),
+    resolve: (name, type) => resolveChain(c, name, type),
+    caa: (name) => caa(c, name),
+  };
+}
+
+/**
+ * The embedded lab's hooks for a provider without them: each throws a SkyprobeError naming the capability. A
+ * scenario that uses one declares needs: ['lab'] and is skipped before it could get here (register.ts).
+ */
+export function withoutLabHooks(provider: string): Pick<ScenarioEnv, LabHook> {
+  const missing = (member: string) => (): never => {
+    throw new SkyprobeError(`env.${member} is one of the embedded lab's own hooks (capability labHooks), which provider ${provider} does not have`, {
+      hint: "a scenario that uses it declares needs: ['lab'], and is then skipped on this provider",
+    });
+  };
+  const missingAsync = (member: string) => async (): Promise<never> => missing(member)();
+  return {
+    inPod: missingAsync('inPod'),
+    edgeAccessLog: missing('edgeAccessLog'),
+    mgmt: {
+      overlay: missingAsync('mgmt.overlay'),
+      apid: missingAsync('mgmt.apid'),
+      tcp: missingAsync('mgmt.tcp'),
+      exec: missingAsync('mgmt.exec'),
+      publicKeys: missing('mgmt.publicKeys'),
+      iface: missing('mgmt.iface'),
+    },
+    rewriteMetadata: missing('rewriteMetadata'),
+    selfSignedSecret: missingAsync('selfSignedSecret'),
+    stopComponent: missingAsync('stopComponent'),
+    startComponent: missingAsync('startComponent'),
+    blockPort: missingAsync('blockPort'),
+    restartComponent: missingAsync('restartComponent'),
+  };
+}
