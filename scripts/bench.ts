@@ -99,7 +99,10 @@ for (let i = 0; i < RUNS; i++) {
   const facts = await env.facts([host]);
   domainsMs.push(Date.now() - t0);
   const verdict = Object.values(facts.hosts[0]?.facts ?? {}).map((f) => f.status).join(',');
-  if (verdict !== 'pass,pass,pass,pass') log(`warning: ${host} is not healthy (${verdict}); its domains check time is not a healthy host's`);
+  if (verdict !== 'pass,pass,pass,pass') {
+    const why = Object.entries(facts.hosts[0]?.facts ?? {}).filter(([, f]) => f.status !== 'pass').map(([n, f]) => `${n}: ${f.summary}`).join('; ');
+    log(`warning: ${host} is not healthy (${verdict}: ${why}); its domains check time is not a healthy host's`);
+  }
   t0 = Date.now();
   const cli = await execa('node', [bin, 'domains', 'check', host], { reject: false });
   domainsCliMs.push(Date.now() - t0);
