@@ -35,7 +35,13 @@ export interface Claimant {
   backends: BackendState[];
   /** Where a redirect-only route sends the host. */
   redirect?: string;
+  /** cert-manager's temporary HTTP-01 solver route (one path, while a challenge is in flight): not a rival claim. */
+  solver?: boolean;
 }
+
+/** The label cert-manager puts on the routes and Ingresses of its HTTP-01 solvers. */
+export const SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
+const isSolver = (o: Obj) => o.metadata.labels?.[SOLVER_LABEL] === 'true';
 
 /** RFC-style hostname match: `*.example.com` matches any name below example.com (Gateway API semantics). */
 export function hostMatches(pattern: string, host: string): boolean {
@@ -84,6 +90,7 @@ function fromRoute(view: ClusterView, r: Obj, host: string): Claimant | undefine
   const backends = rules.flatMap((rule) => (rule.backendRefs ?? []).filter((b) => (b.kind ?? 'Service') === 'Service').map((b) => backend(view, b.namespace ?? ns, b.name, b.port)));
   const redirect = rules.flatMap((rule) => rule.filters ?? []).find((f) => f.type === 'RequestRedirect')?.requestRedirect;
   const out: Claimant = { kind: 'HTTPRoute', ref: ref(r), createdAt: created(r), matchedBy, parents, backends };
+  if (isSolver(r)) out.solver = true;
   if (redirect && backends.length === 0) out.redirect = `${redirect.scheme ?? ''}://${redirect.hostname ?? host}`;
   return out;
 }
@@ -98,7 +105,9 @@ function fromIngress(view: ClusterView, i: Obj, host: string): Claimant | undefi
   const classExists = className ? classes.some((c) => c.metadata.name === className) : classes.some((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
   const addresses = ((i.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[]).map((a) => a.ip ?? a.hostname ?? '').filter(Boolean);
   const backends = matching.flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend?.service).filter((s) => s !== undefined).map((s) => backend(view, ns, s.name, s.port?.number ?? s.port?.name)));
-  return { kind: 'Ingress', ref: ref(i), createdAt: created(i), matchedBy: matching[0]?.host as string, parents: [], ingress: { className, classExists, addresses }, backends };
+  const out: Claimant = { kind: 'Ingress', ref: ref(i), createdAt: created(i), matchedBy: matching[0]?.host as string, parents: [], ingress: { className, classExists, addresses }, backends };
+  if (isSolver(i)) out.solver = true;
+  return out;
 }
 
 export function claimantsOf(view: ClusterView, host: string): Claimant[] {

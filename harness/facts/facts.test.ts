@@ -74,6 +74,16 @@ describe('routing fact', () => {
     expect(f.evidence.winner).toBe('HTTPRoute org-a/a');
   });
 
+  it("cert-manager's HTTP-01 solver route is not a rival claim while a challenge is in flight", () => {
+    const solver = route('org-a', 'cm-acme-http-solver-x', ['a.example.com'], 'https-a', { backend: 'cm-acme-http-solver-x', created: '2026-01-01T00:00:00Z' });
+    solver.metadata.labels = { 'acme.cert-manager.io/http01-solver': 'true' };
+    const f = routingFact(healthy({ HTTPRoute: [route('org-a', 'a', ['a.example.com'], 'https-a'), solver] }), 'a.example.com');
+    expect(f.status, f.summary).toBe('pass');
+    expect(f.evidence.solvers).toEqual(['HTTPRoute org-a/cm-acme-http-solver-x']);
+    const alone = routingFact(healthy({ HTTPRoute: [solver] }), 'a.example.com');
+    expect(alone.summary).toBe("no HTTPRoute or Ingress claims a.example.com (only cert-manager's HTTP-01 solver: HTTPRoute org-a/cm-acme-http-solver-x)");
+  });
+
   it('an Ingress whose class does not exist is served by nobody', () => {
     const ing = obj('Ingress', 'org-a', 'i', { spec: { ingressClassName: 'nginx', rules: [{ host: 'a.example.com', http: { paths: [{ backend: { service: { name: 'app', port: { number: 80 } } } }] } }] } });
     const f = routingFact(healthy({ HTTPRoute: [], Ingress: [ing], IngressClass: [obj('IngressClass', '', 'traefik')] }), 'a.example.com');

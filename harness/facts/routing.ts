@@ -10,6 +10,8 @@ import { type Fact, fact } from './fact.ts';
 
 export interface RoutingEvidence {
   claimants: Claimant[];
+  /** cert-manager's HTTP-01 solver routes for the host (a challenge in flight), kept apart from the claims. */
+  solvers?: string[];
   /** The claimant whose backends serve the host (the winner when there is a conflict). */
   winner?: string;
   conflict?: string;
@@ -52,14 +54,17 @@ function attachmentProblem(c: Claimant): { status: 'fail' | 'pending'; summary: 
 }
 
 export function routingFact(view: ClusterView, host: string): Fact<RoutingEvidence> {
-  const claimants = claimantsOf(view, host);
+  const all = claimantsOf(view, host);
+  const claimants = all.filter((c) => !c.solver);
   const evidence: RoutingEvidence = { claimants };
+  const solvers = all.filter((c) => c.solver).map((c) => `${c.kind} ${c.ref}`);
+  if (solvers.length > 0) evidence.solvers = solvers;
   const unreadable = Object.fromEntries(Object.entries(view.errors).filter(([k]) => ['HTTPRoute', 'Ingress', 'Gateway', 'Service', 'EndpointSlice'].includes(k)));
   if (Object.keys(unreadable).length > 0) {
     evidence.unreadable = unreadable as Record<string, string>;
     return fact('unknown', `could not read ${Object.keys(unreadable).join(', ')}: ${Object.values(unreadable)[0]}`, evidence, 'grant get/list on routes, Ingresses, Gateways, Services and EndpointSlices to this kubeconfig\'s user');
   }
-  if (claimants.length === 0) return fact('fail', `no HTTPRoute or Ingress claims ${host}`, evidence, `create the route for ${host} (redeploy the app, or add the domain to it)`);
+  if (claimants.length === 0) return fact('fail', `no HTTPRoute or Ingress claims ${host}${solvers.length > 0 ? ` (only cert-manager's HTTP-01 solver: ${solvers.join(', ')})` : ''}`, evidence, `create the route for ${host} (redeploy the app, or add the domain to it)`);
   const rivals = conflicting(claimants);
   // The claimant that serves the host: the winner among rivals; otherwise the one with backends (an app with an
   // HTTP->HTTPS redirect has a second, redirect-only route on the HTTP listener).

@@ -4,13 +4,15 @@
  * it runs on every provider; where the provider can deploy (embedded, kind) it first deploys an app, for there to
  * be something to read.
  */
-import { readClusterView, ref } from '../../harness/facts/cluster-view.ts';
+import { SOLVER_LABEL } from '../../harness/facts/claimants.ts';
+import { type Obj, readClusterView, ref } from '../../harness/facts/cluster-view.ts';
 import { routingFact } from '../../harness/facts/routing.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario, unmetNeeds } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, faultRoute } from '../../harness/scenario/steps.ts';
 import { HTTP_LISTENER } from '../../harness/stack/edge-objects.ts';
 
+const notSolver = (o: Obj) => o.metadata.labels?.[SOLVER_LABEL] !== 'true';
 const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, { hostnames: ['broken.example.com'], rules: [{ backendRefs: [{ name: 'skyprobe-no-such-service', port: 80 }] }] });
 
 export default defineScenario({
@@ -31,8 +33,9 @@ export default defineScenario({
       const c = await converge(async () => {
         const view = await readClusterView(ctx.env.k);
         const hosts = [...new Set([
-          ...view.objects.HTTPRoute.flatMap((r) => (r.spec?.hostnames ?? []) as string[]),
-          ...view.objects.Ingress.flatMap((i) => ((i.spec?.rules ?? []) as { host?: string }[]).map((r) => r.host ?? '')),
+          // cert-manager's solver routes come and go with challenges: their hosts are checked through the app's routes.
+          ...view.objects.HTTPRoute.filter(notSolver).flatMap((r) => (r.spec?.hostnames ?? []) as string[]),
+          ...view.objects.Ingress.filter(notSolver).flatMap((i) => ((i.spec?.rules ?? []) as { host?: string }[]).map((r) => r.host ?? '')),
         ])].filter((h) => h && !h.startsWith('*')).sort();
         const per = hosts.map((host) => {
           const f = routingFact(view, host);
