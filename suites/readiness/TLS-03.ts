@@ -3,6 +3,7 @@
  * "workload ready, endpoint not ready: TLS pending". Then the endpoint converges; the moment each fact became
  * true is recorded (hosts[].timeline in report.json).
  */
+import { FACT_NAMES } from '../../harness/facts/fact.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { readinessVerdict } from '../../harness/scenario/readiness.ts';
@@ -61,20 +62,18 @@ export default defineScenario({
       const last = c.attempts.at(-1)?.evidence;
       return { ok: c.ok, evidence: { deployedAt: t0, timeline, convergence: c }, message: `last verdict "${last?.verdict ?? 'none'}"` };
     });
-    ctx.note('hosts', [
-      {
-        host,
-        routing: ctx.routing,
-        facts: {
-          metadata: { status: 'pass', evidence: { deployment: `org-${app.org}/${app.app}` } },
-          routing: { status: timeline.routeAccepted ? 'pass' : 'pending' },
-          dns: { status: timeline.dnsResolved ? 'pass' : 'pending' },
-          tls: { status: timeline.certReady ? 'pass' : 'pending', evidence: { whilePending: pending.verdict } },
+    // The host's four facts at the end, as domains check establishes them (never assumed), with the timeline.
+    const final = (await ctx.env.facts([host])).hosts[0];
+    if (final)
+      ctx.note('hosts', [
+        {
+          host,
+          routing: ctx.routing,
+          facts: Object.fromEntries(FACT_NAMES.map((n) => [n, { status: final.facts[n].status, summary: final.facts[n].summary, remediation: final.facts[n].remediation }])),
+          workload: { ...final.workload, readyAt: workloadReadyAt, whileTlsPending: pending.verdict },
+          timeline: { routeAccepted: timeline.routeAccepted, dnsResolved: timeline.dnsResolved, certReady: timeline.certReady, httpsOk: timeline.httpsOk },
         },
-        workload: { status: 'ready', readyAt: workloadReadyAt },
-        timeline: { routeAccepted: timeline.routeAccepted, dnsResolved: timeline.dnsResolved, certReady: timeline.certReady, httpsOk: timeline.httpsOk },
-      },
-    ]);
+      ]);
     void ready;
   },
   faults: [
