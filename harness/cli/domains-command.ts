@@ -5,10 +5,9 @@
  */
 import type { Command } from 'commander';
 import { execRunner } from '../exec/runner.ts';
-import { checkDomains } from '../facts/check.ts';
 import { exitCodeOf } from '../facts/fact.ts';
 import { renderTable } from '../facts/render-table.ts';
-import { type DomainsCheckOptions, factTarget, parseHost } from '../facts/target.ts';
+import type { DomainsCheckOptions } from '../facts/target.ts';
 
 export function registerDomains(domains: Command): void {
   domains
@@ -23,6 +22,8 @@ export function registerDomains(domains: Command): void {
     .option('--json', 'print the result as JSON (schema skyprobe.domains/v1)')
     .addHelpText('after', '\nExit codes: 0 every fact passes, 1 a fact failed or is unknown, 3 something is pending, 2 bad input.\nExample: skyprobe domains check shop.example.com www.shop.example.com')
     .action(async (hosts: string[], opts: DomainsCheckOptions & { edge: string[]; json?: boolean }) => {
+      // Loaded when the verb runs (the Kubernetes client and the lab's modules), so that other verbs start fast.
+      const [{ checkDomains }, { factTarget, parseHost }] = await Promise.all([import('../facts/check.ts'), import('../facts/target.ts')]);
       const names = hosts.map(parseHost);
       const target = await factTarget({ ...opts, edge: opts.edge.length > 0 ? opts.edge : undefined }, execRunner);
       const report = await checkDomains(target, names);

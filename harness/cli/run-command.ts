@@ -1,7 +1,6 @@
 /** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
 import { type Command, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
-import { runConformance } from '../run/run.ts';
 import type { Routing } from '../stack/render.ts';
 
 export function registerRun(program: Command): void {
@@ -18,6 +17,8 @@ export function registerRun(program: Command): void {
       const progress = streamProgress(process.stderr);
       const t0 = Date.now();
       try {
+        // Loaded when the verb runs: vitest and the providers take ~2 s to load, which every other verb would pay.
+        const { runConformance } = await import('../run/run.ts');
         const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, provider: opts.provider, kubeconfig: opts.kubeconfig, progress });
         for (const s of report.scenarios.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
         process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
