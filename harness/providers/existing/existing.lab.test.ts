@@ -1,10 +1,11 @@
 /**
  * The existing provider, for real, against the embedded lab's kubeconfig as if it were a remote cluster that
  * already runs the stack: the read-only scenarios pass, the lab-bound ones are skipped with the reason (never
- * counted as passed), nothing cluster-scoped is left created, and the run's namespace is gone afterwards.
+ * counted as passed), nothing cluster-scoped is left created, the run's namespace is gone afterwards, and a
+ * namespace a killed run of this machine left is swept (another machine's is not).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,18 @@ import type { Report } from '../../report/schema.ts';
 import { type ScenarioEnv, scenarioEnv } from '../../scenario/env.ts';
 import { deployWithUserDns } from '../../scenario/steps.ts';
 import { labDown, labUp, liveLab } from '../embedded/lab.ts';
+import { deleteNamespace, runNamespace } from './run-namespaces.ts';
 
+/** A pid no process has (checked): what a killed harness leaves as the owner of its namespace. */
+function deadPid(): number {
+  for (let pid = 4_194_000; ; pid--) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return pid;
+    }
+  }
+}
 const bin = new URL('../../../bin/skyprobe.mjs', import.meta.url).pathname;
 const own = !liveLab();
 
@@ -48,7 +60,11 @@ describe('--provider existing, against the lab as a remote cluster', () => {
   }, 60_000);
 
   it('runs the read-only scenarios, skips the rest with the reason, and leaves nothing cluster-scoped behind', async () => {
-    const before = await clusterScoped();
+    // What a killed run of this machine left (its owner pid is gone), and a run of another machine's.
+    const killed = runNamespace('skyprobe-killed-run', 'killed-run', `${hostname()}/${deadPid()}`);
+    const foreign = runNamespace('skyprobe-other-machine', 'other', 'another-machine/1');
+    for (const body of [killed, foreign]) await env.k.core.createNamespace({ body });
+    const before = (await clusterScoped()).filter((o) => o !== 'namespace/skyprobe-killed-run');
     const r = await execa('node', [bin, 'run', '--provider', 'existing', '--kubeconfig', env.lab.kubeconfig, '--out', out], { reject: false, env: { NO_COLOR: '1' } });
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
@@ -64,6 +80,10 @@ describe('--provider existing, against the lab as a remote cluster', () => {
     // The run's namespace is gone, and the cluster-scoped objects are exactly those there were before.
     const namespaces = (await env.k.core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(namespaces).not.toContain(`skyprobe-${report.run.id}`);
+    expect(r.stderr).toContain('removed namespaces that killed runs of this machine left: skyprobe-killed-run');
+    expect(namespaces).not.toContain('skyprobe-killed-run');
+    expect(namespaces).toContain('skyprobe-other-machine');
     expect(await clusterScoped()).toEqual(before);
+    await deleteNamespace(env.k, 'skyprobe-other-machine');
   }, 240_000);
 });
