@@ -18,7 +18,12 @@ export interface TlsEvidence {
   trustRoot: string;
   served?: { chain: CertInfo[]; validNow: boolean; coversHost: boolean; trusted: boolean; openssl?: string; error?: string };
   certManager?: CertificateState;
-  http01?: { url: string; status: number; location?: string; servesKey?: boolean; error?: string };
+  /**
+   * What :80 answers on the HTTP-01 path. While a challenge is in flight: its token, and whether the answer is the
+   * key (judged). Otherwise a probe token, recorded but not judged: during a challenge cert-manager's solver route,
+   * more specific than the app's, takes the path, so an answer now (a redirect, a 404) proves nothing either way.
+   */
+  http01?: { url: string; status: number; location?: string; servesKey?: boolean; judged: boolean; error?: string };
 }
 
 export interface TlsFactInput {
@@ -48,13 +53,14 @@ export async function tlsFact(i: TlsFactInput): Promise<Fact<TlsEvidence>> {
   const cm = certificateState(i.view, i.host);
   if (cm) evidence.certManager = cm;
   if (!i.edge) return fact('unknown', 'no edge address to connect to', evidence, 'pass --edge IP, or check the Gateway/Ingress status address');
+  const challenge = cm?.challenge && !cm.ready ? cm.challenge : undefined;
+  const pathUrl = `http://${i.host}/.well-known/acme-challenge/${challenge?.token ?? 'skyprobe-probe'}`;
   const [served, http01] = await Promise.all([
     servedChain(i.run, i.host, i.edge, i.trustRoot, { netns: i.netns, timeoutS: 4 }),
-    cm?.challenge && !cm.ready
-      ? httpFromNetns(i.run, i.netns, `http://${i.host}/.well-known/acme-challenge/${cm.challenge.token}`, { resolve: `${i.host}:80:${i.edge}`, timeoutS: 3 })
-      : undefined,
+    httpFromNetns(i.run, i.netns, pathUrl, { resolve: `${i.host}:80:${i.edge}`, timeoutS: 3 }),
   ]);
-  if (http01 && cm?.challenge) evidence.http01 = { url: `http://${i.host}/.well-known/acme-challenge/${cm.challenge.token}`, status: http01.status, location: http01.location, servesKey: http01.status === 200 && http01.body.trim() === cm.challenge.key, error: http01.error };
+  evidence.http01 = { url: pathUrl, status: http01.status, location: http01.location, judged: !!challenge, error: http01.error };
+  if (challenge) evidence.http01.servesKey = http01.status === 200 && http01.body.trim() === challenge.key;
   if (served.pems.length === 0) {
     evidence.served = { chain: [], validNow: false, coversHost: false, trusted: false, error: served.error };
     return fact('unknown', `the edge ${served.target} did not serve a certificate for ${i.host}: ${served.error}`, evidence, 'check that the edge (or --edge IP) answers on :443 from here');
@@ -72,7 +78,7 @@ export async function tlsFact(i: TlsFactInput): Promise<Fact<TlsEvidence>> {
   if (cm && !cm.ready) {
     if (cm.failed) return fact('fail', `certificate ${cm.certificate} is not Ready: ${cm.failed}`, evidence, `fix what the challenge reports, then: cmctl renew ${cm.certificate.replace('/', ' -n ')}`);
     const steps = [cm.request && `request ${cm.request.name}`, cm.order && `order ${cm.order.state ?? 'pending'}`, cm.challenge && `challenge ${cm.challenge.state ?? 'pending'}${cm.challenge.reason ? ` (${cm.challenge.reason.split('\n')[0]})` : ''}`].filter(Boolean);
-    const path = evidence.http01 && !evidence.http01.servesKey ? `; the HTTP-01 path answers ${evidence.http01.status || evidence.http01.error}${evidence.http01.location ? ` -> ${evidence.http01.location}` : ''}, not the key` : '';
+    const path = evidence.http01?.judged && !evidence.http01.servesKey ? `; the HTTP-01 path answers ${evidence.http01.status || evidence.http01.error}${evidence.http01.location ? ` -> ${evidence.http01.location}` : ''}, not the key` : '';
     return fact('pending', `certificate ${cm.certificate} not Ready yet${steps.length > 0 ? `: ${steps.join(', ')}` : ''}${path}`, evidence, path ? 'let /.well-known/acme-challenge/ through on :80 (no redirect before it)' : 'wait; if it stays pending, look at the challenge (kubectl describe challenge -A) and the ACME server');
   }
   const problems: { summary: string; remedy: string }[] = [];
