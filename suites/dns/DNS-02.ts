@@ -4,10 +4,8 @@
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, userPointsDomainsAtLb } from '../../harness/scenario/steps.ts';
+import { CA_IDENTITY } from '../../harness/facts/dns.ts';
 import { caaAllows } from '../../harness/probes/dns.ts';
-
-/** The CA identity Satusky's production issuer uses in CAA (the contract: Let's Encrypt). */
-const CA_IDENTITY = 'letsencrypt.org';
 
 export default defineScenario({
   id: 'DNS-02',
