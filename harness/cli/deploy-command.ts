@@ -2,11 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
-import { clientsFor } from '../k8s/client.ts';
-import { liveLab } from '../providers/embedded/lab.ts';
-import { deployTarget } from '../providers/embedded/stack.ts';
 import { parseAppFixture } from '../stack/app-fixture.ts';
-import { deleteApp, deployApp } from '../stack/deploy.ts';
 import { ROUTINGS, type Routing } from '../stack/render.ts';
 
 export function registerDeploy(program: Command): void {
@@ -24,8 +20,14 @@ export function registerDeploy(program: Command): void {
         throw new SkyprobeError(`cannot read the app fixture ${file}`, { hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml' });
       }
       const app = parseAppFixture(text, file);
-      const lab = liveLab();
-      if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
+      // Loaded when the verb runs (the Kubernetes client and the lab's modules): see lab-command.ts.
+      const [{ clientsFor }, { requireLab }, { deployTarget }, { deleteApp, deployApp }] = await Promise.all([
+        import('../k8s/client.ts'),
+        import('../providers/embedded/lab.ts'),
+        import('../providers/embedded/stack.ts'),
+        import('../stack/deploy.ts'),
+      ]);
+      const lab = requireLab();
       if (!lab.stack) throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, { hint: 'restart it with the stack: skyprobe lab down && skyprobe lab up --keep' });
       const target = deployTarget(lab, clientsFor(lab.kubeconfig));
       if (opts.delete) {

@@ -5,18 +5,17 @@ import { SkyprobeError } from '../errors.ts';
 import { execRunner } from '../exec/runner.ts';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { MAX_NODES, netnsName } from '../providers/embedded/address-plan.ts';
-import { labDown, labStatus, labUp, liveLab, requireRoot } from '../providers/embedded/lab.ts';
+
+/**
+ * The lab's machinery, loaded when a verb runs: it pulls in the Kubernetes client (about 1 s), which --help and
+ * the other verbs need not pay. The same holds in deploy-command.ts and mgmt-command.ts.
+ */
+const labModule = () => import('../providers/embedded/lab.ts');
 
 function parseNodes(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < 1 || n > MAX_NODES) throw new SkyprobeError(`--nodes must be a whole number from 1 to ${MAX_NODES}, not "${v}"`);
   return n;
-}
-
-function requireLab() {
-  const lab = liveLab();
-  if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
-  return lab;
 }
 
 export function registerLab(lab: Command): void {
@@ -29,6 +28,7 @@ export function registerLab(lab: Command): void {
     .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')
     .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean; stack: boolean }) => {
       const nodes = parseNodes(opts.nodes);
+      const { labDown, labUp } = await labModule();
       const progress = streamProgress(process.stderr);
       const t0 = Date.now();
       try {
@@ -53,6 +53,7 @@ export function registerLab(lab: Command): void {
     .command('down')
     .description('stop the lab and remove everything it created (and whatever a killed run left)')
     .action(async () => {
+      const { labDown } = await labModule();
       const t0 = Date.now();
       const res = await labDown(execRunner);
       process.stderr.write(res.id ? `lab ${res.id} down (${formatElapsed(Date.now() - t0)})\n` : `no lab was running; nothing left (${formatElapsed(Date.now() - t0)})\n`);
@@ -61,8 +62,8 @@ export function registerLab(lab: Command): void {
     .command('status')
     .description('components, pids, addresses and log paths of the running lab')
     .option('--json', 'print the lab state as JSON')
-    .action((opts: { json?: boolean }) => {
-      const s = labStatus();
+    .action(async (opts: { json?: boolean }) => {
+      const s = (await labModule()).labStatus();
       if (!s) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
       if (opts.json) return void process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       const out = [`lab ${s.id}: ${s.status} since ${s.readyAt ?? s.startedAt}; ${s.nodes} nodes; apiserver ${s.apiServer}`, `kubeconfig ${s.kubeconfig}`, '', 'hosts:'];
@@ -75,15 +76,16 @@ export function registerLab(lab: Command): void {
   lab
     .command('kubeconfig')
     .description('print the path of the lab kubeconfig (admin)')
-    .action(() => {
-      process.stdout.write(`${requireLab().kubeconfig}\n`);
+    .action(async () => {
+      process.stdout.write(`${(await labModule()).requireLab().kubeconfig}\n`);
     });
   lab
     .command('exec')
     .description('run a command inside one of the lab hosts: skyprobe lab exec node-1 -- ip addr')
     .argument('<netns>', 'a host role (cp, node-1, fabric, cdns, ...) or a full namespace name')
     .argument('<command...>', 'the command and its arguments (after --)')
-    .action((host: string, command: string[]) => {
+    .action(async (host: string, command: string[]) => {
+      const { requireLab, requireRoot } = await labModule();
       requireRoot();
       const s = requireLab();
       const ns = host.startsWith('sky-') ? host : netnsName(s.id, host);

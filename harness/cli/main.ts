@@ -48,7 +48,6 @@ export function buildProgram(): Command {
   registerMgmt(mgmt);
   const report = program.command('report').description('run reports');
   registerReport(report);
-  for (const cmd of [program, lab, ...lab.commands, domains, mgmt, report]) cmd.exitOverride();
   program.configureHelp({ visibleCommands: () => [] });
   program.addHelpText('after', () => `\nVerbs:\n${verbList(program)}\n\nRun skyprobe <verb> --help for a verb's flags.`);
   return program;
@@ -65,7 +64,6 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version are not errors; commander already printed its own message otherwise.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
-      if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
       return 2;
     }
     return printError(err, verbose);

@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { SkyprobeError } from '../errors.ts';
 import { execRunner } from '../exec/runner.ts';
-import { apidProbe, overlayStatus } from '../probes/mgmt.ts';
 import { MGMT } from '../providers/embedded/address-plan.ts';
-import { liveLab } from '../providers/embedded/lab.ts';
 
 export function registerMgmt(mgmt: Command): void {
   mgmt
@@ -12,6 +10,8 @@ export function registerMgmt(mgmt: Command): void {
     .description('SideroLink overlay peers, last handshake, transfer, and Talos API reachability over the overlay')
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
+      // Loaded when the verb runs (the lab's modules pull in the Kubernetes client): see lab-command.ts.
+      const [{ apidProbe, overlayStatus }, { liveLab }] = await Promise.all([import('../probes/mgmt.ts'), import('../providers/embedded/lab.ts')]);
       const lab = liveLab();
       if (!lab?.hosts.machine) throw new SkyprobeError('no lab with the management path is running', { hint: 'start one: skyprobe lab up --keep' });
       const overlay = await overlayStatus(execRunner, lab);

@@ -50,6 +50,13 @@ export function liveLab(env?: NodeJS.ProcessEnv): LabState | undefined {
   return undefined;
 }
 
+/** The lab that is up now, or the one line that says there is none. */
+export function requireLab(env?: NodeJS.ProcessEnv): LabState {
+  const lab = liveLab(env);
+  if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
+  return lab;
+}
+
 export function requireRoot(): void {
   if (process.getuid?.() !== 0)
     throw new SkyprobeError('the embedded lab needs root: it creates network namespaces, links and iptables rules', {
