@@ -2,6 +2,7 @@
  * The four facts for each host, from one read of the cluster: routing first (the others compare against what it
  * found), then metadata, DNS and TLS; the network probes of all hosts run in parallel.
  */
+import type { X509Certificate } from 'node:crypto';
 import type { Runner } from '../exec/runner.ts';
 import type { Clients } from '../k8s/client.ts';
 import { edgeAddresses } from './claimants.ts';
@@ -9,8 +10,8 @@ import { type ClusterView, readClusterView } from './cluster-view.ts';
 import { dnsFact } from './dns.ts';
 import { DOMAINS_SCHEMA, type DomainReport, type DomainsReport } from './fact.ts';
 import { type MetadataSource, metadataFact } from './metadata.ts';
-import { routingFact } from './routing.ts';
-import { tlsFact } from './tls.ts';
+import { routingFact, servingClaimant } from './routing.ts';
+import { tlsFact, trustRootCerts } from './tls.ts';
 import { workloadOf } from './workload.ts';
 
 /** Where the facts are established from. */
@@ -28,23 +29,31 @@ export interface FactTarget {
   netns?: string;
 }
 
-export async function checkHost(t: FactTarget, view: ClusterView, host: string): Promise<DomainReport> {
+/** What one check reads once for all its hosts: the cluster, the platform's records, the trust roots. */
+interface CheckInputs {
+  view: ClusterView;
+  metadata?: MetadataSource;
+  roots: X509Certificate[];
+}
+
+async function checkHost(t: FactTarget, inputs: CheckInputs, host: string): Promise<DomainReport> {
   const t0 = Date.now();
+  const { view } = inputs;
   const routing = routingFact(view, host);
-  const metadata = metadataFact(t.metadata, host, view, routing.evidence);
+  const metadata = metadataFact(inputs.metadata, host, view, routing.evidence);
   const published = edgeAddresses(view, routing.evidence.claimants);
   const edge = t.edge && t.edge.length > 0 ? { addresses: t.edge, from: ['--edge'] } : published;
   const [dns, tls] = await Promise.all([
     dnsFact({ run: t.run, netns: t.netns, server: t.resolver.server, recurse: t.resolver.recurse }, host, edge),
-    tlsFact({ run: t.run, netns: t.netns, host, edge: edge.addresses[0], trustRoot: t.trustRoot, view }),
+    tlsFact({ run: t.run, netns: t.netns, host, edge: edge.addresses[0], trustRoot: t.trustRoot, roots: inputs.roots, view }),
   ]);
-  const winner = routing.evidence.claimants.find((c) => `${c.kind} ${c.ref}` === routing.evidence.winner);
-  const deployments = [metadata.evidence.deployment, ...(winner?.backends ?? []).flatMap((b) => b.deployments)].filter((d): d is string => !!d);
+  const deployments = [metadata.evidence.deployment, ...(servingClaimant(routing.evidence)?.backends ?? []).flatMap((b) => b.deployments)].filter((d): d is string => !!d);
   return { host, facts: { metadata, routing, dns, tls }, workload: workloadOf(view, deployments), durationMs: Date.now() - t0 };
 }
 
 export async function checkDomains(t: FactTarget, hosts: string[]): Promise<DomainsReport> {
   const view = await readClusterView(t.k);
-  const reports = await Promise.all(hosts.map((h) => checkHost(t, view, h)));
+  const inputs: CheckInputs = { view, metadata: t.metadata && { origin: t.metadata.origin, records: t.metadata.records }, roots: trustRootCerts(t.trustRoot) };
+  const reports = await Promise.all(hosts.map((h) => checkHost(t, inputs, h)));
   return { schema: DOMAINS_SCHEMA, checkedAt: view.readAt, hosts: reports };
 }

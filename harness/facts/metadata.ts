@@ -8,9 +8,9 @@ import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 import { readMetadata } from '../stack/deploy.ts';
-import type { ClusterView } from './cluster-view.ts';
+import { type ClusterView, ref } from './cluster-view.ts';
 import { type Fact, fact } from './fact.ts';
-import type { RoutingEvidence } from './routing.ts';
+import { type RoutingEvidence, servingClaimant } from './routing.ts';
 
 /** One platform record: a deployment (namespace/name) and the hosts the platform assigns to it. */
 export interface PlatformRecord {
@@ -100,9 +100,9 @@ export function metadataFact(source: MetadataSource | undefined, host: string, v
   if (named.length > 1) return fact('fail', `the platform assigns ${host} to ${named.length} deployments: ${named.join(', ')}`, evidence, 'keep the host on one app only');
   const deployment = named[0] as string;
   evidence.deployment = deployment;
-  if (!view.errors.Deployment && !view.objects.Deployment.some((d) => `${d.metadata.namespace}/${d.metadata.name}` === deployment))
+  if (!view.errors.Deployment && !view.objects.Deployment.some((d) => ref(d) === deployment))
     return fact('fail', `the platform says ${host} belongs to ${deployment}, which does not exist in the cluster`, evidence, 'redeploy the app, or correct the platform\'s record');
-  const winner = routing.claimants.find((c) => `${c.kind} ${c.ref}` === routing.winner);
+  const winner = servingClaimant(routing);
   const routedTo = [...new Set((winner?.backends ?? []).flatMap((b) => b.deployments))];
   evidence.routedTo = routedTo;
   if (winner && !winner.redirect && routedTo.length > 0 && !routedTo.includes(deployment))

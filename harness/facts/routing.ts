@@ -18,6 +18,11 @@ export interface RoutingEvidence {
   unreadable?: Record<string, string>;
 }
 
+/** The claimant the routing fact found serving the host (the winner), with its backends. */
+export function servingClaimant(e: RoutingEvidence): Claimant | undefined {
+  return e.claimants.find((c) => `${c.kind} ${c.ref}` === e.winner);
+}
+
 export function winnerOf(claimants: Claimant[]): Claimant | undefined {
   return [...claimants].sort((a, b) => Number(b.matchedBy !== '' && !b.matchedBy.startsWith('*')) - Number(a.matchedBy !== '' && !a.matchedBy.startsWith('*')) || a.createdAt.localeCompare(b.createdAt) || a.ref.localeCompare(b.ref))[0];
 }

@@ -10,13 +10,14 @@ import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
 import { type Clients, clientsFor } from '../k8s/client.ts';
 import { kubeconfigServer, mustReachApi } from '../k8s/reach.ts';
-import { query } from '../probes/dns.ts';
+import { parseServer, query } from '../probes/dns.ts';
 import { pemBlocks } from '../probes/tls.ts';
 import { PUBLIC_DNS_IP, SEGMENTS } from '../providers/embedded/address-plan.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
 import { stackPaths } from '../providers/embedded/stack.ts';
 import type { LabState } from '../providers/embedded/state.ts';
 import type { FactTarget } from './check.ts';
+import { isHostname } from '../stack/app-fixture.ts';
 import { labMetadataSource, loadMetadataSource } from './metadata.ts';
 
 export interface DomainsCheckOptions {
@@ -28,21 +29,19 @@ export interface DomainsCheckOptions {
 }
 
 const SYSTEM_CA = '/etc/ssl/certs/ca-certificates.crt';
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** A hostname as DNS names it (RFC 1123), lower-cased; anything else is bad input. */
+/** A hostname as DNS names it (RFC 1123, as app fixtures check it), lower-cased; anything else is bad input. */
 export function parseHost(input: string): string {
   const h = input.trim().toLowerCase().replace(/\.$/, '');
-  const labels = h.split('.');
-  if (h.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels.at(-1) as string))
+  if (!isHostname(h))
     throw new SkyprobeError(`"${input}" is not a valid hostname`, { hint: 'give DNS names such as shop.example.com: letters, digits and hyphens, no scheme, port or path' });
   return h;
 }
 
 /** ADDRESS or ADDRESS:PORT or [V6]:PORT, for --resolver. */
 export function parseResolver(input: string): string {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(input) ?? /^([^:]+):(\d+)$/.exec(input) ?? [input, input];
-  if (!isIP(m[1] as string) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)))
+  const { address, port } = parseServer(input);
+  if (!isIP(address) || (port !== undefined && (port < 1 || port > 65535)))
     throw new SkyprobeError(`--resolver "${input}" is not an IP address (with an optional :port)`, { hint: 'e.g. --resolver 198.51.100.53 or --resolver 127.0.0.1:5353' });
   return input;
 }
@@ -59,11 +58,12 @@ export async function factTarget(o: DomainsCheckOptions, run: Runner, lab: LabSt
   const server = kubeconfigServer(kubeconfig);
   const onLab = lab?.stack && (!o.kubeconfig || server === lab.apiServer) ? lab : undefined;
   await mustReachApi(kubeconfig, server);
-  const base = onLab ? labFactTarget(onLab, clientsFor(kubeconfig), run) : undefined;
+  const k = clientsFor(kubeconfig);
+  const base = onLab ? labFactTarget(onLab, k, run) : undefined;
   const resolver = o.resolver ? { server: o.resolver, recurse: true } : (base?.resolver ?? { server: systemResolver(), recurse: true });
-  const probed = [resolver.server.replace(/^\[|\](:\d+)?$|:\d+$/g, ''), ...(o.edge ?? [])];
+  const probed = [parseServer(resolver.server).address, ...(o.edge ?? [])];
   const netns = lab && probed.some(inLabInternet) ? lab.hosts.internet?.netns : undefined;
-  const t: FactTarget = { k: clientsFor(kubeconfig), run, metadata: given ?? base?.metadata, resolver, edge: o.edge, trustRoot: o.ca ?? base?.trustRoot ?? SYSTEM_CA, netns };
+  const t: FactTarget = { k, run, metadata: given ?? base?.metadata, resolver, edge: o.edge, trustRoot: o.ca ?? base?.trustRoot ?? SYSTEM_CA, netns };
   if (o.resolver) {
     const soa = await query({ run, netns, server: o.resolver, recurse: true }, '.', 'SOA');
     if (soa.rcode === 'TIMEOUT') throw new SkyprobeError(`resolver ${o.resolver} did not answer (2 tries, 1 s each)`, { hint: 'check --resolver: the address, the port, and that it is reachable from here' });

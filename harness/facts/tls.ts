@@ -32,11 +32,18 @@ export interface TlsFactInput {
   host: string;
   edge?: string;
   trustRoot: string;
+  /** trustRoot's certificates, parsed once per check (trustRootCerts). */
+  roots: X509Certificate[];
   view: ClusterView;
   now?: Date;
 }
 
 /** Whether the served chain leads to a certificate of the trust bundle (signatures checked, dates not). */
+/** The certificates of a PEM trust bundle. */
+export function trustRootCerts(file: string): X509Certificate[] {
+  return pemBlocks(readFileSync(file, 'utf8')).map((p) => new X509Certificate(p));
+}
+
 export function chainsTo(served: X509Certificate[], roots: X509Certificate[]): boolean {
   let cur = served[0];
   for (let hop = 0; cur && hop < 8; hop++) {
@@ -67,10 +74,9 @@ export async function tlsFact(i: TlsFactInput): Promise<Fact<TlsEvidence>> {
   }
   const x509 = served.pems.map((p) => new X509Certificate(p));
   const leaf = x509[0] as X509Certificate;
-  const roots = pemBlocks(readFileSync(i.trustRoot, 'utf8')).map((p) => new X509Certificate(p));
   const validNow = new Date(leaf.validFrom) <= now && now <= new Date(leaf.validTo);
   const coversHost = leaf.checkHost(i.host) !== undefined;
-  const trusted = chainsTo(x509, roots);
+  const trusted = chainsTo(x509, i.roots);
   const chain = served.pems.map(certInfo);
   evidence.served = { chain, validNow, coversHost, trusted, openssl: served.verifyCode === undefined ? undefined : `${served.verifyCode} (${served.verifyText})` };
   const leafInfo = chain[0] as CertInfo;

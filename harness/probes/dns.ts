@@ -31,10 +31,16 @@ export interface DnsProbeContext {
   recurse?: boolean;
 }
 
-/** dig's arguments for a server given as ADDRESS, ADDRESS:PORT or [V6]:PORT. */
-export function serverArgs(server: string): string[] {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(server) ?? (/^[^:]+:\d+$/.test(server) ? /^([^:]+):(\d+)$/.exec(server) : null);
-  return m ? [`@${m[1]}`, ...(m[2] ? ['-p', m[2]] : [])] : [`@${server}`];
+/** A server given as ADDRESS, ADDRESS:PORT or [V6]:PORT (a bare IPv6 address has no port). */
+export function parseServer(server: string): { address: string; port?: number } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(server) ?? /^([^:]+):(\d+)$/.exec(server);
+  return m ? { address: m[1] as string, ...(m[2] ? { port: Number(m[2]) } : {}) } : { address: server };
+}
+
+/** dig's arguments for a server. */
+function serverArgs(server: string): string[] {
+  const { address, port } = parseServer(server);
+  return [`@${address}`, ...(port ? ['-p', String(port)] : [])];
 }
 
 export function parseDig(output: string): { rcode: string; answers: DnsRecordAnswer[] } {

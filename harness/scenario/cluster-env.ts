@@ -6,7 +6,7 @@
  * The run tells its vitest workers which cluster to use through SKYPROBE_CLUSTER (a ClusterHandle as JSON).
  */
 import type { Runner } from '../exec/runner.ts';
-import { checkDomains } from '../facts/check.ts';
+import { type FactTarget, checkDomains } from '../facts/check.ts';
 import type { DomainsReport } from '../facts/fact.ts';
 import { factTarget } from '../facts/target.ts';
 import { type Clients, clientsFor } from '../k8s/client.ts';
@@ -44,13 +44,19 @@ export function runCluster(env: NodeJS.ProcessEnv = process.env): Pick<ClusterHa
 /** A ClusterEnv for a cluster reached by kubeconfig only (existing, kind). Facts are probed from this machine. */
 export function clusterEnv(h: ClusterHandle, run: Runner): ClusterEnv {
   const k = clientsFor(h.kubeconfig);
+  // The inputs are checked once per worker (kubeconfig, API reachable, resolver answering), not at every poll.
+  let target: Promise<FactTarget> | undefined;
+  const factsTarget = () => (target ??= factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run).catch((err: unknown) => {
+    target = undefined;
+    throw err;
+  }));
   return {
     provider: h.provider,
     capabilities: h.capabilities,
     k,
     run,
     namespace: h.namespace,
-    facts: async (hosts) => checkDomains(await factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run), hosts),
+    facts: async (hosts) => checkDomains(await factsTarget(), hosts),
     diagnostics: async () => ({ objects: await routingObjects(k) }),
   };
 }
