@@ -5,9 +5,9 @@
  */
 import { hostname } from 'node:os';
 import type { V1Namespace } from '@kubernetes/client-node';
+import { ownerAlive } from '../../exec/pid.ts';
 import { type Clients, apiStatus } from '../../k8s/client.ts';
 import { waitUntil } from '../../wait.ts';
-import { isAlive } from '../embedded/processes.ts';
 
 export const RUN_LABEL = 'skyprobe.satusky.com/run';
 export const OWNER_ANNOTATION = 'skyprobe.satusky.com/owner';
@@ -19,7 +19,7 @@ export function runNamespace(name: string, runId: string, owner = `${hostname()}
 }
 
 /** Whether a run namespace was left by a killed run of this machine (and not kept on purpose). */
-export function leftByKilledRun(ns: V1Namespace, host = hostname(), alive: (pid: number) => boolean = isAlive): boolean {
+export function leftByKilledRun(ns: V1Namespace, host = hostname(), alive: (pid: number) => boolean = ownerAlive): boolean {
   const a = ns.metadata?.annotations ?? {};
   if (a[KEEP_ANNOTATION] === 'true' || ns.status?.phase === 'Terminating') return false;
   const [ownerHost, pid] = (a[OWNER_ANNOTATION] ?? '').split('/');

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownerAlive } from '../../exec/pid.ts';
 import { cachePaths } from '../../setup/cache.ts';
 import type { HostPorts } from './kind-config.ts';
 
@@ -67,17 +68,8 @@ export function removeRun(r: Pick<KindRun, 'dir'>): void {
   rmSync(r.dir, { recursive: true, force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Runs whose owner is gone and that nobody asked to keep. */
-export function staleRuns(env?: NodeJS.ProcessEnv, isAlive: (pid: number) => boolean = alive): KindRun[] {
+export function staleRuns(env?: NodeJS.ProcessEnv, isAlive: (pid: number) => boolean = ownerAlive): KindRun[] {
   const root = kindRunsRoot(env);
   if (!existsSync(root)) return [];
   return readdirSync(root)
