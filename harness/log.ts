@@ -49,3 +49,17 @@ export function streamProgress(out: NodeJS.WritableStream, heartbeatMs = 30_000)
     },
   };
 }
+
+/** One step of a long job: its start and end lines (with ✓/✗ and the time it took) around `body`. */
+export async function timedStep<T>(progress: Progress, component: string, name: string, body: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  progress.start(component, name);
+  try {
+    const out = await body();
+    progress.end(component, name, true, Date.now() - t0);
+    return out;
+  } catch (err) {
+    progress.end(component, name, false, Date.now() - t0);
+    throw err;
+  }
+}

@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shellQuote } from '../errors.ts';
-import type { Progress } from '../log.ts';
+import { type Progress, timedStep } from '../log.ts';
 import type { RunResult, Runner } from '../exec/runner.ts';
 import type { GoComponent } from './components.ts';
 import { type CachePaths, type ComponentManifest, binaryPath, componentDir, componentLog, writeManifest } from './cache.ts';
@@ -34,18 +34,6 @@ interface ModuleInfo {
   Error?: string;
 }
 
-async function step<T>(ctx: BuildContext, c: GoComponent, name: string, body: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  ctx.progress.start(`${c.name}@${c.version}`, name);
-  try {
-    const out = await body();
-    ctx.progress.end(`${c.name}@${c.version}`, name, true, Date.now() - t0);
-    return out;
-  } catch (err) {
-    ctx.progress.end(`${c.name}@${c.version}`, name, false, Date.now() - t0);
-    throw err;
-  }
-}
 
 export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: string): Promise<ComponentManifest> {
   const started = Date.now();
@@ -68,7 +56,7 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
     return JSON.parse(res.output.slice(res.output.indexOf('{'), res.output.lastIndexOf('}') + 1)) as ModuleInfo;
   };
 
-  await step(ctx, c, 'prepare wrapper module', async () => {
+  await timedStep(ctx.progress, `${c.name}@${c.version}`, 'prepare wrapper module', async () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(wrapper, { recursive: true });
     if (c.sources) cpSync(join(ctx.repoRoot, c.sources), wrapper, { recursive: true });
@@ -81,8 +69,8 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
     }
     writeFileSync(join(wrapper, 'go.mod'), renderGoMod(c, ctx.goDirective, inherited));
   });
-  await step(ctx, c, 'download modules (go mod tidy)', () => go('download modules', ['mod', 'tidy'], 30 * 60_000));
-  await step(ctx, c, `build ${c.binaries.map((b) => b.name).join(', ')}`, async () => {
+  await timedStep(ctx.progress, `${c.name}@${c.version}`, 'download modules (go mod tidy)', () => go('download modules', ['mod', 'tidy'], 30 * 60_000));
+  await timedStep(ctx.progress, `${c.name}@${c.version}`, `build ${c.binaries.map((b) => b.name).join(', ')}`, async () => {
     mkdirSync(join(dir, 'bin'), { recursive: true });
     for (const b of c.binaries) {
       await go(`build ${b.name}`, ['build', '-trimpath', '-ldflags', ldflags(c), '-o', binaryPath(ctx.paths, c, b.name), buildTarget(c, b.package)], 60 * 60_000);
@@ -90,7 +78,7 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
   });
   const files: string[] = [];
   if (c.files.length > 0) {
-    await step(ctx, c, 'copy files from the module cache', async () => {
+    await timedStep(ctx.progress, `${c.name}@${c.version}`, 'copy files from the module cache', async () => {
       for (const f of c.files) {
         const info = await moduleInfo('copy files', f.module);
         const from = join(info.Dir ?? '', f.from);
@@ -100,7 +88,7 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
       }
     });
   }
-  const binaries = await step(ctx, c, 'verify versions', async () => {
+  const binaries = await timedStep(ctx.progress, `${c.name}@${c.version}`, 'verify versions', async () => {
     const out = [];
     for (const b of c.binaries) {
       const path = binaryPath(ctx.paths, c, b.name);

@@ -6,7 +6,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../exec/runner.ts';
-import type { Progress } from '../log.ts';
+import { type Progress, timedStep } from '../log.ts';
 import { tail } from '../errors.ts';
 import { AptError, DiskFullError, NotRootError } from './errors.ts';
 
@@ -58,14 +58,8 @@ export async function installPackages(packages: string[], o: AptOptions): Promis
     }
   };
   try {
-    const t0 = Date.now();
-    o.progress.start('debian', 'apt-get update');
-    await apt(['update']);
-    o.progress.end('debian', 'apt-get update', true, Date.now() - t0);
-    const t1 = Date.now();
-    o.progress.start('debian', `apt-get install ${packages.join(' ')}`);
-    await apt(['install', '-y', '--no-install-recommends', ...packages]);
-    o.progress.end('debian', `apt-get install ${packages.join(' ')}`, true, Date.now() - t1);
+    await timedStep(o.progress, 'debian', 'apt-get update', () => apt(['update']));
+    await timedStep(o.progress, 'debian', `apt-get install ${packages.join(' ')}`, () => apt(['install', '-y', '--no-install-recommends', ...packages]));
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
   }

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SkyprobeError } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { clientsFor, apiStatus } from '../../k8s/client.ts';
-import type { Progress } from '../../log.ts';
+import { type Progress, timedStep } from '../../log.ts';
 import { repoRoot } from '../../paths.ts';
 import { cachePaths, componentDir } from '../../setup/cache.ts';
 import { loadPinFile } from '../../setup/components.ts';
@@ -64,18 +64,6 @@ export function requireRoot(): void {
     });
 }
 
-async function step<T>(progress: Progress, name: string, body: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  progress.start('lab', name);
-  try {
-    const out = await body();
-    progress.end('lab', name, true, Date.now() - t0);
-    return out;
-  } catch (err) {
-    progress.end('lab', name, false, Date.now() - t0);
-    throw err;
-  }
-}
 
 export async function labUp(o: UpOptions): Promise<LabState> {
   requireRoot();
@@ -131,7 +119,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     return p;
   };
   try {
-    await step(o.progress, 'network: fabric, control plane, cluster DNS and node hosts', async () => {
+    await timedStep(o.progress, 'lab', 'network: fabric, control plane, cluster DNS and node hosts', async () => {
       await createFabric(o.run, id);
       for (const plan of [CONTROL_PLANE, CLUSTER_DNS_HOST]) {
         state.hosts[plan.role] = { netns: await createHost(o.run, id, plan), addresses: plan.addresses.map((a) => a.ip) };
@@ -144,11 +132,11 @@ export async function labUp(o: UpOptions): Promise<LabState> {
       state.hosts.fabric = { netns: netnsName(id, 'fabric'), addresses: [] };
       writeState(state);
     });
-    const pki = await step(o.progress, 'pki: CA, serving and client certificates, kubeconfigs', () =>
+    const pki = await timedStep(o.progress, 'lab', 'pki: CA, serving and client certificates, kubeconfigs', () =>
       makePki(o.run, join(dir, 'pki'), { url: args.API_SERVER_URL, ips: [args.CP_IP, CLUSTER.apiServiceIp] }),
     );
     const cp = netnsName(id, 'cp');
-    await step(o.progress, 'etcd and kube-apiserver', async () => {
+    await timedStep(o.progress, 'lab', 'etcd and kube-apiserver', async () => {
       start({ name: 'etcd', netns: cp, argv: args.etcdArgs(bin, join(dir, 'etcd')) });
       const api = start({ name: 'kube-apiserver', netns: cp, argv: args.apiserverArgs(bin, pki) });
       const agent = apiAgent(pki);
@@ -158,13 +146,13 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         await agent.close();
       }
     });
-    await step(o.progress, 'controller-manager, scheduler, kwok', async () => {
+    await timedStep(o.progress, 'lab', 'controller-manager, scheduler, kwok', async () => {
       start({ name: 'kube-controller-manager', netns: cp, argv: args.controllerManagerArgs(bin, pki) });
       start({ name: 'kube-scheduler', netns: cp, argv: args.schedulerArgs(bin, pki) });
       start({ name: 'kwok', netns: cp, argv: args.kwokArgs(bin, pki, stagesDir) });
     });
     const k = clientsFor(state.kubeconfig);
-    await step(o.progress, `${o.nodes} nodes Ready (kwok heartbeat)`, async () => {
+    await timedStep(o.progress, 'lab', `${o.nodes} nodes Ready (kwok heartbeat)`, async () => {
       for (let n = 1; n <= o.nodes; n++) {
         const plan = nodePlan(n);
         const ip = plan.addresses[0]?.ip as string;
@@ -186,7 +174,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         return nodes.items.length === o.nodes && nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
       }, 30_000, 200);
     });
-    await step(o.progress, 'kube-proxy on every node, cluster DNS', async () => {
+    await timedStep(o.progress, 'lab', 'kube-proxy on every node, cluster DNS', async () => {
       for (let n = 1; n <= o.nodes; n++) {
         const plan = nodePlan(n);
         start({ name: `kube-proxy-${plan.name}`, netns: netnsName(id, plan.role), argv: args.kubeProxyArgs(bin, pki, plan.name, plan.addresses[0]?.ip as string) });
@@ -200,7 +188,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         return res.ok;
       }, 30_000, 200);
     });
-    await step(o.progress, 'pod runner', async () => {
+    await timedStep(o.progress, 'lab', 'pod runner', async () => {
       const runner = start({
         name: 'pod-runner',
         argv: [process.execPath, join(repoRoot(), 'bin', 'pod-runner.mjs')],
@@ -216,11 +204,11 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         k,
         bin,
         start,
-        step: (name, body) => step(o.progress, name, body),
+        step: (name, body) => timedStep(o.progress, 'lab', name, body),
         crdFiles: crdFiles({ gatewayApi: dirOf('gateway-api'), certManager: dirOf('cert-manager'), traefik: dirOf('traefik') }),
       });
       writeState(state);
-      await upMgmt({ state, pki, run: o.run, start, step: (name, body) => step(o.progress, name, body) });
+      await upMgmt({ state, pki, run: o.run, start, step: (name, body) => timedStep(o.progress, 'lab', name, body) });
       writeState(state);
     }
     const dead = state.processes.find((p) => !isAlive(p.pid));

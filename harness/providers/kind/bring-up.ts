@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandError, shellQuote, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
-import type { Progress } from '../../log.ts';
+import { type Progress, timedStep } from '../../log.ts';
 import type { KindPins } from '../../setup/kind-pins.ts';
 import { SATUSKY_ZONE, setRecords } from '../../stack/public-dns.ts';
 import { waitUntil } from '../../wait.ts';
@@ -51,18 +51,6 @@ async function checked(run: Runner, argv: string[], o: { log: string; what: stri
   return res.output;
 }
 
-async function step<T>(progress: Progress, name: string, body: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  progress.start('kind', name);
-  try {
-    const out = await body();
-    progress.end('kind', name, true, Date.now() - t0);
-    return out;
-  } catch (err) {
-    progress.end('kind', name, false, Date.now() - t0);
-    throw err;
-  }
-}
 
 export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): Promise<KindRun> {
   const { run, progress } = o;
@@ -74,21 +62,21 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
   writeRun(rec);
   const network = kindNetwork(d.env);
   try {
-    await step(progress, `create cluster ${rec.cluster} (${pins.nodeImage.split('@')[0]})`, () =>
+    await timedStep(progress, 'kind', `create cluster ${rec.cluster} (${pins.nodeImage.split('@')[0]})`, () =>
       checked(run, ['kind', 'create', 'cluster', '--name', rec.cluster, '--config', '-', '--kubeconfig', rec.kubeconfig, '--wait', '180s'], {
         log, what: `create kind cluster ${rec.cluster}`, timeoutMs: 600_000, input: kindConfig(pins, id, d.hostPorts),
         hint: `see ${log}; ports ${d.hostPorts.http} and ${d.hostPorts.https} on ${d.hostPorts.listenAddress} must be free`,
       }),
     );
     const inspect = ['docker', 'inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, controlPlaneNode(id)];
-    rec.edgeIp = await step(progress, `edge address (the node on network ${network})`, async () => (await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: 20_000 })).trim());
+    rec.edgeIp = await timedStep(progress, 'kind', `edge address (the node on network ${network})`, async () => (await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: 20_000 })).trim());
     writeRun(rec);
-    await step(progress, 'public DNS (CoreDNS container)', async () => {
+    await timedStep(progress, 'kind', 'public DNS (CoreDNS container)', async () => {
       const dns = await d.startContainer(publicDnsSpec(pins, id, { network, zonesDir: rec.zonesDir }), { keep });
       rec.publicDnsIp = dns.ip;
       setRecords(rec.zonesDir, SATUSKY_ZONE, [], dns.ip);
     });
-    const tls = await step(progress, 'ACME (Pebble container) and its issuing root', async () => {
+    const tls = await timedStep(progress, 'kind', 'ACME (Pebble container) and its issuing root', async () => {
       const t = await d.makeTls(run, join(rec.dir, 'tls'), [containerName(id, 'acme')]);
       const acme = await d.startContainer(pebbleSpec(pins, id, { network, publicDnsIp: rec.publicDnsIp as string, tls: t }), { keep });
       const url = `https://${acme.host}:${acme.port(ACME_MGMT_PORT)}/roots/0`;
@@ -100,7 +88,7 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
     });
     const plan = installPlan(pins, { edgeIp: rec.edgeIp, publicDnsIp: rec.publicDnsIp as string, acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem } });
     for (const s of plan)
-      await step(progress, s.name, () =>
+      await timedStep(progress, 'kind', s.name, () =>
         checked(run, ['kubectl', '--kubeconfig', rec.kubeconfig, ...s.args], { log, what: s.name, timeoutMs: s.timeoutMs, input: s.input, hint: s.hint && `${s.hint}; log: ${log}` }),
       );
     rec.status = 'up';
