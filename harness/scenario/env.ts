@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
+import { EC_KEY, openssl } from '../exec/openssl.ts';
 import { type Runner, execRunner } from '../exec/runner.ts';
 import { checkDomains } from '../facts/check.ts';
 import { labFactTarget } from '../facts/target.ts';
@@ -22,7 +23,7 @@ import { liveLab } from '../providers/embedded/lab.ts';
 import { type NetnsHttpOptions, httpFromNetns, tcpFromNetns } from '../probes/http.ts';
 import { apidProbe, overlayStatus } from '../probes/mgmt.ts';
 import { mgmtPaths } from '../providers/embedded/mgmt.ts';
-import { isAlive, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
+import { isAlive, logTail, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import { type LabState, readState, writeState } from '../providers/embedded/state.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
@@ -116,6 +117,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   const target = deployTarget(lab, k);
   const internet = lab.hosts.internet?.netns as string;
   const dnsCtx: DnsProbeContext = { run, netns: internet, server: PUBLIC_DNS_IP };
+  /** The lab as recorded now: its processes change when a fault restarts one (hosts do not: `lab` has them). */
   const state = () => readState(lab.dir) ?? lab;
   /**
    * Start a lab component again as it was recorded (plus `extraArgs`); `onlyIfDead` leaves a running one alone.
@@ -160,11 +162,11 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     },
     edgeAccessLog: () => (existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : []),
     mgmt: {
-      overlay: (role = 'cp') => overlayStatus(run, state(), role),
-      apid: (address, from) => apidProbe(run, state(), address, { from }),
-      tcp: (fromRole, host, port) => tcpFromNetns(run, state().hosts[fromRole]?.netns ?? '', host, port),
+      overlay: (role = 'cp') => overlayStatus(run, lab, role),
+      apid: (address, from) => apidProbe(run, lab, address, { from }),
+      tcp: (fromRole, host, port) => tcpFromNetns(run, lab.hosts[fromRole]?.netns ?? '', host, port),
       async exec(role, argv) {
-        const ns = state().hosts[role]?.netns;
+        const ns = lab.hosts[role]?.netns;
         if (!ns) throw new SkyprobeError(`no lab host ${role}`);
         const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
         return { exitCode: res.exitCode, output: res.output };
@@ -184,8 +186,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     async selfSignedSecret(namespace, name, host) {
       const dir = mkdtempSync(join(tmpdir(), 'skyprobe-selfsigned-'));
       try {
-        const res = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], { timeoutMs: 10_000 });
-        if (res.exitCode !== 0) throw new SkyprobeError(`failed to make a self-signed certificate: ${res.output}`);
+        await openssl(run, ['req', '-x509', ...EC_KEY, '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], 'make a self-signed certificate');
         const b64 = (f: string) => Buffer.from(readFileSync(join(dir, f))).toString('base64');
         const body = { metadata: { name, namespace }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64('c'), 'tls.key': b64('k') } };
         await k.core.deleteNamespacedSecret({ name, namespace }).catch(() => undefined);
@@ -196,13 +197,8 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     },
     async diagnostics() {
       const logs: Record<string, string> = {};
-      for (const p of state().processes.filter((x) => ['traefik', 'cert-manager', 'pebble', 'haproxy', 'coredns-public', 'coredns-cluster', 'pod-runner'].includes(x.name))) {
-        try {
-          logs[p.name] = readFileSync(p.log, 'utf8').split('\n').slice(-15).join('\n').slice(-3000);
-        } catch {
-          logs[p.name] = '(no log)';
-        }
-      }
+      for (const p of state().processes.filter((x) => ['traefik', 'cert-manager', 'pebble', 'haproxy', 'coredns-public', 'coredns-cluster', 'pod-runner'].includes(x.name)))
+        logs[p.name] = logTail(p, 15).slice(-3000) || '(no log)';
       return { logs, objects: await routingObjects(k) };
     },
     async stopComponent(name) {
@@ -214,7 +210,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       await relaunch(name, [], true);
     },
     async blockPort(role, port, blocked) {
-      const ns = state().hosts[role]?.netns;
+      const ns = lab.hosts[role]?.netns;
       if (!ns) throw new SkyprobeError(`no lab host ${role}`);
       const rule = ['INPUT', '-p', 'tcp', '--dport', String(port), '-j', 'REJECT', '--reject-with', 'tcp-reset'];
       const has = (await run('ip', ['netns', 'exec', ns, 'iptables', '-C', ...rule], { timeoutMs: 10_000 })).exitCode === 0;
