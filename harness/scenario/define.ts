@@ -123,7 +123,6 @@ export class CheckFailed extends Error {
   }
 }
 
-const registry: Scenario[] = [];
 /** Set by the conformance project: scenario modules then register vitest tests as they load. */
 let onDefine: ((s: Scenario) => void) | undefined;
 export function setScenarioRegistrar(fn: (s: Scenario) => void): void {
@@ -133,13 +132,8 @@ export function setScenarioRegistrar(fn: (s: Scenario) => void): void {
 export function defineScenario(s: Scenario): Scenario {
   if (!/^[A-Z]+-\d{2}$/.test(s.id)) throw new Error(`scenario id "${s.id}" must look like DP-01`);
   if (s.faults.length === 0) throw new Error(`${s.id} has no fault twin: every conformance check must be shown able to fail`);
-  registry.push(s);
   onDefine?.(s);
   return s;
-}
-
-export function definedScenarios(): readonly Scenario[] {
-  return registry;
 }
 
 /** The scenario's starting state: its setup, or its apps deployed in this routing mode. */

@@ -105,7 +105,6 @@ export type LabMember = LabHook | 'lab' | 'internet';
 /** Every member beyond ClusterEnv has a need: a member added to ScenarioEnv without one is a compile error here. */
 export const EVERY_MEMBER_HAS_A_NEED: [Exclude<keyof ScenarioEnv, keyof ClusterEnv | DeployMember | InternetMember | LabMember>] extends [never] ? true : never = true;
 
-export const USER_ZONE = 'example.com';
 
 export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   const lab0 = liveLab();

@@ -100,7 +100,6 @@ export const PUBLIC_DNS_IP = '198.51.100.53';
 export const ACME_IP = '198.51.100.14';
 export const LB_IP = '203.0.113.10';
 export const EDGE_IP = '10.89.0.2';
-export const INTERNET_IP = '198.51.100.10';
 
 /** The management path (SideroLink stand-in): a machine on a private LAN behind a NAT router. */
 export const MGMT = {
