@@ -96,10 +96,11 @@ export const STACK_HOSTS = {
   edge: { role: 'edge', addresses: [{ segment: 'cluster', ip: '10.89.0.2' }] },
 } satisfies Record<string, HostPlan>;
 
-export const PUBLIC_DNS_IP = '198.51.100.53';
-export const ACME_IP = '198.51.100.14';
-export const LB_IP = '203.0.113.10';
-export const EDGE_IP = '10.89.0.2';
+const first = (h: HostPlan) => (h.addresses[0] as { ip: string }).ip;
+export const PUBLIC_DNS_IP = first(STACK_HOSTS.dns);
+export const ACME_IP = first(STACK_HOSTS.acme);
+export const LB_IP = first(STACK_HOSTS.lb);
+export const EDGE_IP = first(STACK_HOSTS.edge);
 
 /** The management path (SideroLink stand-in): a machine on a private LAN behind a NAT router. */
 export const MGMT = {
