@@ -11,7 +11,7 @@ import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts
 import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
 import { type AppMetadata, type DeployTarget, deployApp } from '../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
-import type { Routing } from '../stack/render.ts';
+import { type Routing, orgNamespace } from '../stack/render.ts';
 import { waitUntil } from '../wait.ts';
 import type { LabHook, ScenarioEnv } from './env.ts';
 
@@ -31,7 +31,7 @@ export function appFixtures(): ScenarioEnv['app'] {
 export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: Routing): Promise<AppMetadata> {
   const meta = await deployApp(t, app, routing);
   await waitUntil(`${app.org}/${app.app} pods Ready`, async () => {
-    const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: `org-${app.org}` });
+    const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: orgNamespace(app.org) });
     return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
   }, 60_000, 250);
   return meta;

@@ -3,6 +3,7 @@
  * (or writes its own); the names are the check names that reports and fault twins refer to.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { type Condition, conditionsOf } from '../facts/cluster-view.ts';
 import { converge } from '../probes/converge.ts';
 import type { NetnsHttpResult } from '../probes/http.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
@@ -56,8 +57,8 @@ export function appAnswers(ctx: ScenarioContext, app: AppFixture, host: string, 
 }
 
 /** Conditions of an object's status (or of one parent status of a route). */
-export function conditions(o: { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } } | undefined) {
-  return (o?.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
+export function conditions(o: { status?: { conditions?: Condition[] } } | undefined): Condition[] {
+  return conditionsOf(o?.status);
 }
 
 export async function readObject(ctx: ScenarioContext, apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject & Record<string, unknown>> {

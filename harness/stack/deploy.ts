@@ -52,10 +52,10 @@ export function claimConflicts(a: AppFixture, rendered: Rendered, others: AppMet
 }
 
 type GatewayObject = KubernetesObject & { spec: { listeners: (GatewayListener | { name: string })[] } };
-const gatewayRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE } };
+export const gatewayRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE } };
 
-/** Change the Gateway's listeners: drop those named in `drop`, add `add` (read-modify-replace, retried on conflict). */
-async function editListeners(k: Clients, drop: Set<string>, add: GatewayListener[]): Promise<void> {
+/** Change the Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried on conflict). */
+export async function editListeners(k: Clients, drop: Set<string>, add: GatewayListener[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const gw = (await k.objects.read(gatewayRef)) as GatewayObject;
     const names = new Set(add.map((l) => l.name));

@@ -23,7 +23,7 @@ export interface GatewayListener {
   hostname: string;
   port: number;
   protocol: 'HTTPS';
-  tls: { mode: 'Terminate'; certificateRefs: { kind: 'Secret'; name: string }[] };
+  tls: { mode: 'Terminate'; certificateRefs: { kind: 'Secret'; name: string; namespace?: string }[] };
   allowedRoutes: { namespaces: { from: 'All' } };
 }
 

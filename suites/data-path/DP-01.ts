@@ -5,6 +5,7 @@
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { appAnswers, exchange, parseEcho, resolvesToLb } from '../../harness/scenario/steps.ts';
 import { waitUntil } from '../../harness/wait.ts';
+import { orgNamespace } from '../../harness/stack/render.ts';
 
 export default defineScenario({
   id: 'DP-01',
@@ -19,7 +20,7 @@ export default defineScenario({
     await resolvesToLb(ctx, app.generatedHost);
     await appAnswers(ctx, app, app.generatedHost, 'http');
     await ctx.check('both replicas serve', async () => {
-      const pods = (await ctx.env.k.core.listNamespacedPod({ namespace: `org-${app.org}`, labelSelector: `app.kubernetes.io/name=${app.app}` })).items
+      const pods = (await ctx.env.k.core.listNamespacedPod({ namespace: orgNamespace(app.org), labelSelector: `app.kubernetes.io/name=${app.app}` })).items
         .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
         .map((p) => p.metadata?.name as string)
         .sort();

@@ -1,5 +1,5 @@
 /** DP-02: the route and the Gateway report their status: Accepted, ResolvedRefs, Programmed, address = LB. */
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { conditions, readObject, redeploy } from '../../harness/scenario/steps.ts';
 

@@ -5,10 +5,11 @@
  * The facts fill report.json's hosts[] matrix.
  */
 import type { DomainsReport, FactName } from '../../harness/facts/fact.ts';
+import { reportHost } from '../../harness/facts/report-host.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';
-import { render } from '../../harness/stack/render.ts';
+import { orgNamespace, render } from '../../harness/stack/render.ts';
 
 const checks: [FactName, string][] = [
   ['metadata', "metadata: the platform's record names the deployment the route serves, for every host"],
@@ -38,13 +39,7 @@ export default defineScenario({
       return { ok: report.hosts.every((h) => checks.every(([n]) => h.facts[n].status === 'pass')), evidence: statuses };
     }, { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 6 });
     const last = report as DomainsReport;
-    ctx.note('hosts', last.hosts.map((h) => ({
-      host: h.host,
-      routing: ctx.routing,
-      facts: Object.fromEntries(checks.map(([n]) => [n, { status: h.facts[n].status, summary: h.facts[n].summary, remediation: h.facts[n].remediation }])),
-      workload: { ...h.workload },
-      timeline: {},
-    })));
+    ctx.note('hosts', last.hosts.map((h) => reportHost(h, ctx.routing)));
     for (const [name, title] of checks) {
       await ctx.check(title, async () => {
         const per = last.hosts.map((h) => ({ host: h.host, status: h.facts[name].status, summary: h.facts[name].summary, remediation: h.facts[name].remediation, evidence: h.facts[name].evidence }));
@@ -54,7 +49,7 @@ export default defineScenario({
     }
     await ctx.check('the workload is reported apart from the facts', async () => {
       const w = last.hosts.map((h) => ({ host: h.host, ...h.workload }));
-      return { ok: w.every((x) => x.status === 'ready' && x.deployment === `org-${app.org}/${app.app}`), evidence: w, message: w.map((x) => `${x.host}: ${x.summary}`).join('; ') };
+      return { ok: w.every((x) => x.status === 'ready' && x.deployment === `${orgNamespace(app.org)}/${app.app}`), evidence: w, message: w.map((x) => `${x.host}: ${x.summary}`).join('; ') };
     });
   },
   faults: [
@@ -64,7 +59,7 @@ export default defineScenario({
       async inject({ env }) {
         const pop = env.app('pop');
         await env.deploy(pop, 'current');
-        env.rewriteMetadata(env.app('shop'), (m) => ({ ...m, deployment: `org-${pop.org}/${pop.app}` }));
+        env.rewriteMetadata(env.app('shop'), (m) => ({ ...m, deployment: `${orgNamespace(pop.org)}/${pop.app}` }));
       },
       async revert(ctx) {
         await redeploy('shop')(ctx);

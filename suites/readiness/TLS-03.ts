@@ -3,12 +3,13 @@
  * "workload ready, endpoint not ready: TLS pending". Then the endpoint converges; the moment each fact became
  * true is recorded (hosts[].timeline in report.json).
  */
-import { FACT_NAMES } from '../../harness/facts/fact.ts';
+import { reportHost } from '../../harness/facts/report-host.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { readinessVerdict } from '../../harness/scenario/readiness.ts';
 import { conditions, readObject } from '../../harness/scenario/steps.ts';
 import { certificateFor } from '../../harness/scenario/tls-steps.ts';
+import { orgNamespace } from '../../harness/stack/render.ts';
 
 export default defineScenario({
   id: 'TLS-03',
@@ -35,7 +36,7 @@ export default defineScenario({
     await ctx.env.deploy(app, ctx.routing);
     const workloadReadyAt = new Date().toISOString();
     const facts = async () => {
-      const route = (await readObject(ctx, 'gateway.networking.k8s.io/v1', 'HTTPRoute', `${app.app}-generated`, `org-${app.org}`).catch(() => undefined)) as { status?: { parents?: { conditions: { type: string; status: string }[] }[] } } | undefined;
+      const route = (await readObject(ctx, 'gateway.networking.k8s.io/v1', 'HTTPRoute', `${app.app}-generated`, orgNamespace(app.org)).catch(() => undefined)) as { status?: { parents?: { conditions: { type: string; status: string }[] }[] } } | undefined;
       const routeAccepted = (route?.status?.parents ?? []).some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
       const dns = await ctx.env.dns.resolve(host, 'A');
       const { certificate } = await certificateFor(ctx, app, host);
@@ -66,13 +67,10 @@ export default defineScenario({
     const final = (await ctx.env.facts([host])).hosts[0];
     if (final)
       ctx.note('hosts', [
-        {
-          host,
-          routing: ctx.routing,
-          facts: Object.fromEntries(FACT_NAMES.map((n) => [n, { status: final.facts[n].status, summary: final.facts[n].summary, remediation: final.facts[n].remediation }])),
-          workload: { ...final.workload, readyAt: workloadReadyAt, whileTlsPending: pending.verdict },
+        reportHost(final, ctx.routing, {
+          workload: { readyAt: workloadReadyAt, whileTlsPending: pending.verdict },
           timeline: { routeAccepted: timeline.routeAccepted, dnsResolved: timeline.dnsResolved, certReady: timeline.certReady, httpsOk: timeline.httpsOk },
-        },
+        }),
       ]);
     void ready;
   },

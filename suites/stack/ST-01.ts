@@ -7,25 +7,24 @@ import { conditionsOf, isTrue } from '../../harness/facts/cluster-view.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import type { ScenarioEnv } from '../../harness/scenario/env.ts';
-import { EDGE_NAMESPACE, GATEWAY_NAME, ISSUER_GATEWAY, ISSUER_INGRESS } from '../../harness/stack/edge-objects.ts';
+import { editListeners, gatewayRef } from '../../harness/stack/deploy.ts';
+import { ISSUER_GATEWAY, ISSUER_INGRESS } from '../../harness/stack/edge-objects.ts';
+import type { GatewayListener } from '../../harness/stack/render.ts';
 
 type Conditioned = { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 type Gateway = { spec: { gatewayClassName: string; listeners: { name: string; hostname?: string }[] }; status?: Conditioned & { addresses?: { value: string }[]; listeners?: (Conditioned & { name: string })[] } };
-const gatewayRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE } };
 const readGateway = async (env: ScenarioEnv) => (await env.k.objects.read(gatewayRef as never)) as unknown as Gateway;
 const BROKEN = 'https-skyprobe-broken';
 
-/** Add or remove one listener (read-modify-replace; the API rejects a stale write, then it is read again). */
-async function editListener(env: ScenarioEnv, add: boolean): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const gw = (await env.k.objects.read(gatewayRef as never)) as unknown as Gateway & { spec: { listeners: unknown[] } };
-    gw.spec.listeners = gw.spec.listeners.filter((l) => (l as { name: string }).name !== BROKEN);
-    if (add) gw.spec.listeners.push({ name: BROKEN, hostname: 'broken.skyprobe.invalid', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'skyprobe-elsewhere', namespace: 'kube-system' }] }, allowedRoutes: { namespaces: { from: 'All' } } });
-    const ok = await env.k.objects.replace(gw as never).then(() => true, () => false);
-    if (ok) return;
-  }
-  throw new Error(`could not ${add ? 'add' : 'remove'} listener ${BROKEN}`);
-}
+/** A listener whose certificate Secret is in another namespace, with no ReferenceGrant. */
+const BROKEN_LISTENER: GatewayListener = {
+  name: BROKEN,
+  hostname: 'broken.skyprobe.invalid',
+  port: 443,
+  protocol: 'HTTPS',
+  tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'skyprobe-elsewhere', namespace: 'kube-system' }] },
+  allowedRoutes: { namespaces: { from: 'All' } },
+};
 
 export default defineScenario({
   id: 'ST-01',
@@ -77,8 +76,8 @@ export default defineScenario({
       // Gateway's own namespace is no fault here: cert-manager's gateway-shim issues a certificate into it.)
       name: 'a listener whose certificate Secret it may not use',
       failingCheck: 'every listener of satusky-edge is Programmed with its references resolved',
-      inject: ({ env }) => editListener(env, true),
-      revert: ({ env }) => editListener(env, false),
+      inject: ({ env }) => editListeners(env.k, new Set(), [BROKEN_LISTENER]),
+      revert: ({ env }) => editListeners(env.k, new Set([BROKEN]), []),
     },
   ],
 });

@@ -2,6 +2,9 @@
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { redeploy } from '../../harness/scenario/steps.ts';
 import { certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
+import { editListeners } from '../../harness/stack/deploy.ts';
+import { type GatewayListener, render } from '../../harness/stack/render.ts';
+import { waitUntil } from '../../harness/wait.ts';
 
 export default defineScenario({
   id: 'TLS-01',
@@ -21,14 +24,13 @@ export default defineScenario({
     {
       name: 'untrusted chain (listener serves a self-signed certificate)',
       failingCheck: "edge serves for shop-acme.satusky.com a certificate that chains to Pebble's root and covers the host",
-      async inject({ env }) {
-        const host = env.app('shop').generatedHost;
+      async inject({ env, routing }) {
+        const app = env.app('shop');
+        const host = app.generatedHost;
         await env.selfSignedSecret('satusky-edge', 'skyprobe-fault-self-signed', host);
-        const ref = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'satusky-edge', namespace: 'satusky-edge' } };
-        const gw = (await env.k.objects.read(ref)) as unknown as { spec: { listeners: { hostname?: string; tls?: { certificateRefs: { name: string }[] } }[] } };
-        for (const l of gw.spec.listeners) if (l.hostname === host && l.tls) l.tls.certificateRefs = [{ name: 'skyprobe-fault-self-signed' }];
-        await env.k.objects.replace(gw as never);
-        await new Promise((r) => setTimeout(r, 1500));
+        const listener = render(app, routing).listeners.find((l) => l.hostname === host) as GatewayListener;
+        await editListeners(env.k, new Set(), [{ ...listener, tls: { ...listener.tls, certificateRefs: [{ kind: 'Secret', name: 'skyprobe-fault-self-signed' }] } }]);
+        await waitUntil('the edge serves the self-signed certificate', async () => !(await env.tls(host)).verified, 15_000, 300);
       },
       async revert(ctx) {
         await redeploy('shop')(ctx);
