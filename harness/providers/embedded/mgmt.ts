@@ -5,7 +5,6 @@
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandError, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { repoRoot } from '../../paths.ts';
 import { MGMT, SEGMENTS, netnsName, wgIface } from './address-plan.ts';
@@ -14,6 +13,7 @@ import { type Pki, issueCert } from './pki.ts';
 import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
+import { runChecked } from '../../exec/checked.ts';
 
 export interface MgmtContext {
   state: LabState;
@@ -29,11 +29,8 @@ export function mgmtPaths(labDir: string) {
   return { keys, cpKey: join(keys, 'cp.key'), cpPub: join(keys, 'cp.pub'), machineKey: join(keys, 'machine.key'), machinePub: join(keys, 'machine.pub') };
 }
 
-async function must(run: Runner, file: string, args: string[], what: string, input?: string): Promise<string> {
-  const res = await run(file, args, { timeoutMs: 15_000, input });
-  if (res.exitCode !== 0) throw new CommandError(`failed to ${what}`, { command: `${file} ${args.join(' ')}`, exitCode: res.exitCode, outputTail: tail(res.output) });
-  return res.output.trim();
-}
+const must = async (run: Runner, file: string, args: string[], what: string, input?: string): Promise<string> =>
+  (await runChecked(run, [file, ...args], { what, input, timeoutMs: 15_000 })).trim();
 
 export const inNs = (ns: string, argv: string[]) => ['netns', 'exec', ns, ...argv];
 

@@ -7,6 +7,7 @@ import type { Runner } from '../../exec/runner.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HARNESS_LINK, type HostPlan, LAB_ROUTES, PUBLIC_DNS_IP, SEGMENTS, type SegmentName, netnsName, rootLinkName } from './address-plan.ts';
+import { runChecked } from '../../exec/checked.ts';
 
 /** Run iproute2 commands (without the leading `ip`) in one namespace (undefined: the root namespace). */
 export async function ipBatch(run: Runner, ns: string | undefined, lines: string[], what: string): Promise<void> {
@@ -28,10 +29,7 @@ export async function ipBatch(run: Runner, ns: string | undefined, lines: string
 
 /** Set sysctls inside a namespace. */
 export async function sysctls(run: Runner, ns: string, values: Record<string, string>): Promise<void> {
-  const args = ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)];
-  const res = await run('ip', args, { timeoutMs: 10_000 });
-  if (res.exitCode !== 0)
-    throw new CommandError(`failed to set sysctls in ${ns}`, { command: `ip ${args.join(' ')}`, exitCode: res.exitCode, outputTail: tail(res.output) });
+  await runChecked(run, ['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], { what: `set sysctls in ${ns}`, timeoutMs: 10_000 });
 }
 
 const BRIDGE: Record<SegmentName, string> = { cluster: 'br-c', internet: 'br-i', lb: 'br-l' };

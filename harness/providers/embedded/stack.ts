@@ -20,7 +20,7 @@ import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
 import type { Runner } from '../../exec/runner.ts';
 import type { DeployTarget } from '../../stack/deploy.ts';
-import { CommandError, tail } from '../../errors.ts';
+import { runChecked } from '../../exec/checked.ts';
 
 export interface StackContext {
   state: LabState;
@@ -139,10 +139,9 @@ export async function upStack(c: StackContext): Promise<void> {
   });
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
     // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
-    const args = ['--kubeconfig', state.kubeconfig, 'apply', '--server-side', '--force-conflicts', ...c.crdFiles.flatMap((f) => ['-f', f])];
-    const res = await run(c.bin('kubectl'), args, { timeoutMs: 60_000, logFile: join(state.dir, 'logs', 'crds.log') });
-    if (res.exitCode !== 0)
-      throw new CommandError('failed to apply the CRDs', { command: `kubectl ${args.join(' ')}`, exitCode: res.exitCode, outputTail: tail(res.output), hint: `see ${join(state.dir, 'logs', 'crds.log')}` });
+    const log = join(state.dir, 'logs', 'crds.log');
+    const argv = [c.bin('kubectl'), '--kubeconfig', state.kubeconfig, 'apply', '--server-side', '--force-conflicts', ...c.crdFiles.flatMap((f) => ['-f', f])];
+    await runChecked(run, argv, { what: 'apply the CRDs', timeoutMs: 60_000, logFile: log, hint: `see ${log}` });
     const names = c.crdFiles.flatMap((f) => parseObjects(readFileSync(f, 'utf8')).filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name as string));
     await waitEstablished(c.k, names);
   });

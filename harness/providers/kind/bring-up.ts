@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandError, shellQuote, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { type Progress, timedStep } from '../../log.ts';
 import type { KindPins } from '../../setup/kind-pins.ts';
@@ -20,6 +19,7 @@ import { clusterName, containerName, controlPlaneNode, kindNetwork } from './nam
 import { type KindRun, kindRunsRoot, newRunRecord, removeRun, writeRun } from './runs.ts';
 import type { StartContainer } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
+import { runChecked } from '../../exec/checked.ts';
 
 export interface UpDeps {
   env: NodeJS.ProcessEnv;
@@ -37,19 +37,8 @@ export function kindLog(id: string, env?: NodeJS.ProcessEnv): string {
   return join(dir, `${id}.log`);
 }
 
-async function checked(run: Runner, argv: string[], o: { log: string; what: string; timeoutMs: number; input?: string; hint?: string }): Promise<string> {
-  const [file, ...args] = argv as [string, ...string[]];
-  const res = await run(file, args, { input: o.input, timeoutMs: o.timeoutMs, logFile: o.log });
-  if (res.exitCode !== 0)
-    throw new CommandError(`failed to ${o.what}${res.timedOut ? ` (timed out after ${o.timeoutMs / 1000} s)` : ''}`, {
-      command: shellQuote(argv),
-      exitCode: res.exitCode,
-      outputTail: tail(res.output),
-      logFile: o.log,
-      hint: o.hint ?? `see ${o.log}; rerun with --keep to inspect the cluster`,
-    });
-  return res.output;
-}
+const checked = (run: Runner, argv: string[], o: { log: string; what: string; timeoutMs: number; input?: string; hint?: string }): Promise<string> =>
+  runChecked(run, argv, { what: o.what, timeoutMs: o.timeoutMs, input: o.input, logFile: o.log, hint: o.hint ?? `see ${o.log}; rerun with --keep to inspect the cluster` });
 
 
 export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): Promise<KindRun> {

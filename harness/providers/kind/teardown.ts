@@ -3,9 +3,10 @@
  * by its own label), then every container carrying the run's label. Both are idempotent, so teardown can run
  * after a partial `up`, twice, or for a run whose harness was killed.
  */
-import { CommandError, shellQuote, tail } from '../../errors.ts';
+import { shellQuote } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { RUN_LABEL, clusterName } from './names.ts';
+import { runChecked } from '../../exec/checked.ts';
 
 export interface TeardownStep {
   name: string;
@@ -33,19 +34,13 @@ export function teardownByHand(id: string, kubeconfig: string): string {
     .join(' && ');
 }
 
-async function runOne(run: Runner, argv: string[], what: string, logFile?: string): Promise<string> {
-  const [file, ...args] = argv as [string, ...string[]];
-  const res = await run(file, args, { timeoutMs: 180_000, logFile });
-  if (res.exitCode !== 0)
-    throw new CommandError(`failed to ${what}`, {
-      command: shellQuote(argv),
-      exitCode: res.exitCode,
-      outputTail: tail(res.output),
-      logFile,
-      hint: res.notFound ? `${file} is not on PATH: remove the rest by hand with the command above` : 'run the command above by hand',
-    });
-  return res.output;
-}
+const runOne = (run: Runner, argv: string[], what: string, logFile?: string): Promise<string> =>
+  runChecked(run, argv, {
+    what,
+    timeoutMs: 180_000,
+    logFile,
+    hint: (res) => (res.notFound ? `${argv[0]} is not on PATH: remove the rest by hand with the command above` : 'run the command above by hand'),
+  });
 
 /** Execute every step; one failing step does not stop the others. The first failure is thrown at the end. */
 export async function runTeardown(run: Runner, plan: TeardownStep[], logFile?: string): Promise<void> {
