@@ -54,22 +54,26 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
     fetchFromPebble,
     ...opts.deps,
   };
+  // info() and up() in one run need the pins and the preflight once: up() skips what info() already found true.
+  let pinned: KindPins | undefined;
+  const pins = () => (pinned ??= loadKindPins(opts.pinFile));
+  let preflightPassed = false;
   return {
     name: 'kind',
     async info(): Promise<ProviderInfo> {
-      let pins: KindPins;
+      let p: KindPins;
       try {
-        pins = loadKindPins(opts.pinFile);
+        p = pins();
       } catch (err) {
         const hint = (err as SkyprobeError).hint;
         return { name: 'kind', available: false, reason: hint ? `${(err as Error).message}; ${hint}` : (err as Error).message };
       }
-      const why = await kindUnavailable(opts.run ?? execRunner, pins);
+      const why = await kindUnavailable(opts.run ?? execRunner, p);
+      preflightPassed = !why;
       return why ? { name: 'kind', available: false, reason: oneLine(why) } : { name: 'kind', available: true };
     },
     async up(o): Promise<ClusterHandle> {
-      const pins = loadKindPins(opts.pinFile);
-      const why = await kindUnavailable(o.run, pins);
+      const why = preflightPassed ? undefined : await kindUnavailable(o.run, pins());
       if (why) throw new SkyprobeError(`the kind provider cannot run here: ${why.problem}`, { hint: why.fix });
       // Runs whose harness was killed: the reaper removed their containers, their clusters are removed here.
       for (const stale of staleRuns(env)) {
@@ -78,7 +82,7 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
           .then(() => removeRun(stale))
           .catch((err: unknown) => o.progress.info(`could not remove kind run ${stale.id}: ${(err as Error).message}`));
       }
-      const rec = await bringUp(pins, o, deps);
+      const rec = await bringUp(pins(), o, deps);
       const probes = { resolver: rec.publicDnsIp, edge: rec.edgeIp ? [rec.edgeIp] : undefined, ca: rec.pebbleRoot, metadata: join(rec.dir, 'metadata') };
       return { provider: 'kind', id: rec.id, kubeconfig: rec.kubeconfig, capabilities: KIND_CAPABILITIES, created: true, probes };
     },
