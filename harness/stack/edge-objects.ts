@@ -70,27 +70,3 @@ export function edgeObjects(acme: AcmeServer): KubernetesObject[] {
     }) as KubernetesObject,
   ];
 }
-
-/**
- * Traefik's flags as the platform runs it, whatever hosts it: both entrypoints, Gateway API and Ingress providers
- * reporting `statusIp` (the load balancer's address) in status, the CRD provider (Middlewares), JSON access log.
- * Every router on :443 is TLS: legacy Ingress routers serve both :80 and :443, with the Ingress's certificates.
- */
-export function traefikFlags(statusIp: string): string[] {
-  return [
-    '--entrypoints.web.address=:80',
-    '--entrypoints.websecure.address=:443',
-    '--entrypoints.websecure.http.tls=true',
-    '--entrypoints.traefik.address=:8080',
-    '--ping=true',
-    '--ping.entrypoint=traefik',
-    '--providers.kubernetesgateway=true',
-    `--providers.kubernetesgateway.statusaddress.ip=${statusIp}`,
-    '--providers.kubernetesingress=true',
-    `--providers.kubernetesingress.ingressendpoint.ip=${statusIp}`,
-    '--providers.kubernetescrd=true',
-    '--accesslog=true',
-    '--accesslog.format=json',
-    '--log.level=INFO',
-  ];
-}

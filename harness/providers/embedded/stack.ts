@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseObjects, applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
-import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects, traefikFlags } from '../../stack/edge-objects.ts';
+import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
+import { PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
 import { waitUntil } from '../../wait.ts';
@@ -67,15 +68,9 @@ export function certManagerArgs(bin: string, kubeconfig: string): string[] {
     `--kubeconfig=${kubeconfig}`,
     '--cluster-resource-namespace=cert-manager',
     '--acme-http01-solver-image=quay.io/jetstack/cert-manager-acmesolver:v1.21.2',
-    `--acme-http01-solver-nameservers=${PUBLIC_DNS_IP}:53`,
-    '--enable-gateway-api',
-    // A listener whose Secret does not exist yet makes Traefik 3.6 reject the whole Gateway, HTTP-01 route
-    // included; a temporary certificate (cert-manager's own mechanism) keeps the Gateway accepted meanwhile.
-    '--extra-certificate-annotations=cert-manager.io/issue-temporary-certificate',
+    ...certManagerFlags(PUBLIC_DNS_IP),
     // A failed issuance is retried after seconds, not the default hour: scenarios inject faults and recover.
     '--certificate-request-minimum-backoff-duration=5s',
-    // Self-checks every second, not every 10 s: the lab's routes are programmed within a second.
-    '--dns01-check-retry-period=1s',
   ];
 }
 
@@ -107,26 +102,12 @@ export async function upStack(c: StackContext): Promise<void> {
     const dns = c.start({ name: 'coredns-public', netns: state.hosts.dns?.netns, argv: [c.bin('coredns'), '-conf', corefile] });
     const listener = await issueServerCert(run, c.pki, 'pebble-listener', [ACME_IP]);
     const config = join(state.dir, 'pebble.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        pebble: {
-          listenAddress: `${ACME_IP}:14000`,
-          managementListenAddress: `${ACME_IP}:15000`,
-          certificate: listener.cert,
-          privateKey: listener.key,
-          httpPort: 80,
-          tlsPort: 443,
-          ocspResponderURL: '',
-          externalAccountBindingRequired: false,
-        },
-      }),
-    );
+    writeFileSync(config, pebbleConfig({ listen: `${ACME_IP}:14000`, mgmt: `${ACME_IP}:15000`, certificate: listener.cert, privateKey: listener.key }));
     const pebble = c.start({
       name: 'pebble',
       netns: state.hosts.acme?.netns,
       argv: ['pebble', '-config', config, '-dnsserver', `${PUBLIC_DNS_IP}:53`],
-      env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
+      env: PEBBLE_ENV,
     });
     const internet = state.hosts.internet?.netns as string;
     await waitFor(dns, 'public DNS ready', async () => (await httpFromNetns(run, internet, `http://${PUBLIC_DNS_IP}:8181/ready`)).status === 200, 20_000);

@@ -4,6 +4,7 @@
  * network, so the cluster's pods reach them by address or container name (kind's node entrypoint forwards pod
  * DNS to Docker's embedded DNS), and Pebble's validation reaches the edge on the node's address.
  */
+import { PEBBLE_ENV, pebbleConfig } from '../../stack/programs.ts';
 import { publicCorefile } from '../../stack/public-dns.ts';
 import type { KindPins } from '../../setup/kind-pins.ts';
 import type { AcmeTls } from './acme-tls.ts';
@@ -52,22 +53,7 @@ export function publicDnsSpec(pins: KindPins, id: string, o: { network: string; 
   };
 }
 
-/** Pebble's config file: its listeners use the run's TLS, validation goes to ports 80/443 of the edge. */
-export function pebbleConfig(): string {
-  return JSON.stringify({
-    pebble: {
-      listenAddress: `0.0.0.0:${ACME_PORT}`,
-      managementListenAddress: `0.0.0.0:${ACME_MGMT_PORT}`,
-      certificate: '/skyprobe/listener.crt',
-      privateKey: '/skyprobe/listener.key',
-      httpPort: 80,
-      tlsPort: 443,
-      ocspResponderURL: '',
-      externalAccountBindingRequired: false,
-    },
-  });
-}
-
+/** Pebble: its listeners use the run's TLS, validation goes to ports 80/443 of the edge. */
 export function pebbleSpec(pins: KindPins, id: string, o: { network: string; publicDnsIp: string; tls: AcmeTls }): ContainerSpec {
   return {
     role: 'acme',
@@ -76,12 +62,12 @@ export function pebbleSpec(pins: KindPins, id: string, o: { network: string; pub
     // Pebble resolves the names it validates through public DNS, as a real CA resolves them on the internet.
     command: ['-config', '/skyprobe/pebble.json', '-dnsserver', `${o.publicDnsIp}:53`],
     // As in the embedded lab: no random validation delay, no rejected nonces, no reused authorizations.
-    env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
+    env: PEBBLE_ENV,
     ports: [ACME_PORT, ACME_MGMT_PORT],
     network: o.network,
     labels: runLabels(id, 'acme'),
     files: [
-      { target: '/skyprobe/pebble.json', content: pebbleConfig() },
+      { target: '/skyprobe/pebble.json', content: pebbleConfig({ listen: `0.0.0.0:${ACME_PORT}`, mgmt: `0.0.0.0:${ACME_MGMT_PORT}`, certificate: '/skyprobe/listener.crt', privateKey: '/skyprobe/listener.key' }) },
       { target: '/skyprobe/listener.crt', content: o.tls.certPem },
       { target: '/skyprobe/listener.key', content: o.tls.keyPem, mode: 0o600 },
     ],

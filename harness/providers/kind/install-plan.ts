@@ -4,6 +4,7 @@
  * the kubeconfig). Order matters: Gateway API CRDs before cert-manager (its gateway-shim watches them),
  * cert-manager's webhook before the ClusterIssuers, Traefik before the Gateway can be Programmed.
  */
+import { certManagerFlags } from '../../stack/programs.ts';
 import type { KindComponentName, KindComponentPin, KindPins } from '../../setup/kind-pins.ts';
 import { type AcmeServer, CERT_MANAGER_NAMESPACE, EDGE_NAMESPACE, GATEWAY_NAME, ISSUER_GATEWAY, ISSUER_INGRESS, edgeObjects } from '../../stack/edge-objects.ts';
 import { TRAEFIK_NAMESPACE, toYaml, traefikObjects } from './traefik-manifest.ts';
@@ -34,18 +35,6 @@ export interface InstallStep {
 
 const GATEWAY_CRDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map((r) => `crd/${r}.gateway.networking.k8s.io`);
 
-/** cert-manager's controller flags beyond the upstream manifest's, as the embedded lab runs it. */
-export function certManagerFlags(publicDnsIp: string): string[] {
-  return [
-    '--enable-gateway-api',
-    // The HTTP-01 self-check resolves hosts through public DNS, not the cluster's resolver.
-    `--acme-http01-solver-nameservers=${publicDnsIp}:53`,
-    // Keeps a Gateway with a not-yet-issued listener accepted by Traefik 3.6 (docs/architecture.md).
-    '--extra-certificate-annotations=cert-manager.io/issue-temporary-certificate',
-    // Self-checks every second (upstream uses this period for HTTP-01 too).
-    '--dns01-check-retry-period=1s',
-  ];
-}
 
 function applyUrls(component: KindComponentName, pin: KindComponentPin, what: string): InstallStep[] {
   return pin.manifests.map((url) => ({

@@ -7,7 +7,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { KindComponentPin } from '../../setup/kind-pins.ts';
-import { traefikFlags } from '../../stack/edge-objects.ts';
+import { traefikFlags } from '../../stack/programs.ts';
 
 export const TRAEFIK_NAMESPACE = 'traefik';
 /** ClusterRole names inside upstream's kubernetes-crd-rbac.yml and kubernetes-gateway-rbac.yml (v3.6.12). */

@@ -1,0 +1,63 @@
+/**
+ * How the platform runs its stack's programs, whatever hosts them (the embedded lab's namespaces or a kind
+ * cluster): Traefik's flags, cert-manager's controller flags, Pebble's configuration and environment. Each
+ * provider adds only what is its own (binary paths, kubeconfigs, listen addresses).
+ */
+
+/**
+ * Traefik's flags as the platform runs it, whatever hosts it: both entrypoints, Gateway API and Ingress providers
+ * reporting `statusIp` (the load balancer's address) in status, the CRD provider (Middlewares), JSON access log.
+ * Every router on :443 is TLS: legacy Ingress routers serve both :80 and :443, with the Ingress's certificates.
+ */
+export function traefikFlags(statusIp: string): string[] {
+  return [
+    '--entrypoints.web.address=:80',
+    '--entrypoints.websecure.address=:443',
+    '--entrypoints.websecure.http.tls=true',
+    '--entrypoints.traefik.address=:8080',
+    '--ping=true',
+    '--ping.entrypoint=traefik',
+    '--providers.kubernetesgateway=true',
+    `--providers.kubernetesgateway.statusaddress.ip=${statusIp}`,
+    '--providers.kubernetesingress=true',
+    `--providers.kubernetesingress.ingressendpoint.ip=${statusIp}`,
+    '--providers.kubernetescrd=true',
+    '--accesslog=true',
+    '--accesslog.format=json',
+    '--log.level=INFO',
+  ];
+}
+
+/** cert-manager's controller flags beyond its defaults (and beyond the upstream manifest's, on kind). */
+export function certManagerFlags(publicDnsIp: string): string[] {
+  return [
+    '--enable-gateway-api',
+    // The HTTP-01 self-check resolves hosts through public DNS, not the cluster's resolver.
+    `--acme-http01-solver-nameservers=${publicDnsIp}:53`,
+    // A listener whose Secret does not exist yet makes Traefik 3.6 reject the whole Gateway, HTTP-01 route
+    // included; a temporary certificate (cert-manager's own mechanism) keeps the Gateway accepted meanwhile.
+    '--extra-certificate-annotations=cert-manager.io/issue-temporary-certificate',
+    // Self-checks every second, not every 10 s (upstream uses this period for HTTP-01 too): routes are programmed
+    // within a second.
+    '--dns01-check-retry-period=1s',
+  ];
+}
+
+/** Pebble's configuration: ACME on `listen`, management on `mgmt`, HTTP-01 on :80, TLS-ALPN on :443. */
+export function pebbleConfig(o: { listen: string; mgmt: string; certificate: string; privateKey: string }): string {
+  return JSON.stringify({
+    pebble: {
+      listenAddress: o.listen,
+      managementListenAddress: o.mgmt,
+      certificate: o.certificate,
+      privateKey: o.privateKey,
+      httpPort: 80,
+      tlsPort: 443,
+      ocspResponderURL: '',
+      externalAccountBindingRequired: false,
+    },
+  });
+}
+
+/** Pebble validates at once, accepts every nonce and reuses no authorization: fast, deterministic issuance. */
+export const PEBBLE_ENV = { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
