@@ -3,11 +3,10 @@
  * certificate per component (its user and groups decide what RBAC lets it do), the service-account signing key,
  * and a kubeconfig per component.
  */
-import { EC_KEY, openssl } from '../../exec/openssl.ts';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { makeCa, openssl, signLeaf } from '../../exec/openssl.ts';
 import type { Runner } from '../../exec/runner.ts';
 
 export interface ClientIdentity {
@@ -32,15 +31,14 @@ export const IDENTITIES: ClientIdentity[] = [
 
 /** Any leaf certificate from the lab CA: `ext` is an openssl extension file's text. */
 export async function issueCert(run: Runner, pki: Pki, name: string, subject: string, ext: string): Promise<{ cert: string; key: string }> {
-  await leaf(run, pki.dir, name, subject, ext);
+  await signLeaf(run, pki.dir, name, subject, ext, 30);
   return { cert: join(pki.dir, `${name}.crt`), key: join(pki.dir, `${name}.key`) };
 }
 
 /** A serving certificate from the lab CA for another lab server (Pebble's own listener). */
 export async function issueServerCert(run: Runner, pki: Pki, name: string, ips: string[]): Promise<{ cert: string; key: string }> {
   const ext = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}\n`;
-  await leaf(run, pki.dir, name, `/CN=${name}`, ext);
-  return { cert: join(pki.dir, `${name}.crt`), key: join(pki.dir, `${name}.key`) };
+  return issueCert(run, pki, name, `/CN=${name}`, ext);
 }
 
 export interface Pki {
@@ -57,17 +55,6 @@ export interface Pki {
 
 
 
-/** Issue a leaf certificate signed by the lab CA. */
-async function leaf(run: Runner, dir: string, name: string, subject: string, ext: string): Promise<void> {
-  const extFile = join(dir, `${name}.ext`);
-  writeFileSync(extFile, ext);
-  await openssl(run, ['req', '-new', ...EC_KEY, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', subject], `make a key for ${name}`);
-  await openssl(
-    run,
-    ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '30', '-extfile', extFile, '-out', join(dir, `${name}.crt`)],
-    `sign the certificate of ${name}`,
-  );
-}
 
 export function kubeconfigYaml(server: string, ca: string, cert: string, key: string, user: string): string {
   return stringify({
@@ -82,7 +69,7 @@ export function kubeconfigYaml(server: string, ca: string, cert: string, key: st
 
 export async function makePki(run: Runner, dir: string, apiServer: { url: string; ips: string[] }): Promise<Pki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await openssl(run, ['req', '-x509', '-new', ...EC_KEY, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '30', '-subj', '/CN=skyprobe-lab-ca'], 'make the lab CA');
+  await makeCa(run, dir, '/CN=skyprobe-lab-ca', 30, 'make the lab CA');
   const sans = [
     ...apiServer.ips.map((ip) => `IP:${ip}`),
     'IP:127.0.0.1',
@@ -95,11 +82,11 @@ export async function makePki(run: Runner, dir: string, apiServer: { url: string
   const serverExt = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`;
   const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
   await Promise.all([
-    leaf(run, dir, 'apiserver', '/CN=kube-apiserver', serverExt),
+    signLeaf(run, dir, 'apiserver', '/CN=kube-apiserver', serverExt, 30),
     openssl(run, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', join(dir, 'sa.key')], 'make the service-account key').then(() =>
       openssl(run, ['pkey', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')], 'derive the service-account public key'),
     ),
-    ...IDENTITIES.map((id) => leaf(run, dir, id.name, `/CN=${id.user}${id.groups.map((g) => `/O=${g}`).join('')}`, clientExt)),
+    ...IDENTITIES.map((id) => signLeaf(run, dir, id.name, `/CN=${id.user}${id.groups.map((g) => `/O=${g}`).join('')}`, clientExt, 30)),
   ]);
   const kubeconfigs: Record<string, string> = {};
   for (const id of IDENTITIES) {

@@ -5,12 +5,11 @@
  * agent; verification is never turned off. (Pebble's *issuing* root is another thing: fetched from
  * :15000/roots/0 once Pebble runs, it is the trust root of the certificates Pebble signs.)
  */
-import { EC_KEY, openssl } from '../../exec/openssl.ts';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { SkyprobeError } from '../../errors.ts';
+import { makeCa, signLeaf } from '../../exec/openssl.ts';
 import type { Runner } from '../../exec/runner.ts';
 
 export interface AcmeTls {
@@ -30,14 +29,8 @@ export function listenerExtensions(dnsNames: string[], ips: string[]): string {
 export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[]): Promise<AcmeTls> {
   mkdirSync(dir, { recursive: true });
   const f = (n: string) => join(dir, n);
-  await openssl(run, ['req', '-x509', '-new', ...EC_KEY, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '7', '-subj', '/CN=skyprobe-kind-acme-ca'], 'make the ACME listener CA');
-  writeFileSync(f('listener.ext'), listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1']));
-  await openssl(run, ['req', '-new', ...EC_KEY, '-keyout', f('listener.key'), '-out', f('listener.csr'), '-subj', `/CN=${dnsNames[0] ?? 'pebble'}`], "make Pebble's listener key");
-  await openssl(
-    run,
-    ['x509', '-req', '-in', f('listener.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '7', '-extfile', f('listener.ext'), '-out', f('listener.crt')],
-    "sign Pebble's listener certificate",
-  );
+  await makeCa(run, dir, '/CN=skyprobe-kind-acme-ca', 7, 'make the ACME listener CA');
+  await signLeaf(run, dir, 'listener', `/CN=${dnsNames[0] ?? 'pebble'}`, listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1']), 7);
   return { caPem: readFileSync(f('ca.crt'), 'utf8'), certPem: readFileSync(f('listener.crt'), 'utf8'), keyPem: readFileSync(f('listener.key'), 'utf8') };
 }
 
