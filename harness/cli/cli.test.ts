@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -34,6 +34,19 @@ describe('the skyprobe CLI', () => {
     expect(r.stderr).toContain('error: unknown component "nginx"');
     expect(r.stderr).toMatch(/hint: choose from: kubernetes, etcd/);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('run on a provider that is not available: one line with the fix, exit 2, no run folder left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyprobe-run-'));
+    try {
+      const r = await skyprobe('run', '--provider', 'existing', '--kubeconfig', '/nonexistent/kubeconfig', '--out', join(dir, 'out'));
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('error: provider existing is not available here: kubeconfig /nonexistent/kubeconfig does not exist');
+      expect(r.stderr).toContain('hint: check --kubeconfig');
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('domains check: bad input is one line and exit 2, before anything is probed', () => {

@@ -16,6 +16,8 @@ export interface ProviderInfo {
   name: ProviderName;
   available: boolean;
   reason?: string;
+  /** The fix, when the reason alone does not say it. */
+  hint?: string;
 }
 
 /** What a backend may do to a cluster: scenarios that need more are skipped, with the reason in the report. */

@@ -65,13 +65,14 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   const routings = o.routing === 'both' ? ROUTINGS : [o.routing];
   const id = newRunId();
   const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
-  mkdirSync(dir, { recursive: true });
   const startedAt = new Date();
 
   const provider = providerFor(o.provider ?? 'embedded', { kubeconfig: o.kubeconfig, runId: id });
   const info = await provider.info();
-  if (!info.available) throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, { hint: provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)' });
+  if (!info.available) throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, { hint: info.hint ?? (provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)') });
   const cluster = await provider.up({ run, progress: o.progress, keep: o.keep });
+  // The run folder exists only once there is a cluster to run on: bad input leaves nothing behind.
+  mkdirSync(dir, { recursive: true });
   o.progress.info(`${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`);
   const components = await componentVersions(run);
   const commit = await gitCommit(run);

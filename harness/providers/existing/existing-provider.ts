@@ -19,12 +19,12 @@ export function existingProvider(o: { kubeconfig?: string; runId: string }): Clu
   return {
     name: 'existing',
     async info() {
-      if (!file) return { name: 'existing', available: false, reason: 'the existing provider needs --kubeconfig FILE' };
+      if (!file) return { name: 'existing', available: false, reason: 'the existing provider needs --kubeconfig FILE', hint: 'skyprobe run --provider existing --kubeconfig FILE' };
       try {
         await mustReachApi(file, kubeconfigServer(file));
         return { name: 'existing', available: true };
       } catch (err) {
-        return { name: 'existing', available: false, reason: (err as Error).message };
+        return { name: 'existing', available: false, reason: (err as Error).message, hint: (err as SkyprobeError).hint };
       }
     },
     async up({ progress }): Promise<ClusterHandle> {
