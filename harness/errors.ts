@@ -24,7 +24,14 @@ export class CommandError extends SkyprobeError {
   readonly logFile: string | undefined;
   constructor(
     message: string,
-    details: { command: string; exitCode?: number; outputTail?: string; logFile?: string; hint?: string; cause?: unknown },
+    details: {
+      command: string;
+      exitCode?: number;
+      outputTail?: string;
+      logFile?: string;
+      hint?: string;
+      cause?: unknown;
+    },
   ) {
     super(message, { hint: details.hint, cause: details.cause });
     this.command = details.command;

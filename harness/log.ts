@@ -28,7 +28,8 @@ export function streamProgress(out: NodeJS.WritableStream, heartbeatMs = 30_000)
   const stamp = () => `[${formatElapsed(Date.now() - t0).padStart(6)}]`;
   const timer = setInterval(() => {
     for (const [key, at] of started) {
-      if (Date.now() - at >= heartbeatMs) out.write(`${stamp()} … ${key} still running (${formatElapsed(Date.now() - at)})\n`);
+      if (Date.now() - at >= heartbeatMs)
+        out.write(`${stamp()} … ${key} still running (${formatElapsed(Date.now() - at)})\n`);
     }
   }, heartbeatMs);
   timer.unref();
@@ -39,7 +40,9 @@ export function streamProgress(out: NodeJS.WritableStream, heartbeatMs = 30_000)
     },
     end(component, step, ok, elapsedMs, detail) {
       started.delete(`${component} ${step}`);
-      out.write(`${stamp()} ${ok ? '✓' : '✗'} ${component}: ${step} (${formatElapsed(elapsedMs)})${detail ? ` ${detail}` : ''}\n`);
+      out.write(
+        `${stamp()} ${ok ? '✓' : '✗'} ${component}: ${step} (${formatElapsed(elapsedMs)})${detail ? ` ${detail}` : ''}\n`,
+      );
     },
     info(line) {
       out.write(`${stamp()}   ${line}\n`);
@@ -51,7 +54,12 @@ export function streamProgress(out: NodeJS.WritableStream, heartbeatMs = 30_000)
 }
 
 /** One step of a long job: its start and end lines (with ✓/✗ and the time it took) around `body`. */
-export async function timedStep<T>(progress: Progress, component: string, name: string, body: () => Promise<T>): Promise<T> {
+export async function timedStep<T>(
+  progress: Progress,
+  component: string,
+  name: string,
+  body: () => Promise<T>,
+): Promise<T> {
   const t0 = Date.now();
   progress.start(component, name);
   try {

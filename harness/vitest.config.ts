@@ -9,10 +9,25 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/tests.json' },
     projects: [
-      { test: { name: 'unit', include: ['harness/**/*.test.ts'], exclude: ['harness/**/*.int.test.ts', 'harness/**/*.lab.test.ts'], testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'unit',
+          include: ['harness/**/*.test.ts'],
+          exclude: ['harness/**/*.int.test.ts', 'harness/**/*.lab.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
       { test: { name: 'components', include: ['harness/**/*.int.test.ts'], testTimeout: 120_000 } },
       // One lab at a time on a machine (fixed address plan): lab tests run one file after another.
-      { test: { name: 'lab', include: ['harness/**/*.lab.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'lab',
+          include: ['harness/**/*.lab.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
       // The conformance scenarios: run by `skyprobe run` (npm run conformance), not by npm test.
       {
         test: {

@@ -24,7 +24,9 @@ const RUNS = arg('--runs', 5);
 const CONFORMANCE_RUNS = arg('--conformance-runs', 3);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const bin = join(repoRoot(), 'bin', 'skyprobe.mjs');
 
@@ -43,10 +45,20 @@ function rssSumMiB(): number {
 /** A Progress that remembers how long each step took. */
 function stepTimes(): Progress & { times: Map<string, number> } {
   const times = new Map<string, number>();
-  return { times, start() {}, info() {}, end(_c, step, _ok, ms) { times.set(step, ms); } };
+  return {
+    times,
+    start() {},
+    info() {},
+    end(_c, step, _ok, ms) {
+      times.set(step, ms);
+    },
+  };
 }
 
-const results: Record<string, unknown> = { machine: { cores: (await import('node:os')).cpus().length, node: process.version }, date: new Date().toISOString() };
+const results: Record<string, unknown> = {
+  machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+  date: new Date().toISOString(),
+};
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // setup warm
@@ -98,9 +110,14 @@ for (let i = 0; i < RUNS; i++) {
   t0 = Date.now();
   const facts = await env.facts([host]);
   domainsMs.push(Date.now() - t0);
-  const verdict = Object.values(facts.hosts[0]?.facts ?? {}).map((f) => f.status).join(',');
+  const verdict = Object.values(facts.hosts[0]?.facts ?? {})
+    .map((f) => f.status)
+    .join(',');
   if (verdict !== 'pass,pass,pass,pass') {
-    const why = Object.entries(facts.hosts[0]?.facts ?? {}).filter(([, f]) => f.status !== 'pass').map(([n, f]) => `${n}: ${f.summary}`).join('; ');
+    const why = Object.entries(facts.hosts[0]?.facts ?? {})
+      .filter(([, f]) => f.status !== 'pass')
+      .map(([n, f]) => `${n}: ${f.summary}`)
+      .join('; ');
     log(`warning: ${host} is not healthy (${verdict}: ${why}); its domains check time is not a healthy host's`);
   }
   t0 = Date.now();
@@ -109,10 +126,14 @@ for (let i = 0; i < RUNS; i++) {
   t0 = Date.now();
   await execa('node', [bin, 'domains', 'check', host, '--edge', '203.0.113.99'], { reject: false });
   domainsSilentCliMs.push(Date.now() - t0);
-  log(`domains check ${host}: check ${domainsMs.at(-1)} ms, command ${domainsCliMs.at(-1)} ms (exit ${cli.exitCode}), silent edge ${domainsSilentCliMs.at(-1)} ms`);
+  log(
+    `domains check ${host}: check ${domainsMs.at(-1)} ms, command ${domainsCliMs.at(-1)} ms (exit ${cli.exitCode}), silent edge ${domainsSilentCliMs.at(-1)} ms`,
+  );
   rss.push(rssSumMiB());
   await labDown(execRunner);
-  log(`run ${i + 1}: lab up ${up.at(-1)} ms, down ${down.at(-1)} ms, with stack ${fullUp.at(-1)} ms (stack ${stackUp.at(-1)} ms), deploy -> valid HTTPS ${certMs.at(-1)} ms, RSS ${rss.at(-1)} MiB`);
+  log(
+    `run ${i + 1}: lab up ${up.at(-1)} ms, down ${down.at(-1)} ms, with stack ${fullUp.at(-1)} ms (stack ${stackUp.at(-1)} ms), deploy -> valid HTTPS ${certMs.at(-1)} ms, RSS ${rss.at(-1)} MiB`,
+  );
 }
 results.labUpMs = { runs: up, median: median(up) };
 results.labDownMs = { runs: down, median: median(down) };
@@ -133,8 +154,14 @@ for (let i = 0; i < CONFORMANCE_RUNS; i++) {
   conf.push(Date.now() - t0);
   const dir = r.stdout.trim().split('\n').at(-1) ?? '';
   try {
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { summary: unknown; scenarios: { id: string; routing: string; durationMs: number }[] };
-    slowest = report.scenarios.sort((a, b) => b.durationMs - a.durationMs).slice(0, 5).map((s) => ({ id: s.id, routing: s.routing, durationMs: s.durationMs }));
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+      summary: unknown;
+      scenarios: { id: string; routing: string; durationMs: number }[];
+    };
+    slowest = report.scenarios
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 5)
+      .map((s) => ({ id: s.id, routing: s.routing, durationMs: s.durationMs }));
     log(`conformance run ${i + 1}: ${conf.at(-1)} ms, exit ${r.exitCode}, ${JSON.stringify(report.summary)}`);
   } catch {
     log(`conformance run ${i + 1}: ${conf.at(-1)} ms, exit ${r.exitCode}, no report`);

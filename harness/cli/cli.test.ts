@@ -11,7 +11,19 @@ describe('the skyprobe CLI', () => {
   it('--help lists every verb of the design with one line each', async () => {
     const r = await skyprobe('--help');
     expect(r.exitCode).toBe(0);
-    for (const verb of ['setup', 'lab up', 'lab down', 'lab status', 'lab kubeconfig', 'lab exec', 'deploy', 'run', 'domains check', 'mgmt status', 'report open'])
+    for (const verb of [
+      'setup',
+      'lab up',
+      'lab down',
+      'lab status',
+      'lab kubeconfig',
+      'lab exec',
+      'deploy',
+      'run',
+      'domains check',
+      'mgmt status',
+      'report open',
+    ])
       expect(r.stdout).toMatch(new RegExp(`^  ${verb} .*\\S`, 'm'));
   });
 
@@ -39,9 +51,19 @@ describe('the skyprobe CLI', () => {
   it('run on a provider that is not available: one line with the fix, exit 2, no run folder left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skyprobe-run-'));
     try {
-      const r = await skyprobe('run', '--provider', 'existing', '--kubeconfig', '/nonexistent/kubeconfig', '--out', join(dir, 'out'));
+      const r = await skyprobe(
+        'run',
+        '--provider',
+        'existing',
+        '--kubeconfig',
+        '/nonexistent/kubeconfig',
+        '--out',
+        join(dir, 'out'),
+      );
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).toContain('error: provider existing is not available here: kubeconfig /nonexistent/kubeconfig does not exist');
+      expect(r.stderr).toContain(
+        'error: provider existing is not available here: kubeconfig /nonexistent/kubeconfig does not exist',
+      );
       expect(r.stderr).toContain('hint: check --kubeconfig');
       expect(existsSync(join(dir, 'out'))).toBe(false);
     } finally {
@@ -58,7 +80,15 @@ describe('the skyprobe CLI', () => {
       noStack(r.stderr);
     });
     it('an unreadable metadata file', async () => {
-      const r = await skyprobe('domains', 'check', 'shop.example.com', '--metadata', '/nonexistent/platform.yaml', '--kubeconfig', '/nonexistent/kubeconfig');
+      const r = await skyprobe(
+        'domains',
+        'check',
+        'shop.example.com',
+        '--metadata',
+        '/nonexistent/platform.yaml',
+        '--kubeconfig',
+        '/nonexistent/kubeconfig',
+      );
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain('error: cannot read metadata file /nonexistent/platform.yaml: ENOENT');
       noStack(r.stderr);
@@ -66,7 +96,10 @@ describe('the skyprobe CLI', () => {
     it('an unreachable kubeconfig, within 5 s', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'skyprobe-kc-'));
       const file = join(dir, 'kubeconfig');
-      writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+      writeFileSync(
+        file,
+        'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+      );
       try {
         const t0 = Date.now();
         const r = await skyprobe('domains', 'check', 'shop.example.com', '--kubeconfig', file);

@@ -10,14 +10,20 @@ export function registerDeploy(program: Command): void {
     .command('deploy')
     .description('apply an app fixture as Satusky would, to the running lab')
     .argument('<file>', 'an app fixture (fixtures/apps/*.yaml)')
-    .addOption(new Option('--routing <mode>', 'current: Ingress for custom domains; target: Gateway API for all').choices(ROUTINGS).default('current'))
+    .addOption(
+      new Option('--routing <mode>', 'current: Ingress for custom domains; target: Gateway API for all')
+        .choices(ROUTINGS)
+        .default('current'),
+    )
     .option('--delete', 'remove the app instead: its objects, Gateway listeners, DNS record and metadata')
     .action(async (file: string, opts: { routing: Routing; delete?: boolean }) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch {
-        throw new SkyprobeError(`cannot read the app fixture ${file}`, { hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml' });
+        throw new SkyprobeError(`cannot read the app fixture ${file}`, {
+          hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml',
+        });
       }
       const app = parseAppFixture(text, file);
       // Loaded when the verb runs (the Kubernetes client and the lab's modules): see lab-command.ts.
@@ -28,7 +34,10 @@ export function registerDeploy(program: Command): void {
         import('../stack/deploy.ts'),
       ]);
       const lab = requireLab();
-      if (!lab.stack) throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, { hint: 'restart it with the stack: skyprobe lab down && skyprobe lab up --keep' });
+      if (!lab.stack)
+        throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, {
+          hint: 'restart it with the stack: skyprobe lab down && skyprobe lab up --keep',
+        });
       const target = deployTarget(lab, clientsFor(lab.kubeconfig));
       if (opts.delete) {
         await deleteApp(target, app, opts.routing);
@@ -37,6 +46,9 @@ export function registerDeploy(program: Command): void {
       }
       const meta = await deployApp(target, app, opts.routing);
       process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing)\n`);
-      for (const h of meta.hosts) process.stdout.write(`${h.host}\t${h.kind}\t${h.route.kind} ${h.route.namespace}/${h.route.name}\tTLS secret ${h.tlsSecret.namespace}/${h.tlsSecret.name}\n`);
+      for (const h of meta.hosts)
+        process.stdout.write(
+          `${h.host}\t${h.kind}\t${h.route.kind} ${h.route.namespace}/${h.route.name}\tTLS secret ${h.tlsSecret.namespace}/${h.tlsSecret.name}\n`,
+        );
     });
 }

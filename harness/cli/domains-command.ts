@@ -15,19 +15,38 @@ export function registerDomains(domains: Command): void {
     .description('report the four facts (metadata, routing, DNS, TLS) per hostname, and workload readiness apart')
     .argument('<host...>', 'hostnames to check')
     .option('--kubeconfig <file>', 'cluster to read (read-only: get/list); default: the running lab')
-    .option('--metadata <file|url>', "the platform's records: a YAML/JSON file or a URL returning JSON; default: the lab's")
-    .option('--resolver <addr>', "public resolver to ask (ADDR or ADDR:PORT); default: the lab's public DNS, or /etc/resolv.conf's")
-    .option('--edge <ip>', 'address(es) the host must resolve to and TLS is probed at (repeat); default: Gateway/Ingress status', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--metadata <file|url>',
+      "the platform's records: a YAML/JSON file or a URL returning JSON; default: the lab's",
+    )
+    .option(
+      '--resolver <addr>',
+      "public resolver to ask (ADDR or ADDR:PORT); default: the lab's public DNS, or /etc/resolv.conf's",
+    )
+    .option(
+      '--edge <ip>',
+      'address(es) the host must resolve to and TLS is probed at (repeat); default: Gateway/Ingress status',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--ca <file>', "PEM roots a served chain must lead to; default: the lab's ACME root, or the system bundle")
     .option('--json', 'print the result as JSON (schema skyprobe.domains/v1)')
-    .addHelpText('after', '\nExit codes: 0 every fact passes, 1 a fact failed or is unknown, 3 something is pending, 2 bad input.\nExample: skyprobe domains check shop.example.com www.shop.example.com')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every fact passes, 1 a fact failed or is unknown, 3 something is pending, 2 bad input.\nExample: skyprobe domains check shop.example.com www.shop.example.com',
+    )
     .action(async (hosts: string[], opts: DomainsCheckOptions & { edge: string[]; json?: boolean }) => {
       // Loaded when the verb runs (the Kubernetes client and the lab's modules), so that other verbs start fast.
-      const [{ checkDomains }, { factTarget, parseHost }] = await Promise.all([import('../facts/check.ts'), import('../facts/target.ts')]);
+      const [{ checkDomains }, { factTarget, parseHost }] = await Promise.all([
+        import('../facts/check.ts'),
+        import('../facts/target.ts'),
+      ]);
       const names = hosts.map(parseHost);
       const target = await factTarget({ ...opts, edge: opts.edge.length > 0 ? opts.edge : undefined }, execRunner);
       const report = await checkDomains(target, names);
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.isTTY === true));
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.isTTY === true),
+      );
       process.exitCode = exitCodeOf(report.hosts);
     });
 }

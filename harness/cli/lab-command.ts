@@ -14,14 +14,17 @@ const labModule = () => import('../providers/embedded/lab.ts');
 
 function parseNodes(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > MAX_NODES) throw new SkyprobeError(`--nodes must be a whole number from 1 to ${MAX_NODES}, not "${v}"`);
+  if (!/^\d+$/.test(v) || n < 1 || n > MAX_NODES)
+    throw new SkyprobeError(`--nodes must be a whole number from 1 to ${MAX_NODES}, not "${v}"`);
   return n;
 }
 
 export function registerLab(lab: Command): void {
   lab
     .command('up')
-    .description('bring the lab up: control plane, nodes, pod runner, cluster DNS (foreground until Ctrl-C unless --keep)')
+    .description(
+      'bring the lab up: control plane, nodes, pod runner, cluster DNS (foreground until Ctrl-C unless --keep)',
+    )
     .option('--nodes <n>', `number of nodes, 1 to ${MAX_NODES}`, '2')
     .option('--no-stack', 'skip the Satusky routing stack (edge, load balancer, DNS, ACME)')
     .option('--keep', 'return once the lab is up and leave it running (stop it with skyprobe lab down)')
@@ -33,7 +36,9 @@ export function registerLab(lab: Command): void {
       const t0 = Date.now();
       try {
         const state = await labUp({ nodes, run: execRunner, progress, keepOnFailure: opts.retain, stack: opts.stack });
-        process.stderr.write(`lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}\n`);
+        process.stderr.write(
+          `lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}\n`,
+        );
         process.stderr.write(`  kubectl --kubeconfig ${state.kubeconfig} get nodes\n`);
         process.stdout.write(`${state.kubeconfig}\n`);
       } finally {
@@ -56,7 +61,11 @@ export function registerLab(lab: Command): void {
       const { labDown } = await labModule();
       const t0 = Date.now();
       const res = await labDown(execRunner);
-      process.stderr.write(res.id ? `lab ${res.id} down (${formatElapsed(Date.now() - t0)})\n` : `no lab was running; nothing left (${formatElapsed(Date.now() - t0)})\n`);
+      process.stderr.write(
+        res.id
+          ? `lab ${res.id} down (${formatElapsed(Date.now() - t0)})\n`
+          : `no lab was running; nothing left (${formatElapsed(Date.now() - t0)})\n`,
+      );
     });
   lab
     .command('status')
@@ -66,10 +75,19 @@ export function registerLab(lab: Command): void {
       const s = (await labModule()).labStatus();
       if (!s) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
       if (opts.json) return void process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-      const out = [`lab ${s.id}: ${s.status} since ${s.readyAt ?? s.startedAt}; ${s.nodes} nodes; apiserver ${s.apiServer}`, `kubeconfig ${s.kubeconfig}`, '', 'hosts:'];
-      for (const [role, h] of Object.entries(s.hosts)) out.push(`  ${role.padEnd(10)} ${h.netns.padEnd(22)} ${h.addresses.join(', ')}`);
+      const out = [
+        `lab ${s.id}: ${s.status} since ${s.readyAt ?? s.startedAt}; ${s.nodes} nodes; apiserver ${s.apiServer}`,
+        `kubeconfig ${s.kubeconfig}`,
+        '',
+        'hosts:',
+      ];
+      for (const [role, h] of Object.entries(s.hosts))
+        out.push(`  ${role.padEnd(10)} ${h.netns.padEnd(22)} ${h.addresses.join(', ')}`);
       out.push('', 'components:');
-      for (const p of s.procs) out.push(`  ${p.name.padEnd(24)} ${p.alive ? 'running' : 'EXITED '} pid ${String(p.pid).padEnd(8)} ${(p.netns ?? '(root)').padEnd(22)} ${p.log}`);
+      for (const p of s.procs)
+        out.push(
+          `  ${p.name.padEnd(24)} ${p.alive ? 'running' : 'EXITED '} pid ${String(p.pid).padEnd(8)} ${(p.netns ?? '(root)').padEnd(22)} ${p.log}`,
+        );
       process.stdout.write(`${out.join('\n')}\n`);
       if (s.procs.some((p) => !p.alive)) process.exitCode = 1;
     });

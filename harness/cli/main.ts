@@ -49,7 +49,10 @@ export function buildProgram(): Command {
   const report = program.command('report').description('run reports');
   registerReport(report);
   program.configureHelp({ visibleCommands: () => [] });
-  program.addHelpText('after', () => `\nVerbs:\n${verbList(program)}\n\nRun skyprobe <verb> --help for a verb's flags.`);
+  program.addHelpText(
+    'after',
+    () => `\nVerbs:\n${verbList(program)}\n\nRun skyprobe <verb> --help for a verb's flags.`,
+  );
   return program;
 }
 
@@ -63,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version are not errors; commander already printed its own message otherwise.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version')
+        return 0;
       return 2;
     }
     return printError(err, verbose);

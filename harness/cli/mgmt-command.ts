@@ -11,16 +11,30 @@ export function registerMgmt(mgmt: Command): void {
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
       // Loaded when the verb runs (the lab's modules pull in the Kubernetes client): see lab-command.ts.
-      const [{ apidProbe, overlayStatus }, { liveLab }] = await Promise.all([import('../probes/mgmt.ts'), import('../providers/embedded/lab.ts')]);
+      const [{ apidProbe, overlayStatus }, { liveLab }] = await Promise.all([
+        import('../probes/mgmt.ts'),
+        import('../providers/embedded/lab.ts'),
+      ]);
       const lab = liveLab();
-      if (!lab?.hosts.machine) throw new SkyprobeError('no lab with the management path is running', { hint: 'start one: skyprobe lab up --keep' });
+      if (!lab?.hosts.machine)
+        throw new SkyprobeError('no lab with the management path is running', {
+          hint: 'start one: skyprobe lab up --keep',
+        });
       const overlay = await overlayStatus(execRunner, lab);
       const apid = await apidProbe(execRunner, lab, MGMT.machineUla);
       if (opts.json) return void process.stdout.write(`${JSON.stringify({ overlay, apid }, null, 2)}\n`);
-      const out = [`SideroLink ${overlay.iface} in the control plane: ${overlay.up ? `up, listening on UDP ${overlay.listenPort}` : `DOWN (${overlay.error})`}`];
+      const out = [
+        `SideroLink ${overlay.iface} in the control plane: ${overlay.up ? `up, listening on UDP ${overlay.listenPort}` : `DOWN (${overlay.error})`}`,
+      ];
       for (const p of overlay.peers)
-        out.push(`  peer ${p.publicKey.slice(0, 12)}… ${p.allowedIps.join(',')} endpoint ${p.endpoint ?? '(none)'}; last handshake ${p.latestHandshake ? `${p.handshakeAgeS}s ago` : 'never'}; rx ${p.rxBytes} B, tx ${p.txBytes} B`);
-      out.push(apid.ok ? `Talos API at ${apid.target}: ${apid.hostname} ${apid.tag} (${apid.latencyMs} ms)` : `Talos API at ${apid.target}: NOT REACHABLE (${apid.error})`);
+        out.push(
+          `  peer ${p.publicKey.slice(0, 12)}… ${p.allowedIps.join(',')} endpoint ${p.endpoint ?? '(none)'}; last handshake ${p.latestHandshake ? `${p.handshakeAgeS}s ago` : 'never'}; rx ${p.rxBytes} B, tx ${p.txBytes} B`,
+        );
+      out.push(
+        apid.ok
+          ? `Talos API at ${apid.target}: ${apid.hostname} ${apid.tag} (${apid.latencyMs} ms)`
+          : `Talos API at ${apid.target}: NOT REACHABLE (${apid.error})`,
+      );
       process.stdout.write(`${out.join('\n')}\n`);
       if (!apid.ok || !overlay.up) process.exitCode = 1;
     });

@@ -10,7 +10,10 @@ import { REPORT_SCHEMA, type Report } from '../report/schema.ts';
 
 function readReport(dir: string): Report {
   const file = join(dir, 'report.json');
-  if (!existsSync(file)) throw new SkyprobeError(`no report.json in ${dir}`, { hint: 'give a run folder (reports/<run-id>), or run: skyprobe run' });
+  if (!existsSync(file))
+    throw new SkyprobeError(`no report.json in ${dir}`, {
+      hint: 'give a run folder (reports/<run-id>), or run: skyprobe run',
+    });
   let r: Report;
   try {
     r = JSON.parse(readFileSync(file, 'utf8')) as Report;
@@ -37,8 +40,12 @@ export function registerReport(report: Command): void {
     .argument('[dir]', 'a run folder', join(repoRoot(), 'reports', 'latest'))
     .action((dir: string) => {
       const file = join(resolve(dir), 'index.html');
-      if (!existsSync(file)) throw new SkyprobeError(`no index.html in ${resolve(dir)}`, { hint: `build it: skyprobe report build ${dir}` });
+      if (!existsSync(file))
+        throw new SkyprobeError(`no index.html in ${resolve(dir)}`, { hint: `build it: skyprobe report build ${dir}` });
       process.stdout.write(`${file}\n`);
-      if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) spawn('xdg-open', [file], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
+      if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+        spawn('xdg-open', [file], { detached: true, stdio: 'ignore' })
+          .on('error', () => undefined)
+          .unref();
     });
 }

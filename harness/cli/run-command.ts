@@ -7,26 +7,63 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run the conformance scenarios on the lab and write report.json and junit.xml')
-    .option('--suite <area>', 'only this suite (a folder of suites/); repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option('--routing <mode>', 'routing modes to run').choices(['current', 'target', 'both']).default('both'))
+    .option(
+      '--suite <area>',
+      'only this suite (a folder of suites/); repeat for more',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--routing <mode>', 'routing modes to run').choices(['current', 'target', 'both']).default('both'),
+    )
     .option('--out <dir>', 'run folder (default reports/<run-id>)')
-    .addOption(new Option('--provider <name>', 'where to run: the embedded lab, a kind cluster (needs docker and kind), or an existing cluster').choices(['embedded', 'kind', 'existing']).default('embedded'))
-    .option('--kubeconfig <file>', 'the cluster for --provider existing (read-only but for its own namespace skyprobe-<run-id>)')
+    .addOption(
+      new Option(
+        '--provider <name>',
+        'where to run: the embedded lab, a kind cluster (needs docker and kind), or an existing cluster',
+      )
+        .choices(['embedded', 'kind', 'existing'])
+        .default('embedded'),
+    )
+    .option(
+      '--kubeconfig <file>',
+      'the cluster for --provider existing (read-only but for its own namespace skyprobe-<run-id>)',
+    )
     .option('--keep', 'leave the lab running afterwards')
-    .action(async (opts: { suite: string[]; routing: Routing | 'both'; out?: string; keep?: boolean; provider: string; kubeconfig?: string }) => {
-      const progress = streamProgress(process.stderr);
-      const t0 = Date.now();
-      try {
-        // Loaded when the verb runs: vitest and the providers take ~2 s to load, which every other verb would pay.
-        const { runConformance } = await import('../run/run.ts');
-        const { report, dir, exitCode } = await runConformance({ suites: opts.suite, routing: opts.routing, out: opts.out, keep: opts.keep, provider: opts.provider, kubeconfig: opts.kubeconfig, progress });
-        for (const s of report.scenarios.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
-        process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
-        process.stderr.write(`scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`);
-        process.stdout.write(`${dir}\n`);
-        process.exitCode = exitCode;
-      } finally {
-        progress.close();
-      }
-    });
+    .action(
+      async (opts: {
+        suite: string[];
+        routing: Routing | 'both';
+        out?: string;
+        keep?: boolean;
+        provider: string;
+        kubeconfig?: string;
+      }) => {
+        const progress = streamProgress(process.stderr);
+        const t0 = Date.now();
+        try {
+          // Loaded when the verb runs: vitest and the providers take ~2 s to load, which every other verb would pay.
+          const { runConformance } = await import('../run/run.ts');
+          const { report, dir, exitCode } = await runConformance({
+            suites: opts.suite,
+            routing: opts.routing,
+            out: opts.out,
+            keep: opts.keep,
+            provider: opts.provider,
+            kubeconfig: opts.kubeconfig,
+            progress,
+          });
+          for (const s of report.scenarios.filter((x) => x.status === 'failed'))
+            process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
+          process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
+          process.stderr.write(
+            `scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`,
+          );
+          process.stdout.write(`${dir}\n`);
+          process.exitCode = exitCode;
+        } finally {
+          progress.close();
+        }
+      },
+    );
 }

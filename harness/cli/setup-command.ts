@@ -26,13 +26,19 @@ export function registerSetup(program: Command): void {
     .option('--only <names>', 'only these components (comma-separated names from fixtures/components.yaml)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: { check?: boolean; rebuild?: boolean; only?: string; json?: boolean }) => {
-      const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      const only = opts.only
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (opts.check) {
         const res = await checkSetup({ repoRoot: repoRoot(), only });
         process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
-        if (!opts.json && res.debian.missing.length > 0) process.stdout.write(`debian packages missing: ${res.debian.missing.join(' ')}\n`);
+        if (!opts.json && res.debian.missing.length > 0)
+          process.stdout.write(`debian packages missing: ${res.debian.missing.join(' ')}\n`);
         if (!res.ok) {
-          process.stderr.write('error: the components above are not all built and verified\n  hint: run: npx skyprobe setup\n');
+          process.stderr.write(
+            'error: the components above are not all built and verified\n  hint: run: npx skyprobe setup\n',
+          );
           process.exitCode = 2;
         }
         return;
@@ -42,7 +48,9 @@ export function registerSetup(program: Command): void {
         const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress });
         process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
         const built = res.components.filter((c) => c.state === 'built').length;
-        process.stderr.write(`setup: ${built === 0 ? 'nothing to build' : `${built} built`}, ${res.components.length} components ready (${formatElapsed(res.elapsedMs)})\n`);
+        process.stderr.write(
+          `setup: ${built === 0 ? 'nothing to build' : `${built} built`}, ${res.components.length} components ready (${formatElapsed(res.elapsedMs)})\n`,
+        );
       } finally {
         progress.close();
       }

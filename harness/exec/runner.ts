@@ -33,7 +33,8 @@ export type Runner = (file: string, args: readonly string[], opts?: RunOptions) 
 export const execRunner: Runner = async (file, args, opts = {}) => {
   const command = shellQuote([file, ...args]);
   const started = Date.now();
-  if (opts.logFile) appendFileSync(opts.logFile, `\n$ ${opts.cwd ? `(cd ${opts.cwd} && ` : ''}${command}${opts.cwd ? ')' : ''}\n`);
+  if (opts.logFile)
+    appendFileSync(opts.logFile, `\n$ ${opts.cwd ? `(cd ${opts.cwd} && ` : ''}${command}${opts.cwd ? ')' : ''}\n`);
   const res = await execa(file, args, {
     cwd: opts.cwd,
     env: opts.env,
@@ -45,11 +46,17 @@ export const execRunner: Runner = async (file, args, opts = {}) => {
     timeout: opts.timeoutMs,
     killSignal: 'SIGKILL',
     // The output goes to the log file as it comes, so that a long build can be followed with tail -f.
-    ...(opts.logFile ? { stdout: ['pipe', { file: opts.logFile, append: true }], stderr: ['pipe', { file: opts.logFile, append: true }] } : {}),
+    ...(opts.logFile
+      ? {
+          stdout: ['pipe', { file: opts.logFile, append: true }],
+          stderr: ['pipe', { file: opts.logFile, append: true }],
+        }
+      : {}),
   });
   const notFound = res.exitCode === undefined && /ENOENT/.test(String(res.message ?? ''));
   const output = typeof res.all === 'string' ? res.all : '';
-  if (opts.logFile && res.exitCode !== 0) appendFileSync(opts.logFile, `[exit ${res.exitCode ?? 'none'}${res.timedOut ? ', timed out' : ''}]\n`);
+  if (opts.logFile && res.exitCode !== 0)
+    appendFileSync(opts.logFile, `[exit ${res.exitCode ?? 'none'}${res.timedOut ? ', timed out' : ''}]\n`);
   return {
     command,
     exitCode: res.exitCode ?? (notFound ? 127 : 1),

@@ -19,10 +19,15 @@ export interface CertificateState {
   challenge?: { name: string; state?: string; reason?: string; presented?: boolean; token: string; key: string };
 }
 
-const newest = (list: Obj[]) => [...list].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
+const newest = (list: Obj[]) =>
+  [...list].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
 
 export function certificateState(view: ClusterView, host: string): CertificateState | undefined {
-  const cert = newest(view.objects.Certificate.filter((c) => ((c.spec?.dnsNames ?? []) as string[]).includes(host) || c.spec?.commonName === host));
+  const cert = newest(
+    view.objects.Certificate.filter(
+      (c) => ((c.spec?.dnsNames ?? []) as string[]).includes(host) || c.spec?.commonName === host,
+    ),
+  );
   if (!cert) return undefined;
   const ns = cert.metadata.namespace;
   const conditions = conditionsOf(cert.status);
@@ -35,15 +40,47 @@ export function certificateState(view: ClusterView, host: string): CertificateSt
     renewalTime: cert.status?.renewalTime,
   };
   if (out.ready) return out;
-  if (cert.status?.lastFailureTime) out.failed = `issuance failed at ${cert.status.lastFailureTime} (${conditions.find((c) => c.type === 'Issuing')?.message ?? conditions.find((c) => c.type === 'Ready')?.message ?? 'no message'})`;
-  const owned = (list: Obj[], owner: string) => list.filter((o) => o.metadata.namespace === ns && ((o.metadata as { ownerReferences?: { name: string }[] }).ownerReferences ?? []).some((r) => r.name === owner));
-  const cr = newest(view.objects.CertificateRequest.filter((r) => r.metadata.namespace === ns && r.metadata.annotations?.['cert-manager.io/certificate-name'] === cert.metadata.name));
+  if (cert.status?.lastFailureTime)
+    out.failed = `issuance failed at ${cert.status.lastFailureTime} (${conditions.find((c) => c.type === 'Issuing')?.message ?? conditions.find((c) => c.type === 'Ready')?.message ?? 'no message'})`;
+  const owned = (list: Obj[], owner: string) =>
+    list.filter(
+      (o) =>
+        o.metadata.namespace === ns &&
+        ((o.metadata as { ownerReferences?: { name: string }[] }).ownerReferences ?? []).some((r) => r.name === owner),
+    );
+  const cr = newest(
+    view.objects.CertificateRequest.filter(
+      (r) =>
+        r.metadata.namespace === ns &&
+        r.metadata.annotations?.['cert-manager.io/certificate-name'] === cert.metadata.name,
+    ),
+  );
   if (cr) out.request = { name: cr.metadata.name, conditions: conditionsOf(cr.status) };
   const order = cr ? newest(owned(view.objects.Order, cr.metadata.name)) : undefined;
   if (order) out.order = { name: order.metadata.name, state: order.status?.state, reason: order.status?.reason };
-  const ch = newest(view.objects.Challenge.filter((c) => c.metadata.namespace === ns && c.spec?.dnsName === host && (!order || ((c.metadata as { ownerReferences?: { name: string }[] }).ownerReferences ?? []).some((r) => r.name === order.metadata.name))));
-  if (ch) out.challenge = { name: ch.metadata.name, state: ch.status?.state, reason: ch.status?.reason, presented: ch.status?.presented, token: ch.spec?.token, key: ch.spec?.key };
-  if (out.challenge?.state === 'invalid') out.failed = `challenge ${out.challenge.name} is invalid: ${out.challenge.reason ?? 'no reason'}`;
-  else if (out.order && ['invalid', 'errored'].includes(out.order.state ?? '')) out.failed = `order ${out.order.name} is ${out.order.state}: ${out.order.reason ?? 'no reason'}`;
+  const ch = newest(
+    view.objects.Challenge.filter(
+      (c) =>
+        c.metadata.namespace === ns &&
+        c.spec?.dnsName === host &&
+        (!order ||
+          ((c.metadata as { ownerReferences?: { name: string }[] }).ownerReferences ?? []).some(
+            (r) => r.name === order.metadata.name,
+          )),
+    ),
+  );
+  if (ch)
+    out.challenge = {
+      name: ch.metadata.name,
+      state: ch.status?.state,
+      reason: ch.status?.reason,
+      presented: ch.status?.presented,
+      token: ch.spec?.token,
+      key: ch.spec?.key,
+    };
+  if (out.challenge?.state === 'invalid')
+    out.failed = `challenge ${out.challenge.name} is invalid: ${out.challenge.reason ?? 'no reason'}`;
+  else if (out.order && ['invalid', 'errored'].includes(out.order.state ?? ''))
+    out.failed = `order ${out.order.name} is ${out.order.state}: ${out.order.reason ?? 'no reason'}`;
   return out;
 }

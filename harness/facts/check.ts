@@ -45,15 +45,35 @@ async function checkHost(t: FactTarget, inputs: CheckInputs, host: string): Prom
   const edge = t.edge && t.edge.length > 0 ? { addresses: t.edge, from: ['--edge'] } : published;
   const [dns, tls] = await Promise.all([
     dnsFact({ run: t.run, netns: t.netns, server: t.resolver.server, recurse: t.resolver.recurse }, host, edge),
-    tlsFact({ run: t.run, netns: t.netns, host, edge: edge.addresses[0], trustRoot: t.trustRoot, roots: inputs.roots, view }),
+    tlsFact({
+      run: t.run,
+      netns: t.netns,
+      host,
+      edge: edge.addresses[0],
+      trustRoot: t.trustRoot,
+      roots: inputs.roots,
+      view,
+    }),
   ]);
-  const deployments = [metadata.evidence.deployment, ...(servingClaimant(routing.evidence)?.backends ?? []).flatMap((b) => b.deployments)].filter((d): d is string => !!d);
-  return { host, facts: { metadata, routing, dns, tls }, workload: workloadOf(view, deployments), durationMs: Date.now() - t0 };
+  const deployments = [
+    metadata.evidence.deployment,
+    ...(servingClaimant(routing.evidence)?.backends ?? []).flatMap((b) => b.deployments),
+  ].filter((d): d is string => !!d);
+  return {
+    host,
+    facts: { metadata, routing, dns, tls },
+    workload: workloadOf(view, deployments),
+    durationMs: Date.now() - t0,
+  };
 }
 
 export async function checkDomains(t: FactTarget, hosts: string[]): Promise<DomainsReport> {
   const view = await readClusterView(t.k);
-  const inputs: CheckInputs = { view, metadata: t.metadata && { origin: t.metadata.origin, records: t.metadata.records }, roots: trustRootCerts(t.trustRoot) };
+  const inputs: CheckInputs = {
+    view,
+    metadata: t.metadata && { origin: t.metadata.origin, records: t.metadata.records },
+    roots: trustRootCerts(t.trustRoot),
+  };
   const reports = await Promise.all(hosts.map((h) => checkHost(t, inputs, h)));
   return { schema: DOMAINS_SCHEMA, checkedAt: view.readAt, hosts: reports };
 }

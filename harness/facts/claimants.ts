@@ -50,17 +50,32 @@ export function hostMatches(pattern: string, host: string): boolean {
 }
 
 const created = (o: Obj) => new Date(o.metadata.creationTimestamp ?? 0).toISOString();
-const byRef = (list: Obj[], namespace: string, name: string) => list.find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
+const byRef = (list: Obj[], namespace: string, name: string) =>
+  list.find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
 
 function backend(view: ClusterView, namespace: string, name: string, port?: number | string): BackendState {
   const svc = byRef(view.objects.Service, namespace, name);
-  const slices = view.objects.EndpointSlice.filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.['kubernetes.io/service-name'] === name);
-  const endpoints = slices.flatMap((s) => ((s as unknown as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? []));
+  const slices = view.objects.EndpointSlice.filter(
+    (s) => s.metadata.namespace === namespace && s.metadata.labels?.['kubernetes.io/service-name'] === name,
+  );
+  const endpoints = slices.flatMap(
+    (s) => (s as unknown as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? [],
+  );
   const ready = endpoints.filter((e) => e.conditions?.ready !== false).length;
   const selector = (svc?.spec?.selector ?? {}) as Record<string, string>;
-  const selects = (labels: Record<string, string> = {}) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-  const deployments = view.objects.Deployment.filter((d) => d.metadata.namespace === namespace && selects(d.spec?.template?.metadata?.labels)).map(ref);
-  return { service: `${namespace}/${name}`, port, exists: !!svc, readyEndpoints: ready, notReadyEndpoints: endpoints.length - ready, deployments };
+  const selects = (labels: Record<string, string> = {}) =>
+    Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const deployments = view.objects.Deployment.filter(
+    (d) => d.metadata.namespace === namespace && selects(d.spec?.template?.metadata?.labels),
+  ).map(ref);
+  return {
+    service: `${namespace}/${name}`,
+    port,
+    exists: !!svc,
+    readyEndpoints: ready,
+    notReadyEndpoints: endpoints.length - ready,
+    deployments,
+  };
 }
 
 function fromRoute(view: ClusterView, r: Obj, host: string): Claimant | undefined {
@@ -70,9 +85,17 @@ function fromRoute(view: ClusterView, r: Obj, host: string): Claimant | undefine
     const gw = byRef(view.objects.Gateway, p.namespace ?? ns, p.name);
     const listeners = (gw?.spec?.listeners ?? []) as { name: string; hostname?: string }[];
     const status = ((r.status?.parents ?? []) as { parentRef: typeof p; conditions?: Condition[] }[]).find(
-      (s) => s.parentRef.name === p.name && (s.parentRef.namespace ?? ns) === (p.namespace ?? ns) && s.parentRef.sectionName === p.sectionName,
+      (s) =>
+        s.parentRef.name === p.name &&
+        (s.parentRef.namespace ?? ns) === (p.namespace ?? ns) &&
+        s.parentRef.sectionName === p.sectionName,
     );
-    return { gateway: `${p.namespace ?? ns}/${p.name}`, sectionName: p.sectionName, exists: !!gw && (!p.sectionName || listeners.some((l) => l.name === p.sectionName)), conditions: conditionsOf(status) };
+    return {
+      gateway: `${p.namespace ?? ns}/${p.name}`,
+      sectionName: p.sectionName,
+      exists: !!gw && (!p.sectionName || listeners.some((l) => l.name === p.sectionName)),
+      conditions: conditionsOf(status),
+    };
   });
   const hostnames = (r.spec?.hostnames ?? []) as string[];
   let matchedBy = hostnames.find((h) => h === host) ?? hostnames.find((h) => hostMatches(h, host));
@@ -80,15 +103,26 @@ function fromRoute(view: ClusterView, r: Obj, host: string): Claimant | undefine
     // No hostnames: the route takes every host its listeners admit.
     const admits = parentRefs.some((p) => {
       const gw = byRef(view.objects.Gateway, p.namespace ?? ns, p.name);
-      const ls = ((gw?.spec?.listeners ?? []) as { name: string; hostname?: string }[]).filter((l) => !p.sectionName || l.name === p.sectionName);
+      const ls = ((gw?.spec?.listeners ?? []) as { name: string; hostname?: string }[]).filter(
+        (l) => !p.sectionName || l.name === p.sectionName,
+      );
       return ls.some((l) => !l.hostname || hostMatches(l.hostname, host));
     });
     if (admits) matchedBy = '';
   }
   if (matchedBy === undefined) return undefined;
-  const rules = (r.spec?.rules ?? []) as { backendRefs?: { name: string; namespace?: string; kind?: string; port?: number }[]; filters?: { type: string; requestRedirect?: { scheme?: string; hostname?: string } }[] }[];
-  const backends = rules.flatMap((rule) => (rule.backendRefs ?? []).filter((b) => (b.kind ?? 'Service') === 'Service').map((b) => backend(view, b.namespace ?? ns, b.name, b.port)));
-  const redirect = rules.flatMap((rule) => rule.filters ?? []).find((f) => f.type === 'RequestRedirect')?.requestRedirect;
+  const rules = (r.spec?.rules ?? []) as {
+    backendRefs?: { name: string; namespace?: string; kind?: string; port?: number }[];
+    filters?: { type: string; requestRedirect?: { scheme?: string; hostname?: string } }[];
+  }[];
+  const backends = rules.flatMap((rule) =>
+    (rule.backendRefs ?? [])
+      .filter((b) => (b.kind ?? 'Service') === 'Service')
+      .map((b) => backend(view, b.namespace ?? ns, b.name, b.port)),
+  );
+  const redirect = rules
+    .flatMap((rule) => rule.filters ?? [])
+    .find((f) => f.type === 'RequestRedirect')?.requestRedirect;
   const out: Claimant = { kind: 'HTTPRoute', ref: ref(r), createdAt: created(r), matchedBy, parents, backends };
   if (isSolver(r)) out.solver = true;
   if (redirect && backends.length === 0) out.redirect = `${redirect.scheme ?? ''}://${redirect.hostname ?? host}`;
@@ -97,15 +131,36 @@ function fromRoute(view: ClusterView, r: Obj, host: string): Claimant | undefine
 
 function fromIngress(view: ClusterView, i: Obj, host: string): Claimant | undefined {
   const ns = i.metadata.namespace as string;
-  const rules = (i.spec?.rules ?? []) as { host?: string; http?: { paths?: { backend?: { service?: { name: string; port?: { number?: number; name?: string } } } }[] } }[];
+  const rules = (i.spec?.rules ?? []) as {
+    host?: string;
+    http?: { paths?: { backend?: { service?: { name: string; port?: { number?: number; name?: string } } } }[] };
+  }[];
   const matching = rules.filter((r) => r.host !== undefined && hostMatches(r.host, host));
   if (matching.length === 0) return undefined;
-  const className = (i.spec?.ingressClassName as string | undefined) ?? i.metadata.annotations?.['kubernetes.io/ingress.class'];
+  const className =
+    (i.spec?.ingressClassName as string | undefined) ?? i.metadata.annotations?.['kubernetes.io/ingress.class'];
   const classes = view.objects.IngressClass;
-  const classExists = className ? classes.some((c) => c.metadata.name === className) : classes.some((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
-  const addresses = ((i.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[]).map((a) => a.ip ?? a.hostname ?? '').filter(Boolean);
-  const backends = matching.flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend?.service).filter((s) => s !== undefined).map((s) => backend(view, ns, s.name, s.port?.number ?? s.port?.name)));
-  const out: Claimant = { kind: 'Ingress', ref: ref(i), createdAt: created(i), matchedBy: matching[0]?.host as string, parents: [], ingress: { className, classExists, addresses }, backends };
+  const classExists = className
+    ? classes.some((c) => c.metadata.name === className)
+    : classes.some((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
+  const addresses = ((i.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[])
+    .map((a) => a.ip ?? a.hostname ?? '')
+    .filter(Boolean);
+  const backends = matching.flatMap((r) =>
+    (r.http?.paths ?? [])
+      .map((p) => p.backend?.service)
+      .filter((s) => s !== undefined)
+      .map((s) => backend(view, ns, s.name, s.port?.number ?? s.port?.name)),
+  );
+  const out: Claimant = {
+    kind: 'Ingress',
+    ref: ref(i),
+    createdAt: created(i),
+    matchedBy: matching[0]?.host as string,
+    parents: [],
+    ingress: { className, classExists, addresses },
+    backends,
+  };
   if (isSolver(i)) out.solver = true;
   return out;
 }
@@ -128,7 +183,8 @@ export function edgeAddresses(view: ClusterView, claimants: Claimant[]): { addre
     for (const a of (g.status?.addresses ?? []) as { value: string }[]) addresses.add(a.value);
     from.push(`Gateway ${ref(g)}`);
   }
-  for (const i of useAll ? view.objects.Ingress : []) for (const a of (i.status?.loadBalancer?.ingress ?? []) as { ip?: string }[]) if (a.ip) addresses.add(a.ip);
+  for (const i of useAll ? view.objects.Ingress : [])
+    for (const a of (i.status?.loadBalancer?.ingress ?? []) as { ip?: string }[]) if (a.ip) addresses.add(a.ip);
   for (const c of ingresses) for (const a of c.ingress?.addresses ?? []) addresses.add(a);
   if (useAll) from.push('every Ingress');
   for (const c of ingresses) from.push(`Ingress ${c.ref}`);

@@ -19,7 +19,13 @@ export interface Condition {
 
 /** The fields the facts read; everything else of an object is ignored. */
 export type Obj = KubernetesObject & {
-  metadata: { name: string; namespace?: string; creationTimestamp?: string | Date; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    creationTimestamp?: string | Date;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: Record<string, any>;
   status?: Record<string, any>;
 };
@@ -54,19 +60,33 @@ export const conditionsOf = (o: { conditions?: Condition[] } | undefined): Condi
 export const isTrue = (cs: Condition[], type: string) => cs.some((c) => c.type === type && c.status === 'True');
 
 export async function readClusterView(k: Clients, timeoutMs = 5_000): Promise<ClusterView> {
-  const view: ClusterView = { objects: {} as Record<Kind, Obj[]>, missing: [], errors: {}, readAt: new Date().toISOString() };
+  const view: ClusterView = {
+    objects: {} as Record<Kind, Obj[]>,
+    missing: [],
+    errors: {},
+    readAt: new Date().toISOString(),
+  };
   await Promise.all(
     (Object.entries(KINDS) as [Kind, string][]).map(async ([kind, apiVersion]) => {
       try {
-        const list = (await bounded(`the Kubernetes API (list ${kind})`, k.objects.list(apiVersion, kind), timeoutMs)) as { items: Obj[] };
+        const list = (await bounded(
+          `the Kubernetes API (list ${kind})`,
+          k.objects.list(apiVersion, kind),
+          timeoutMs,
+        )) as { items: Obj[] };
         view.objects[kind] = list.items;
       } catch (err) {
         view.objects[kind] = [];
         const status = apiStatus(err);
         if (status === 404) view.missing.push(kind);
-        else if (typeof status === 'number') view.errors[kind] = `${status} ${(err as { body?: { message?: string } }).body?.message ?? ''}`.trim();
+        else if (typeof status === 'number')
+          view.errors[kind] = `${status} ${(err as { body?: { message?: string } }).body?.message ?? ''}`.trim();
         else if (err instanceof SkyprobeError) throw err;
-        else throw new SkyprobeError(`failed to list ${kind}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]}`, { hint: 'check that the cluster is up and reachable (--kubeconfig)' });
+        else
+          throw new SkyprobeError(
+            `failed to list ${kind}: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]}`,
+            { hint: 'check that the cluster is up and reachable (--kubeconfig)' },
+          );
       }
     }),
   );

@@ -26,7 +26,8 @@ import { labMetadataSource } from './metadata.ts';
 import { factTarget } from './target.ts';
 
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
-const cli = (...args: string[]) => execa('node', [bin, 'domains', 'check', ...args], { reject: false, env: { NO_COLOR: '1' } });
+const cli = (...args: string[]) =>
+  execa('node', [bin, 'domains', 'check', ...args], { reject: false, env: { NO_COLOR: '1' } });
 const SCRATCH = 'skyprobe-facts';
 const own = !liveLab();
 
@@ -40,7 +41,12 @@ describe('skyprobe domains check', () => {
   const generated = () => shop().generatedHost;
 
   /** Check `host` until `done` holds (bounded), and return the last report either way: assertions show what was seen. */
-  async function observe(host: string, done: (r: DomainReport) => boolean, t: FactTarget = target, ms = 30_000): Promise<DomainReport> {
+  async function observe(
+    host: string,
+    done: (r: DomainReport) => boolean,
+    t: FactTarget = target,
+    ms = 30_000,
+  ): Promise<DomainReport> {
     const deadline = Date.now() + ms;
     for (;;) {
       const r = (await checkDomains(t, [host])).hosts[0] as DomainReport;
@@ -50,7 +56,14 @@ describe('skyprobe domains check', () => {
   }
   const allPass = (r: DomainReport) => FACT_NAMES.every((n) => r.facts[n].status === 'pass');
   /** The faulted fact has `status` and a summary matching `shows`; every fact named in `untouched` passes. */
-  async function expectFault(host: string, faulted: FactName, status: FactStatus, shows: RegExp, untouched: FactName[], t: FactTarget = target): Promise<DomainReport> {
+  async function expectFault(
+    host: string,
+    faulted: FactName,
+    status: FactStatus,
+    shows: RegExp,
+    untouched: FactName[],
+    t: FactTarget = target,
+  ): Promise<DomainReport> {
     const r = await observe(host, (x) => x.facts[faulted].status === status && shows.test(x.facts[faulted].summary), t);
     const seen = FACT_NAMES.map((n) => `${n}=${r.facts[n].status}: ${r.facts[n].summary}`).join(' | ');
     expect(r.facts[faulted].status, seen).toBe(status);
@@ -61,7 +74,9 @@ describe('skyprobe domains check', () => {
   }
   const healthyAgain = async (host: string, t: FactTarget = target) => {
     const r = await observe(host, allPass, t, 60_000);
-    expect(FACT_NAMES.map((n) => `${n}=${r.facts[n].status}`).join(' ')).toBe(FACT_NAMES.map((n) => `${n}=pass`).join(' '));
+    expect(FACT_NAMES.map((n) => `${n}=${r.facts[n].status}`).join(' ')).toBe(
+      FACT_NAMES.map((n) => `${n}=pass`).join(' '),
+    );
   };
   const redeploy = () => deployWithUserDns({ env, routing: 'current' }, 'shop');
 
@@ -70,7 +85,10 @@ describe('skyprobe domains check', () => {
     env = scenarioEnv();
     target = await factTarget({}, execRunner);
     tmp = mkdtempSync(join(tmpdir(), 'skyprobe-facts-'));
-    [ca, otherCa] = await Promise.all([makeTestCa(join(tmp, 'ca')), makeTestCa(join(tmp, 'other-ca'), 'some other CA')]);
+    [ca, otherCa] = await Promise.all([
+      makeTestCa(join(tmp, 'ca')),
+      makeTestCa(join(tmp, 'other-ca'), 'some other CA'),
+    ]);
     await env.k.core.createNamespace({ body: { metadata: { name: SCRATCH } } }).catch(() => undefined);
     await env.deploy(env.app('pop'), 'current');
   }, 180_000);
@@ -100,17 +118,40 @@ describe('skyprobe domains check', () => {
 
     it('metadata pointing at another deployment', async () => {
       const file = join(tmp, 'platform.yaml');
-      const records = labMetadataSource(stackPaths(env.lab.dir).metadata).records.map((r) => (r.deployment === 'org-acme/shop' ? { ...r, deployment: 'org-pop/up' } : r));
+      const records = labMetadataSource(stackPaths(env.lab.dir).metadata).records.map((r) =>
+        r.deployment === 'org-acme/shop' ? { ...r, deployment: 'org-pop/up' } : r,
+      );
       writeFileSync(file, JSON.stringify(records));
       const t = await factTarget({ metadata: file }, execRunner);
-      const r = await expectFault('shop.example.com', 'metadata', 'fail', /belongs to org-pop\/up, but Ingress org-acme\/shop-domains sends it to org-acme\/shop/, ['routing', 'dns', 'tls'], t);
-      expect(r.facts.metadata.evidence).toMatchObject({ deployment: 'org-pop/up', routedTo: ['org-acme/shop'], origin: file });
+      const r = await expectFault(
+        'shop.example.com',
+        'metadata',
+        'fail',
+        /belongs to org-pop\/up, but Ingress org-acme\/shop-domains sends it to org-acme\/shop/,
+        ['routing', 'dns', 'tls'],
+        t,
+      );
+      expect(r.facts.metadata.evidence).toMatchObject({
+        deployment: 'org-pop/up',
+        routedTo: ['org-acme/shop'],
+        origin: file,
+      });
     });
 
     it('route missing', async () => {
-      await env.k.objects.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop-domains', namespace: 'org-acme' } } as never);
+      await env.k.objects.delete({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'shop-domains', namespace: 'org-acme' },
+      } as never);
       try {
-        const r = await expectFault('store.example.com', 'routing', 'fail', /no HTTPRoute or Ingress claims store\.example\.com/, ['metadata', 'dns']);
+        const r = await expectFault(
+          'store.example.com',
+          'routing',
+          'fail',
+          /no HTTPRoute or Ingress claims store\.example\.com/,
+          ['metadata', 'dns'],
+        );
         expect(r.facts.routing.evidence).toMatchObject({ claimants: [] });
       } finally {
         await redeploy();
@@ -119,12 +160,23 @@ describe('skyprobe domains check', () => {
     }, 90_000);
 
     it('route not accepted (wrong parentRef)', async () => {
-      const ref = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-generated', namespace: 'org-acme' } };
+      const ref = {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'shop-generated', namespace: 'org-acme' },
+      };
       const route = (await env.k.objects.read(ref as never)) as { spec: { parentRefs: { sectionName?: string }[] } };
-      for (const p of route.spec.parentRefs) if (p.sectionName === listenerName(generated())) p.sectionName = 'https-nowhere';
+      for (const p of route.spec.parentRefs)
+        if (p.sectionName === listenerName(generated())) p.sectionName = 'https-nowhere';
       await env.k.objects.replace(route as never);
       try {
-        await expectFault(generated(), 'routing', 'fail', /Accepted False \(NoMatchingParent|section https-nowhere does not exist/, ['metadata', 'dns', 'tls']);
+        await expectFault(
+          generated(),
+          'routing',
+          'fail',
+          /Accepted False \(NoMatchingParent|section https-nowhere does not exist/,
+          ['metadata', 'dns', 'tls'],
+        );
       } finally {
         await redeploy();
       }
@@ -134,7 +186,13 @@ describe('skyprobe domains check', () => {
     it('backend missing', async () => {
       await env.k.core.deleteNamespacedService({ name: 'shop', namespace: 'org-acme' });
       try {
-        await expectFault(generated(), 'routing', 'fail', /ResolvedRefs False \(BackendNotFound|backend Service org-acme\/shop does not exist/, ['metadata', 'dns', 'tls']);
+        await expectFault(
+          generated(),
+          'routing',
+          'fail',
+          /ResolvedRefs False \(BackendNotFound|backend Service org-acme\/shop does not exist/,
+          ['metadata', 'dns', 'tls'],
+        );
       } finally {
         await redeploy();
       }
@@ -142,9 +200,17 @@ describe('skyprobe domains check', () => {
     }, 90_000);
 
     it('zero ready endpoints while the workload is ready', async () => {
-      await env.k.core.patchNamespacedService({ name: 'shop', namespace: 'org-acme', body: [{ op: 'replace', path: '/spec/selector', value: { 'app.kubernetes.io/name': 'nobody' } }] });
+      await env.k.core.patchNamespacedService({
+        name: 'shop',
+        namespace: 'org-acme',
+        body: [{ op: 'replace', path: '/spec/selector', value: { 'app.kubernetes.io/name': 'nobody' } }],
+      });
       try {
-        const r = await expectFault(generated(), 'routing', 'fail', /Service org-acme\/shop has no ready endpoints/, ['metadata', 'dns', 'tls']);
+        const r = await expectFault(generated(), 'routing', 'fail', /Service org-acme\/shop has no ready endpoints/, [
+          'metadata',
+          'dns',
+          'tls',
+        ]);
         expect(r.workload).toMatchObject({ status: 'ready', deployment: 'org-acme/shop', availableReplicas: 2 });
       } finally {
         await redeploy();
@@ -153,10 +219,19 @@ describe('skyprobe domains check', () => {
     }, 90_000);
 
     it('two routes claiming one host', async () => {
-      const rival = faultRoute('rival', SCRATCH, listenerName(generated()), { hostnames: [generated()], rules: [{ backendRefs: [{ name: 'nobody', port: 80 }] }] });
+      const rival = faultRoute('rival', SCRATCH, listenerName(generated()), {
+        hostnames: [generated()],
+        rules: [{ backendRefs: [{ name: 'nobody', port: 80 }] }],
+      });
       await rival.add(env);
       try {
-        const r = await expectFault(generated(), 'routing', 'fail', /conflict: .*HTTPRoute org-acme\/shop-generated.* wins/, ['metadata', 'dns', 'tls']);
+        const r = await expectFault(
+          generated(),
+          'routing',
+          'fail',
+          /conflict: .*HTTPRoute org-acme\/shop-generated.* wins/,
+          ['metadata', 'dns', 'tls'],
+        );
         expect(r.facts.routing.evidence).toMatchObject({ winner: 'HTTPRoute org-acme/shop-generated' });
         expect(r.facts.routing.summary).toContain(`HTTPRoute ${SCRATCH}/rival`);
       } finally {
@@ -167,27 +242,62 @@ describe('skyprobe domains check', () => {
 
     const store = (r: { name: string }) => r.name === 'store.example.com';
     const dnsFaults: [string, () => Promise<void>, RegExp][] = [
-      ['no DNS record', () => env.userDns.edit('example.com', store, []), /no A or AAAA record for store\.example\.com \(NXDOMAIN\)/],
-      ['A record pointing elsewhere', () => env.userDns.edit('example.com', store, [{ name: 'store.example.com', type: 'A', value: '198.51.100.99' }]), /A store\.example\.com -> 198\.51\.100\.99, but the edge is at 203\.0\.113\.10/],
-      ['stray AAAA', () => env.userDns.edit('example.com', () => false, [{ name: 'store.example.com', type: 'AAAA', value: '2001:db8::99' }]), /stray AAAA store\.example\.com -> 2001:db8::99/],
+      [
+        'no DNS record',
+        () => env.userDns.edit('example.com', store, []),
+        /no A or AAAA record for store\.example\.com \(NXDOMAIN\)/,
+      ],
+      [
+        'A record pointing elsewhere',
+        () =>
+          env.userDns.edit('example.com', store, [{ name: 'store.example.com', type: 'A', value: '198.51.100.99' }]),
+        /A store\.example\.com -> 198\.51\.100\.99, but the edge is at 203\.0\.113\.10/,
+      ],
+      [
+        'stray AAAA',
+        () =>
+          env.userDns.edit('example.com', () => false, [
+            { name: 'store.example.com', type: 'AAAA', value: '2001:db8::99' },
+          ]),
+        /stray AAAA store\.example\.com -> 2001:db8::99/,
+      ],
       [
         'CNAME chain ending elsewhere',
-        () => env.userDns.edit('example.com', store, [{ name: 'store.example.com', type: 'CNAME', value: 'parked.example.com' }, { name: 'parked.example.com', type: 'A', value: '198.51.100.98' }]),
+        () =>
+          env.userDns.edit('example.com', store, [
+            { name: 'store.example.com', type: 'CNAME', value: 'parked.example.com' },
+            { name: 'parked.example.com', type: 'A', value: '198.51.100.98' },
+          ]),
         /A store\.example\.com \(CNAME chain store\.example\.com -> parked\.example\.com\) -> 198\.51\.100\.98, but the edge is at/,
       ],
-      ['CAA forbidding the CA', () => env.userDns.edit('example.com', () => false, [{ name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' }]), /CAA at example\.com .* forbids letsencrypt\.org/],
+      [
+        'CAA forbidding the CA',
+        () =>
+          env.userDns.edit('example.com', () => false, [
+            { name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' },
+          ]),
+        /CAA at example\.com .* forbids letsencrypt\.org/,
+      ],
     ];
     for (const [name, inject, shows] of dnsFaults) {
-      it(name, async () => {
-        await inject();
-        try {
-          await expectFault('store.example.com', 'dns', 'fail', shows, ['metadata', 'routing', 'tls']);
-        } finally {
-          await env.userDns.edit('example.com', (r) => r.type === 'CAA' || r.name === 'parked.example.com' || store(r), []);
-          await userPointsDomainsAtLb(env, shop());
-        }
-        await healthyAgain('store.example.com');
-      }, 60_000);
+      it(
+        name,
+        async () => {
+          await inject();
+          try {
+            await expectFault('store.example.com', 'dns', 'fail', shows, ['metadata', 'routing', 'tls']);
+          } finally {
+            await env.userDns.edit(
+              'example.com',
+              (r) => r.type === 'CAA' || r.name === 'parked.example.com' || store(r),
+              [],
+            );
+            await userPointsDomainsAtLb(env, shop());
+          }
+          await healthyAgain('store.example.com');
+        },
+        60_000,
+      );
     }
 
     it('certificate pending: TLS pending while the workload is ready; exit 3', async () => {
@@ -199,7 +309,11 @@ describe('skyprobe domains check', () => {
       await env.blockPort('acme', 14000, true);
       try {
         await env.deploy(late, 'current');
-        const r = await expectFault(late.generatedHost, 'tls', 'pending', /certificate .* not Ready yet/, ['metadata', 'routing', 'dns']);
+        const r = await expectFault(late.generatedHost, 'tls', 'pending', /certificate .* not Ready yet/, [
+          'metadata',
+          'routing',
+          'dns',
+        ]);
         expect(r.workload.status).toBe('ready');
         const c = await cli(late.generatedHost, '--json');
         expect(c.exitCode, c.stderr).toBe(3);
@@ -216,9 +330,15 @@ describe('skyprobe domains check', () => {
       const host = 'tls.example.com';
       let t: FactTarget;
       const useLeaf = async (leaf: { cert: string; key: string }) => {
-        const data = { 'tls.crt': Buffer.from(leaf.cert).toString('base64'), 'tls.key': Buffer.from(leaf.key).toString('base64') };
+        const data = {
+          'tls.crt': Buffer.from(leaf.cert).toString('base64'),
+          'tls.key': Buffer.from(leaf.key).toString('base64'),
+        };
         await env.k.core.deleteNamespacedSecret({ name: 'facts-tls', namespace: 'org-acme' }).catch(() => undefined);
-        await env.k.core.createNamespacedSecret({ namespace: 'org-acme', body: { metadata: { name: 'facts-tls' }, type: 'kubernetes.io/tls', data } });
+        await env.k.core.createNamespacedSecret({
+          namespace: 'org-acme',
+          body: { metadata: { name: 'facts-tls' }, type: 'kubernetes.io/tls', data },
+        });
       };
       const day = 86_400_000;
       beforeAll(async () => {
@@ -231,20 +351,55 @@ describe('skyprobe domains check', () => {
           apiVersion: 'networking.k8s.io/v1',
           kind: 'Ingress',
           metadata: { name: 'facts-tls', namespace: 'org-acme' },
-          spec: { ingressClassName: 'traefik', tls: [{ hosts: [host], secretName: 'facts-tls' }], rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }] },
+          spec: {
+            ingressClassName: 'traefik',
+            tls: [{ hosts: [host], secretName: 'facts-tls' }],
+            rules: [
+              {
+                host,
+                http: {
+                  paths: [
+                    { path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } },
+                  ],
+                },
+              },
+            ],
+          },
         } as never);
         await healthyAgain(host, t);
       }, 90_000);
       afterAll(async () => {
-        await env.k.objects.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'facts-tls', namespace: 'org-acme' } } as never).catch(() => undefined);
+        await env.k.objects
+          .delete({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'Ingress',
+            metadata: { name: 'facts-tls', namespace: 'org-acme' },
+          } as never)
+          .catch(() => undefined);
         await env.k.core.deleteNamespacedSecret({ name: 'facts-tls', namespace: 'org-acme' }).catch(() => undefined);
         await env.userDns.edit('example.com', (r) => r.name === host, []);
       });
       const leaves: [string, () => Promise<{ cert: string; key: string }>, RegExp][] = [
-        ['expired', () => issueLeaf(ca, host, new Date(Date.now() - 10 * day), new Date(Date.now() - day)), /the served certificate expired on/],
-        ['not yet valid', () => issueLeaf(ca, host, new Date(Date.now() + day), new Date(Date.now() + 10 * day)), /the served certificate is not valid yet/],
-        ['for another host', () => issueLeaf(ca, 'other.example.com', new Date(Date.now() - day), new Date(Date.now() + day)), /the served certificate is for .*, not tls\.example\.com/],
-        ['from an untrusted chain', () => issueLeaf(otherCa, host, new Date(Date.now() - day), new Date(Date.now() + day)), /does not lead to the trust root/],
+        [
+          'expired',
+          () => issueLeaf(ca, host, new Date(Date.now() - 10 * day), new Date(Date.now() - day)),
+          /the served certificate expired on/,
+        ],
+        [
+          'not yet valid',
+          () => issueLeaf(ca, host, new Date(Date.now() + day), new Date(Date.now() + 10 * day)),
+          /the served certificate is not valid yet/,
+        ],
+        [
+          'for another host',
+          () => issueLeaf(ca, 'other.example.com', new Date(Date.now() - day), new Date(Date.now() + day)),
+          /the served certificate is for .*, not tls\.example\.com/,
+        ],
+        [
+          'from an untrusted chain',
+          () => issueLeaf(otherCa, host, new Date(Date.now() - day), new Date(Date.now() + day)),
+          /does not lead to the trust root/,
+        ],
       ];
       for (const [name, leaf, shows] of leaves) {
         it(`certificate ${name}`, async () => {
@@ -274,7 +429,8 @@ describe('skyprobe domains check', () => {
         expect(Date.now() - t0).toBeLessThan(5_000);
         expect(r.facts.dns.status, r.facts.dns.summary).toBe('unknown');
         expect(r.facts.dns.summary).toMatch(/did not answer/);
-        for (const n of ['metadata', 'routing', 'tls'] as const) expect(r.facts[n].status, r.facts[n].summary).toBe('pass');
+        for (const n of ['metadata', 'routing', 'tls'] as const)
+          expect(r.facts[n].status, r.facts[n].summary).toBe('pass');
       } finally {
         await env.startComponent('coredns-public');
       }
@@ -294,18 +450,50 @@ describe('skyprobe domains check', () => {
     const name = 'domains-check-readonly';
     await env.k.core.createNamespacedServiceAccount({ namespace: SCRATCH, body: { metadata: { name } } });
     const rbac = { apiVersion: 'rbac.authorization.k8s.io/v1' };
-    const role = { ...rbac, kind: 'ClusterRole', metadata: { name: `skyprobe-${name}` }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }] };
-    const binding = { ...rbac, kind: 'ClusterRoleBinding', metadata: { name: `skyprobe-${name}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `skyprobe-${name}` }, subjects: [{ kind: 'ServiceAccount', name, namespace: SCRATCH }] };
+    const role = {
+      ...rbac,
+      kind: 'ClusterRole',
+      metadata: { name: `skyprobe-${name}` },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
+    };
+    const binding = {
+      ...rbac,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `skyprobe-${name}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `skyprobe-${name}` },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: SCRATCH }],
+    };
     await env.k.objects.create(role as never);
     await env.k.objects.create(binding as never);
     try {
-      const token = (await env.k.core.createNamespacedServiceAccountToken({ name, namespace: SCRATCH, body: { spec: { audiences: [], expirationSeconds: 600 } } })).status?.token as string;
+      const token = (
+        await env.k.core.createNamespacedServiceAccountToken({
+          name,
+          namespace: SCRATCH,
+          body: { spec: { audiences: [], expirationSeconds: 600 } },
+        })
+      ).status?.token as string;
       const cluster = env.k.kc.getCurrentCluster() as { server: string; caFile?: string };
       const kubeconfig = join(tmp, 'readonly.kubeconfig');
       const caData = Buffer.from(readFileSync(cluster.caFile as string)).toString('base64');
-      writeFileSync(kubeconfig, JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'lab', cluster: { server: cluster.server, 'certificate-authority-data': caData } }], users: [{ name, user: { token } }], contexts: [{ name: 'ro', context: { cluster: 'lab', user: name } }], 'current-context': 'ro' }));
+      writeFileSync(
+        kubeconfig,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'lab', cluster: { server: cluster.server, 'certificate-authority-data': caData } }],
+          users: [{ name, user: { token } }],
+          contexts: [{ name: 'ro', context: { cluster: 'lab', user: name } }],
+          'current-context': 'ro',
+        }),
+      );
       // The account really may not write: creating anything is refused.
-      const write = await clientsFor(kubeconfig).core.createNamespacedConfigMap({ namespace: SCRATCH, body: { metadata: { name: 'x' } } }).then(() => 201, (err: unknown) => apiStatus(err));
+      const write = await clientsFor(kubeconfig)
+        .core.createNamespacedConfigMap({ namespace: SCRATCH, body: { metadata: { name: 'x' } } })
+        .then(
+          () => 201,
+          (err: unknown) => apiStatus(err),
+        );
       expect(write).toBe(403);
       const r = await cli(generated(), 'shop.example.com', '--kubeconfig', kubeconfig, '--json');
       expect(r.exitCode, `${r.stderr}\n${r.stdout.slice(0, 2000)}`).toBe(0);

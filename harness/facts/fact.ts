@@ -41,7 +41,9 @@ export interface DomainsReport {
 }
 
 export const fact = <E>(status: FactStatus, summary: string, evidence: E, remediation?: string): Fact<E> =>
-  status === 'pass' || remediation === undefined ? { status, summary, evidence } : { status, summary, evidence, remediation };
+  status === 'pass' || remediation === undefined
+    ? { status, summary, evidence }
+    : { status, summary, evidence, remediation };
 
 /** Exit code of a check (DESIGN.md): 0 every fact passes, 1 one failed or could not be established, 3 pending. */
 export function exitCodeOf(hosts: DomainReport[]): number {

@@ -29,18 +29,28 @@ export interface MetadataSource {
  * `{deployment: "ns/name", hosts: ["a.example", {host: "b.example"}]}` (the lab's own records have this shape).
  */
 export function parseMetadata(doc: unknown, origin: string): PlatformRecord[] {
-  const bad = (why: string) => new SkyprobeError(`metadata from ${origin} is not usable: ${why}`, { hint: 'give a list of {deployment: "namespace/name", hosts: [...]} records (docs/architecture.md, "domains check")' });
+  const bad = (why: string) =>
+    new SkyprobeError(`metadata from ${origin} is not usable: ${why}`, {
+      hint: 'give a list of {deployment: "namespace/name", hosts: [...]} records (docs/architecture.md, "domains check")',
+    });
   const d = doc as { apps?: unknown; domains?: unknown } | unknown[] | null;
   if (d && !Array.isArray(d) && Array.isArray(d.domains))
     return (d.domains as { host?: unknown; deployment?: unknown }[]).map((x) => {
-      if (typeof x?.host !== 'string' || typeof x.deployment !== 'string') throw bad('each domains[] entry needs host and deployment');
+      if (typeof x?.host !== 'string' || typeof x.deployment !== 'string')
+        throw bad('each domains[] entry needs host and deployment');
       return { deployment: x.deployment, hosts: [x.host] };
     });
   const list = Array.isArray(d) ? d : d && Array.isArray(d.apps) ? d.apps : undefined;
   if (!list) throw bad('expected a list of records, {apps: [...]} or {domains: [...]}');
   return (list as { deployment?: unknown; hosts?: unknown }[]).map((r) => {
-    if (typeof r?.deployment !== 'string' || !Array.isArray(r.hosts)) throw bad('each record needs deployment (namespace/name) and hosts');
-    return { deployment: r.deployment, hosts: r.hosts.map((h: unknown) => (typeof h === 'string' ? h : (h as { host?: string })?.host ?? '')).filter(Boolean) };
+    if (typeof r?.deployment !== 'string' || !Array.isArray(r.hosts))
+      throw bad('each record needs deployment (namespace/name) and hosts');
+    return {
+      deployment: r.deployment,
+      hosts: r.hosts
+        .map((h: unknown) => (typeof h === 'string' ? h : ((h as { host?: string })?.host ?? '')))
+        .filter(Boolean),
+    };
   });
 }
 
@@ -63,7 +73,9 @@ export async function loadMetadataSource(spec: string): Promise<MetadataSource> 
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
       body = await res.body.json();
     } catch (err) {
-      throw new SkyprobeError(`cannot read metadata from ${spec}: ${(err as Error).message}`, { hint: 'check the URL (it must answer 200 with JSON) or pass a file with --metadata' });
+      throw new SkyprobeError(`cannot read metadata from ${spec}: ${(err as Error).message}`, {
+        hint: 'check the URL (it must answer 200 with JSON) or pass a file with --metadata',
+      });
     }
     return { origin: spec, records: parseMetadata(body, spec) };
   }
@@ -72,13 +84,18 @@ export async function loadMetadataSource(spec: string): Promise<MetadataSource> 
   try {
     text = readFileSync(spec, 'utf8');
   } catch (err) {
-    throw new SkyprobeError(`cannot read metadata file ${spec}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'check the path and its permissions (--metadata FILE|URL)' });
+    throw new SkyprobeError(
+      `cannot read metadata file ${spec}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { hint: 'check the path and its permissions (--metadata FILE|URL)' },
+    );
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new SkyprobeError(`metadata file ${spec} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'fix the file (JSON is YAML too)' });
+    throw new SkyprobeError(`metadata file ${spec} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, {
+      hint: 'fix the file (JSON is YAML too)',
+    });
   }
   return { origin: spec, records: parseMetadata(doc, spec) };
 }
@@ -91,21 +108,58 @@ export interface MetadataEvidence {
   routedTo?: string[];
 }
 
-export function metadataFact(source: MetadataSource | undefined, host: string, view: ClusterView, routing: RoutingEvidence): Fact<MetadataEvidence> {
-  if (!source) return fact('unknown', 'no metadata source', { records: [] }, 'pass --metadata FILE|URL with the platform\'s records');
+export function metadataFact(
+  source: MetadataSource | undefined,
+  host: string,
+  view: ClusterView,
+  routing: RoutingEvidence,
+): Fact<MetadataEvidence> {
+  if (!source)
+    return fact(
+      'unknown',
+      'no metadata source',
+      { records: [] },
+      "pass --metadata FILE|URL with the platform's records",
+    );
   const records = source.records.filter((r) => r.hosts.includes(host));
   const evidence: MetadataEvidence = { origin: source.origin, records };
   const named = [...new Set(records.map((r) => r.deployment))];
-  if (named.length === 0) return fact('fail', `the platform has no record of ${host}`, evidence, `add ${host} to its app in the platform (or check the metadata source: ${source.origin})`);
-  if (named.length > 1) return fact('fail', `the platform assigns ${host} to ${named.length} deployments: ${named.join(', ')}`, evidence, 'keep the host on one app only');
+  if (named.length === 0)
+    return fact(
+      'fail',
+      `the platform has no record of ${host}`,
+      evidence,
+      `add ${host} to its app in the platform (or check the metadata source: ${source.origin})`,
+    );
+  if (named.length > 1)
+    return fact(
+      'fail',
+      `the platform assigns ${host} to ${named.length} deployments: ${named.join(', ')}`,
+      evidence,
+      'keep the host on one app only',
+    );
   const deployment = named[0] as string;
   evidence.deployment = deployment;
   if (!view.errors.Deployment && !view.objects.Deployment.some((d) => ref(d) === deployment))
-    return fact('fail', `the platform says ${host} belongs to ${deployment}, which does not exist in the cluster`, evidence, 'redeploy the app, or correct the platform\'s record');
+    return fact(
+      'fail',
+      `the platform says ${host} belongs to ${deployment}, which does not exist in the cluster`,
+      evidence,
+      "redeploy the app, or correct the platform's record",
+    );
   const winner = servingClaimant(routing);
   const routedTo = [...new Set((winner?.backends ?? []).flatMap((b) => b.deployments))];
   evidence.routedTo = routedTo;
   if (winner && !winner.redirect && routedTo.length > 0 && !routedTo.includes(deployment))
-    return fact('fail', `the platform says ${host} belongs to ${deployment}, but ${routing.winner} sends it to ${routedTo.join(', ')}`, evidence, 'correct the platform\'s record or the route, whichever is wrong');
-  return fact('pass', `the platform says ${host} belongs to ${deployment}${routedTo.length > 0 ? ', and the route sends it there' : ''}`, evidence);
+    return fact(
+      'fail',
+      `the platform says ${host} belongs to ${deployment}, but ${routing.winner} sends it to ${routedTo.join(', ')}`,
+      evidence,
+      "correct the platform's record or the route, whichever is wrong",
+    );
+  return fact(
+    'pass',
+    `the platform says ${host} belongs to ${deployment}${routedTo.length > 0 ? ', and the route sends it there' : ''}`,
+    evidence,
+  );
 }

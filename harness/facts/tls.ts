@@ -16,7 +16,14 @@ import { type Fact, fact } from './fact.ts';
 export interface TlsEvidence {
   edge?: string;
   trustRoot: string;
-  served?: { chain: CertInfo[]; validNow: boolean; coversHost: boolean; trusted: boolean; openssl?: string; error?: string };
+  served?: {
+    chain: CertInfo[];
+    validNow: boolean;
+    coversHost: boolean;
+    trusted: boolean;
+    openssl?: string;
+    error?: string;
+  };
   certManager?: CertificateState;
   /**
    * What :80 answers on the HTTP-01 path. While a challenge is in flight: its token, and whether the answer is the
@@ -59,18 +66,35 @@ export async function tlsFact(i: TlsFactInput): Promise<Fact<TlsEvidence>> {
   const evidence: TlsEvidence = { edge: i.edge, trustRoot: i.trustRoot };
   const cm = certificateState(i.view, i.host);
   if (cm) evidence.certManager = cm;
-  if (!i.edge) return fact('unknown', 'no edge address to connect to', evidence, 'pass --edge IP, or check the Gateway/Ingress status address');
+  if (!i.edge)
+    return fact(
+      'unknown',
+      'no edge address to connect to',
+      evidence,
+      'pass --edge IP, or check the Gateway/Ingress status address',
+    );
   const challenge = cm?.challenge && !cm.ready ? cm.challenge : undefined;
   const pathUrl = `http://${i.host}/.well-known/acme-challenge/${challenge?.token ?? 'skyprobe-probe'}`;
   const [served, http01] = await Promise.all([
     servedChain(i.run, i.host, i.edge, i.trustRoot, { netns: i.netns, timeoutS: 4 }),
     httpFromNetns(i.run, i.netns, pathUrl, { resolve: `${i.host}:80:${i.edge}`, timeoutS: 3 }),
   ]);
-  evidence.http01 = { url: pathUrl, status: http01.status, location: http01.location, judged: !!challenge, error: http01.error };
+  evidence.http01 = {
+    url: pathUrl,
+    status: http01.status,
+    location: http01.location,
+    judged: !!challenge,
+    error: http01.error,
+  };
   if (challenge) evidence.http01.servesKey = http01.status === 200 && http01.body.trim() === challenge.key;
   if (served.pems.length === 0) {
     evidence.served = { chain: [], validNow: false, coversHost: false, trusted: false, error: served.error };
-    return fact('unknown', `the edge ${served.target} did not serve a certificate for ${i.host}: ${served.error}`, evidence, 'check that the edge (or --edge IP) answers on :443 from here');
+    return fact(
+      'unknown',
+      `the edge ${served.target} did not serve a certificate for ${i.host}: ${served.error}`,
+      evidence,
+      'check that the edge (or --edge IP) answers on :443 from here',
+    );
   }
   const x509 = served.pems.map((p) => new X509Certificate(p));
   const leaf = x509[0] as X509Certificate;
@@ -78,23 +102,83 @@ export async function tlsFact(i: TlsFactInput): Promise<Fact<TlsEvidence>> {
   const coversHost = leaf.checkHost(i.host) !== undefined;
   const trusted = chainsTo(x509, i.roots);
   const chain = served.pems.map(certInfo);
-  evidence.served = { chain, validNow, coversHost, trusted, openssl: served.verifyCode === undefined ? undefined : `${served.verifyCode} (${served.verifyText})` };
+  evidence.served = {
+    chain,
+    validNow,
+    coversHost,
+    trusted,
+    openssl: served.verifyCode === undefined ? undefined : `${served.verifyCode} (${served.verifyText})`,
+  };
   const leafInfo = chain[0] as CertInfo;
 
   if (cm && !cm.ready) {
-    if (cm.failed) return fact('fail', `certificate ${cm.certificate} is not Ready: ${cm.failed}`, evidence, `fix what the challenge reports, then: cmctl renew ${cm.certificate.replace('/', ' -n ')}`);
-    const steps = [cm.request && `request ${cm.request.name}`, cm.order && `order ${cm.order.state ?? 'pending'}`, cm.challenge && `challenge ${cm.challenge.state ?? 'pending'}${cm.challenge.reason ? ` (${cm.challenge.reason.split('\n')[0]})` : ''}`].filter(Boolean);
-    const path = evidence.http01?.judged && !evidence.http01.servesKey ? `; the HTTP-01 path answers ${evidence.http01.status || evidence.http01.error}${evidence.http01.location ? ` -> ${evidence.http01.location}` : ''}, not the key` : '';
-    return fact('pending', `certificate ${cm.certificate} not Ready yet${steps.length > 0 ? `: ${steps.join(', ')}` : ''}${path}`, evidence, path ? 'let /.well-known/acme-challenge/ through on :80 (no redirect before it)' : 'wait; if it stays pending, look at the challenge (kubectl describe challenge -A) and the ACME server');
+    if (cm.failed)
+      return fact(
+        'fail',
+        `certificate ${cm.certificate} is not Ready: ${cm.failed}`,
+        evidence,
+        `fix what the challenge reports, then: cmctl renew ${cm.certificate.replace('/', ' -n ')}`,
+      );
+    const steps = [
+      cm.request && `request ${cm.request.name}`,
+      cm.order && `order ${cm.order.state ?? 'pending'}`,
+      cm.challenge &&
+        `challenge ${cm.challenge.state ?? 'pending'}${cm.challenge.reason ? ` (${cm.challenge.reason.split('\n')[0]})` : ''}`,
+    ].filter(Boolean);
+    const path =
+      evidence.http01?.judged && !evidence.http01.servesKey
+        ? `; the HTTP-01 path answers ${evidence.http01.status || evidence.http01.error}${evidence.http01.location ? ` -> ${evidence.http01.location}` : ''}, not the key`
+        : '';
+    return fact(
+      'pending',
+      `certificate ${cm.certificate} not Ready yet${steps.length > 0 ? `: ${steps.join(', ')}` : ''}${path}`,
+      evidence,
+      path
+        ? 'let /.well-known/acme-challenge/ through on :80 (no redirect before it)'
+        : 'wait; if it stays pending, look at the challenge (kubectl describe challenge -A) and the ACME server',
+    );
   }
   const problems: { summary: string; remedy: string }[] = [];
-  if (!validNow) problems.push(new Date(leaf.validFrom) > now
-    ? { summary: `the served certificate is not valid yet (from ${leafInfo.notBefore})`, remedy: 'replace it with a certificate valid now (check the issuer\'s clock)' }
-    : { summary: `the served certificate expired on ${leafInfo.notAfter}`, remedy: cm ? `renew it: cmctl renew ${cm.certificate.replace('/', ' -n ')}` : 'renew the certificate in the route\'s TLS Secret' });
-  if (!coversHost) problems.push({ summary: `the served certificate is for ${leafInfo.sans.join(', ') || leafInfo.subject}, not ${i.host}`, remedy: `serve a certificate whose SANs include ${i.host} (the listener's or Ingress's TLS Secret)` });
-  if (!trusted) problems.push({ summary: `the served chain (issuer ${leafInfo.issuer}) does not lead to the trust root ${i.trustRoot}`, remedy: 'serve a certificate from the platform\'s CA with its intermediates (or pass the right root with --ca FILE)' });
-  if (problems.length === 0 && served.verifyCode !== 0) problems.push({ summary: `openssl refuses the served chain: ${served.verifyCode} (${served.verifyText})`, remedy: 'serve a chain that verifies against the trust root' });
-  if (problems.length > 0) return fact('fail', problems.map((p) => p.summary).join('; '), evidence, problems.map((p) => p.remedy).join('; '));
-  const renewal = cm?.renewalTime ? `; renewal at ${cm.renewalTime}` : cm ? '' : '; no cert-manager Certificate names this host';
-  return fact('pass', `valid until ${leafInfo.notAfter}, covers ${i.host}, chains to the trust root${renewal}`, evidence);
+  if (!validNow)
+    problems.push(
+      new Date(leaf.validFrom) > now
+        ? {
+            summary: `the served certificate is not valid yet (from ${leafInfo.notBefore})`,
+            remedy: "replace it with a certificate valid now (check the issuer's clock)",
+          }
+        : {
+            summary: `the served certificate expired on ${leafInfo.notAfter}`,
+            remedy: cm
+              ? `renew it: cmctl renew ${cm.certificate.replace('/', ' -n ')}`
+              : "renew the certificate in the route's TLS Secret",
+          },
+    );
+  if (!coversHost)
+    problems.push({
+      summary: `the served certificate is for ${leafInfo.sans.join(', ') || leafInfo.subject}, not ${i.host}`,
+      remedy: `serve a certificate whose SANs include ${i.host} (the listener's or Ingress's TLS Secret)`,
+    });
+  if (!trusted)
+    problems.push({
+      summary: `the served chain (issuer ${leafInfo.issuer}) does not lead to the trust root ${i.trustRoot}`,
+      remedy:
+        "serve a certificate from the platform's CA with its intermediates (or pass the right root with --ca FILE)",
+    });
+  if (problems.length === 0 && served.verifyCode !== 0)
+    problems.push({
+      summary: `openssl refuses the served chain: ${served.verifyCode} (${served.verifyText})`,
+      remedy: 'serve a chain that verifies against the trust root',
+    });
+  if (problems.length > 0)
+    return fact('fail', problems.map((p) => p.summary).join('; '), evidence, problems.map((p) => p.remedy).join('; '));
+  const renewal = cm?.renewalTime
+    ? `; renewal at ${cm.renewalTime}`
+    : cm
+      ? ''
+      : '; no cert-manager Certificate names this host';
+  return fact(
+    'pass',
+    `valid until ${leafInfo.notAfter}, covers ${i.host}, chains to the trust root${renewal}`,
+    evidence,
+  );
 }

@@ -7,11 +7,21 @@ import type { Workload } from './fact.ts';
 
 export function workloadOf(view: ClusterView, deployments: string[]): Workload {
   const name = deployments[0];
-  if (!name) return { status: 'unknown', summary: 'no deployment known for this host (neither the platform nor a route names one)' };
+  if (!name)
+    return {
+      status: 'unknown',
+      summary: 'no deployment known for this host (neither the platform nor a route names one)',
+    };
   const d = view.objects.Deployment.find((x) => ref(x) === name);
   if (!d) return { status: 'unknown', deployment: name, summary: `deployment ${name} not found` };
   const replicas = (d.spec?.replicas as number | undefined) ?? 1;
   const availableReplicas = (d.status?.availableReplicas as number | undefined) ?? 0;
   const ready = availableReplicas >= replicas && replicas > 0;
-  return { status: ready ? 'ready' : 'not ready', deployment: name, replicas, availableReplicas, summary: `${name}: ${availableReplicas}/${replicas} available` };
+  return {
+    status: ready ? 'ready' : 'not ready',
+    deployment: name,
+    replicas,
+    availableReplicas,
+    summary: `${name}: ${availableReplicas}/${replicas} available`,
+  };
 }

@@ -18,7 +18,8 @@ async function createWhenAdmitted(api: KubernetesObjectApi, o: KubernetesObject)
     try {
       return await api.create(o);
     } catch (err) {
-      const waitingForSa = apiStatus(err) === 403 && /error looking up service account/.test(String((err as Error).message));
+      const waitingForSa =
+        apiStatus(err) === 403 && /error looking up service account/.test(String((err as Error).message));
       if (!waitingForSa || Date.now() > deadline) throw err;
       await sleep(100);
     }
@@ -43,7 +44,10 @@ async function replaceLatest(api: KubernetesObjectApi, o: KubernetesObject): Pro
   for (let attempt = 0; ; attempt++) {
     const current = await api.read(o as KubernetesObject & { metadata: { name: string; namespace?: string } });
     try {
-      return await api.replace({ ...o, metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion } });
+      return await api.replace({
+        ...o,
+        metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion },
+      });
     } catch (err) {
       if (apiStatus(err) !== 409 || attempt >= 5) throw applyError(o, err);
     }

@@ -26,7 +26,9 @@ export function kubeconfigServer(file: string): string {
     if (!server) throw new Error('no current cluster');
     return server;
   } catch (err) {
-    throw new SkyprobeError(`kubeconfig ${file} is not usable: ${(err as Error).message.split('\n')[0]}`, { hint: 'check --kubeconfig (kubectl --kubeconfig FILE config view)' });
+    throw new SkyprobeError(`kubeconfig ${file} is not usable: ${(err as Error).message.split('\n')[0]}`, {
+      hint: 'check --kubeconfig (kubectl --kubeconfig FILE config view)',
+    });
   }
 }
 
@@ -37,7 +39,12 @@ export async function mustReachApi(file: string, server = kubeconfigServer(file)
     await bounded(`the Kubernetes API at ${server}`, kc.makeApiClient(VersionApi).getCode(), 5_000);
   } catch (err) {
     const status = apiStatus(err);
-    const why = typeof status === 'number' ? `HTTP ${status}` : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]);
-    throw new SkyprobeError(`cannot reach the Kubernetes API at ${server} (from ${file}): ${why}`, { hint: 'check --kubeconfig: the server address, the credentials, and that the cluster is up' });
+    const why =
+      typeof status === 'number'
+        ? `HTTP ${status}`
+        : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message.split('\n')[0]);
+    throw new SkyprobeError(`cannot reach the Kubernetes API at ${server} (from ${file}): ${why}`, {
+      hint: 'check --kubeconfig: the server address, the credentials, and that the cluster is up',
+    });
   }
 }

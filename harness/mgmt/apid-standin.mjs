@@ -14,10 +14,21 @@ server.addService(machine.MachineService.service, {
   Version(call, callback) {
     const peer = call.getPeer();
     process.stdout.write(`${new Date().toISOString()} Version from ${peer}\n`);
-    callback(null, { messages: [{ metadata: { hostname: process.env.MACHINE_NAME ?? 'machine' }, version: { tag: process.env.TALOS_VERSION ?? 'v1.11.5', sha: 'skyprobe-stand-in', arch: 'amd64' } }] });
+    callback(null, {
+      messages: [
+        {
+          metadata: { hostname: process.env.MACHINE_NAME ?? 'machine' },
+          version: { tag: process.env.TALOS_VERSION ?? 'v1.11.5', sha: 'skyprobe-stand-in', arch: 'amd64' },
+        },
+      ],
+    });
   },
 });
-const creds = grpc.ServerCredentials.createSsl(readFileSync(process.env.APID_CA), [{ cert_chain: readFileSync(process.env.APID_CERT), private_key: readFileSync(process.env.APID_KEY) }], true);
+const creds = grpc.ServerCredentials.createSsl(
+  readFileSync(process.env.APID_CA),
+  [{ cert_chain: readFileSync(process.env.APID_CERT), private_key: readFileSync(process.env.APID_KEY) }],
+  true,
+);
 server.bindAsync('[::]:50000', creds, (err, port) => {
   if (err) {
     process.stderr.write(`apid stand-in: ${err.message}\n`);

@@ -31,7 +31,8 @@ export const IMAGE_TABLE: ImageProgram[] = [
     aliases: ['/echo-basic'],
   },
   {
-    match: /(^|\/)(jetstack\/cert-manager-acmesolver|cert-manager\/cert-manager-acmesolver|skyprobe\/acmesolver)(:|@|$)/,
+    match:
+      /(^|\/)(jetstack\/cert-manager-acmesolver|cert-manager\/cert-manager-acmesolver|skyprobe\/acmesolver)(:|@|$)/,
     name: 'cert-manager acmesolver',
     entrypoint: (bin) => [bin('acmesolver')],
     aliases: ['/app/cmd/acmesolver/acmesolver', '/acmesolver'],

@@ -53,7 +53,13 @@ async function main(): Promise<void> {
     if (existing) return existing.update(pod);
     if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
       if (pod.metadata?.deletionTimestamp)
-        void k.core.deleteNamespacedPod({ name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', gracePeriodSeconds: 0 }).catch(() => undefined);
+        void k.core
+          .deleteNamespacedPod({
+            name: pod.metadata.name ?? '',
+            namespace: pod.metadata.namespace ?? '',
+            gracePeriodSeconds: 0,
+          })
+          .catch(() => undefined);
       return;
     }
     const plan = nodePlan(nodeNum);

@@ -43,7 +43,13 @@ export async function createPodNet(run: Runner, net: PodNet, namespace: string):
   await ipBatch(
     run,
     net.netns,
-    ['link set lo up', `addr add ${net.ip}/32 dev eth0`, 'link set eth0 up', `route add ${net.gateway} dev eth0 scope link`, `route add default via ${net.gateway} dev eth0`],
+    [
+      'link set lo up',
+      `addr add ${net.ip}/32 dev eth0`,
+      'link set eth0 up',
+      `route add ${net.gateway} dev eth0 scope link`,
+      `route add default via ${net.gateway} dev eth0`,
+    ],
     `address pod ${net.netns}`,
   );
 }

@@ -132,11 +132,19 @@ export class PodWorker {
     }
     const dir = join(this.ctx.logDir, 'pods');
     mkdirSync(dir, { recursive: true });
-    const fd = openSync(join(dir, `${this.pod.metadata?.namespace}_${this.pod.metadata?.name}_${c.spec.name}.log`), 'a');
+    const fd = openSync(
+      join(dir, `${this.pod.metadata?.namespace}_${this.pod.metadata?.name}_${c.spec.name}.log`),
+      'a',
+    );
     const proc = spawn('ip', ['netns', 'exec', this.net.netns, ...argv], {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SKYPROBE_LAB: this.ctx.labId, SKYPROBE_POD: this.key, ...this.env(c.spec) },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        SKYPROBE_LAB: this.ctx.labId,
+        SKYPROBE_POD: this.key,
+        ...this.env(c.spec),
+      },
     });
     closeSync(fd);
     c.proc = proc;
@@ -164,7 +172,12 @@ export class PodWorker {
     c.ready = false;
     c.proc = undefined;
     const exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : 15);
-    c.lastExit = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: now(), startedAt: c.startedAt };
+    c.lastExit = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      finishedAt: now(),
+      startedAt: c.startedAt,
+    };
     this.ctx.log(`${this.key}/${c.spec.name}: exited ${code ?? signal}`);
     this.scheduleStatus(0);
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
@@ -217,7 +230,13 @@ export class PodWorker {
       : c.waitingReason
         ? { waiting: { reason: c.waitingReason, message: c.waitingMessage } }
         : c.lastExit
-          ? { terminated: { exitCode: c.lastExit.exitCode, reason: c.lastExit.reason, finishedAt: c.lastExit.finishedAt as unknown as Date } }
+          ? {
+              terminated: {
+                exitCode: c.lastExit.exitCode,
+                reason: c.lastExit.reason,
+                finishedAt: c.lastExit.finishedAt as unknown as Date,
+              },
+            }
           : { waiting: { reason: 'ContainerCreating' } };
     return {
       name: c.spec.name,
@@ -228,7 +247,16 @@ export class PodWorker {
       started: c.running,
       restartCount: c.restartCount,
       state,
-      lastState: c.lastExit && c.running ? { terminated: { exitCode: c.lastExit.exitCode, reason: c.lastExit.reason, finishedAt: c.lastExit.finishedAt as unknown as Date } } : undefined,
+      lastState:
+        c.lastExit && c.running
+          ? {
+              terminated: {
+                exitCode: c.lastExit.exitCode,
+                reason: c.lastExit.reason,
+                finishedAt: c.lastExit.finishedAt as unknown as Date,
+              },
+            }
+          : undefined,
     };
   }
 
@@ -238,7 +266,13 @@ export class PodWorker {
     const ready = all.length > 0 && all.every((c) => c.ready);
     const restarting = all.some((c) => c.restartTimer && !c.running);
     const finished = all.every((c) => !c.running && c.lastExit && !c.waitingReason);
-    const phase = finished ? (all.every((c) => c.lastExit?.exitCode === 0) ? 'Succeeded' : 'Failed') : all.some((c) => c.running) || restarting ? 'Running' : 'Pending';
+    const phase = finished
+      ? all.every((c) => c.lastExit?.exitCode === 0)
+        ? 'Succeeded'
+        : 'Failed'
+      : all.some((c) => c.running) || restarting
+        ? 'Running'
+        : 'Pending';
     const cond = (type: string, ok: boolean, reason?: string): V1PodCondition => ({
       type,
       status: ok ? 'True' : 'False',
@@ -287,7 +321,9 @@ export class PodWorker {
       clearTimeout(c.restartTimer);
     }
     const live = this.containers.filter((c) => c.proc && c.running);
-    const exited = live.map((c) => new Promise<void>((r) => (c.proc?.exitCode !== null ? r() : c.proc?.once('exit', () => r()))));
+    const exited = live.map(
+      (c) => new Promise<void>((r) => (c.proc?.exitCode !== null ? r() : c.proc?.once('exit', () => r()))),
+    );
     for (const c of live) if (c.pid) killGroup(c.pid, 'SIGTERM');
     const timer = setTimeout(() => live.forEach((c) => c.pid && killGroup(c.pid, 'SIGKILL')), grace);
     await Promise.all(exited);
@@ -295,7 +331,11 @@ export class PodWorker {
     await deletePodNet(this.ctx.run, this.net);
     if (deletePod && this.pod.metadata?.name) {
       await this.ctx.k.core
-        .deleteNamespacedPod({ name: this.pod.metadata.name, namespace: this.pod.metadata.namespace ?? 'default', gracePeriodSeconds: 0 })
+        .deleteNamespacedPod({
+          name: this.pod.metadata.name,
+          namespace: this.pod.metadata.namespace ?? 'default',
+          gracePeriodSeconds: 0,
+        })
         .catch(() => undefined);
     }
     this.ctx.log(`${this.key}: terminated`);

@@ -19,7 +19,13 @@ function resolvePort(port: number | string | undefined, container: V1Container):
   return container.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-export async function runProbe(probe: V1Probe, container: V1Container, podIp: string, netns: string, run: Runner): Promise<ProbeOutcome> {
+export async function runProbe(
+  probe: V1Probe,
+  container: V1Container,
+  podIp: string,
+  netns: string,
+  run: Runner,
+): Promise<ProbeOutcome> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   if (probe.httpGet) {
     const port = resolvePort(probe.httpGet.port as number | string, container);

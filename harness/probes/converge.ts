@@ -26,7 +26,10 @@ export interface ConvergeOptions {
   keep?: number;
 }
 
-export async function converge<E>(attempt: () => Promise<{ ok: boolean; evidence: E }>, o: ConvergeOptions): Promise<Convergence<E>> {
+export async function converge<E>(
+  attempt: () => Promise<{ ok: boolean; evidence: E }>,
+  o: ConvergeOptions,
+): Promise<Convergence<E>> {
   const need = o.successes ?? 3;
   const start = Date.now();
   const attempts: Attempt<E>[] = [];

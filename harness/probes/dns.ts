@@ -44,25 +44,47 @@ function serverArgs(server: string): string[] {
 }
 
 export function parseDig(output: string): { rcode: string; answers: DnsRecordAnswer[] } {
-  const rcode = /status: ([A-Z]+)/.exec(output)?.[1] ?? (/timed out|no servers could be reached|connection refused/i.test(output) ? 'TIMEOUT' : 'UNKNOWN');
+  const rcode =
+    /status: ([A-Z]+)/.exec(output)?.[1] ??
+    (/timed out|no servers could be reached|connection refused/i.test(output) ? 'TIMEOUT' : 'UNKNOWN');
   const answers: DnsRecordAnswer[] = [];
   const section = /;; ANSWER SECTION:\n([\s\S]*?)(?:\n\n|$)/.exec(output)?.[1] ?? '';
   for (const line of section.split('\n')) {
     const m = /^(\S+)\s+(\d+)\s+IN\s+(\S+)\s+(.+)$/.exec(line.trim());
-    if (m) answers.push({ name: (m[1] as string).replace(/\.$/, ''), ttl: Number(m[2]), type: m[3] as string, value: (m[4] as string).replace(/\.$/, '') });
+    if (m)
+      answers.push({
+        name: (m[1] as string).replace(/\.$/, ''),
+        ttl: Number(m[2]),
+        type: m[3] as string,
+        value: (m[4] as string).replace(/\.$/, ''),
+      });
   }
   return { rcode, answers };
 }
 
 export async function query(c: DnsProbeContext, name: string, type: string): Promise<DnsAnswer> {
-  const dig = ['dig', '+time=1', '+tries=2', c.recurse ? '+recurse' : '+norecurse', ...serverArgs(c.server), name, type];
-  const res = c.netns ? await c.run('ip', ['netns', 'exec', c.netns, ...dig], { timeoutMs: 8000 }) : await c.run(dig[0] as string, dig.slice(1), { timeoutMs: 8000 });
+  const dig = [
+    'dig',
+    '+time=1',
+    '+tries=2',
+    c.recurse ? '+recurse' : '+norecurse',
+    ...serverArgs(c.server),
+    name,
+    type,
+  ];
+  const res = c.netns
+    ? await c.run('ip', ['netns', 'exec', c.netns, ...dig], { timeoutMs: 8000 })
+    : await c.run(dig[0] as string, dig.slice(1), { timeoutMs: 8000 });
   const { rcode, answers } = parseDig(res.output);
   return { server: c.server, name, type, rcode, answers: answers.filter((a) => a.type === type || a.type === 'CNAME') };
 }
 
 /** Follow CNAMEs from `name` to its addresses of `type` (A or AAAA); at most 8 hops. */
-export async function resolveChain(c: DnsProbeContext, name: string, type: 'A' | 'AAAA'): Promise<{ chain: string[]; addresses: string[]; answers: DnsAnswer[] }> {
+export async function resolveChain(
+  c: DnsProbeContext,
+  name: string,
+  type: 'A' | 'AAAA',
+): Promise<{ chain: string[]; addresses: string[]; answers: DnsAnswer[] }> {
   const chain = [name];
   const answers: DnsAnswer[] = [];
   let current = name;
@@ -80,7 +102,10 @@ export async function resolveChain(c: DnsProbeContext, name: string, type: 'A' |
 }
 
 /** RFC 8659 §3: the CAA set that governs `name` is the first non-empty one climbing towards the root. */
-export async function caa(c: DnsProbeContext, name: string): Promise<{ at?: string; records: string[]; answers: DnsAnswer[] }> {
+export async function caa(
+  c: DnsProbeContext,
+  name: string,
+): Promise<{ at?: string; records: string[]; answers: DnsAnswer[] }> {
   const labels = name.split('.');
   const answers: DnsAnswer[] = [];
   for (let i = 0; i < labels.length - 1; i++) {

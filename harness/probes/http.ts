@@ -25,15 +25,27 @@ export interface NetnsHttpOptions {
   resolve?: string;
 }
 
-export async function httpFromNetns(run: Runner, netns: string | undefined, url: string, opts: NetnsHttpOptions = {}): Promise<NetnsHttpResult> {
+export async function httpFromNetns(
+  run: Runner,
+  netns: string | undefined,
+  url: string,
+  opts: NetnsHttpOptions = {},
+): Promise<NetnsHttpResult> {
   const t = opts.timeoutS ?? 3;
   const curl = [
-    'curl', '-sS', '-m', String(t), '-w', '\n%{json}',
+    'curl',
+    '-sS',
+    '-m',
+    String(t),
+    '-w',
+    '\n%{json}',
     ...(opts.cacert ? ['--cacert', opts.cacert] : []),
     ...(opts.resolve ? ['--resolve', opts.resolve] : []),
     url,
   ];
-  const res = netns ? await run('ip', ['netns', 'exec', netns, ...curl], { timeoutMs: (t + 2) * 1000 }) : await run('curl', curl.slice(1), { timeoutMs: (t + 2) * 1000 });
+  const res = netns
+    ? await run('ip', ['netns', 'exec', netns, ...curl], { timeoutMs: (t + 2) * 1000 })
+    : await run('curl', curl.slice(1), { timeoutMs: (t + 2) * 1000 });
   const nl = res.output.lastIndexOf('\n{');
   let w: Record<string, unknown> = {};
   try {
@@ -50,13 +62,32 @@ export async function httpFromNetns(run: Runner, netns: string | undefined, url:
     sslVerifyResult: typeof w.ssl_verify_result === 'number' ? w.ssl_verify_result : undefined,
     timeTotalMs: typeof w.time_total === 'number' ? Math.round(w.time_total * 1000) : undefined,
   };
-  if (res.exitCode !== 0) out.error = (w.errormsg as string) || res.output.trim().split('\n')[0] || `curl exit ${res.exitCode}`;
+  if (res.exitCode !== 0)
+    out.error = (w.errormsg as string) || res.output.trim().split('\n')[0] || `curl exit ${res.exitCode}`;
   return out;
 }
 
 /** Whether a TCP connection from a lab namespace to host:port opens (bounded; nothing is sent). */
-export async function tcpFromNetns(run: Runner, netns: string, host: string, port: number, timeoutS = 2): Promise<{ open: boolean; detail: string }> {
+export async function tcpFromNetns(
+  run: Runner,
+  netns: string,
+  host: string,
+  port: number,
+  timeoutS = 2,
+): Promise<{ open: boolean; detail: string }> {
   const target = host.includes(':') ? `[${host}]` : host;
-  const res = await run('ip', ['netns', 'exec', netns, 'timeout', String(timeoutS), 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], { timeoutMs: (timeoutS + 2) * 1000 });
-  return { open: res.exitCode === 0, detail: res.exitCode === 0 ? `${target}:${port} open` : res.exitCode === 124 ? `${target}:${port} timed out after ${timeoutS}s` : `${target}:${port}: ${res.output.trim().split('\n').at(-1) ?? `exit ${res.exitCode}`}` };
+  const res = await run(
+    'ip',
+    ['netns', 'exec', netns, 'timeout', String(timeoutS), 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`],
+    { timeoutMs: (timeoutS + 2) * 1000 },
+  );
+  return {
+    open: res.exitCode === 0,
+    detail:
+      res.exitCode === 0
+        ? `${target}:${port} open`
+        : res.exitCode === 124
+          ? `${target}:${port} timed out after ${timeoutS}s`
+          : `${target}:${port}: ${res.output.trim().split('\n').at(-1) ?? `exit ${res.exitCode}`}`,
+  };
 }

@@ -20,6 +20,11 @@ describe('wg show dump', () => {
       rxBytes: 9876,
       txBytes: 5432,
     });
-    expect(s.peers[1]).toMatchObject({ endpoint: undefined, allowedIps: [], latestHandshake: undefined, handshakeAgeS: undefined });
+    expect(s.peers[1]).toMatchObject({
+      endpoint: undefined,
+      allowedIps: [],
+      latestHandshake: undefined,
+      handshakeAgeS: undefined,
+    });
   });
 });

@@ -64,15 +64,33 @@ export interface ApidAnswer {
 }
 
 /** Dial apid on `address` from a lab host (default: the control plane) and call Version once; bounded. */
-export async function apidProbe(run: Runner, state: LabState, address: string, opts: { from?: string; timeoutMs?: number } = {}): Promise<ApidAnswer> {
+export async function apidProbe(
+  run: Runner,
+  state: LabState,
+  address: string,
+  opts: { from?: string; timeoutMs?: number } = {},
+): Promise<ApidAnswer> {
   const ns = state.hosts[opts.from ?? 'cp']?.netns ?? '';
   const pki = join(state.dir, 'pki');
   const target = address.includes(':') ? `[${address}]:${MGMT.apidPort}` : `${address}:${MGMT.apidPort}`;
-  const res = await run('ip', ['netns', 'exec', ns, process.execPath, join(repoRoot(), 'harness', 'mgmt', 'apid-client.mjs'), target], {
-    timeoutMs: (opts.timeoutMs ?? 3000) + 3000,
-    env: { APID_CERT: join(pki, 'talosctl.crt'), APID_KEY: join(pki, 'talosctl.key'), APID_CA: join(pki, 'ca.crt'), APID_TIMEOUT_MS: String(opts.timeoutMs ?? 3000) },
-  });
-  const line = res.output.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const res = await run(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, join(repoRoot(), 'harness', 'mgmt', 'apid-client.mjs'), target],
+    {
+      timeoutMs: (opts.timeoutMs ?? 3000) + 3000,
+      env: {
+        APID_CERT: join(pki, 'talosctl.crt'),
+        APID_KEY: join(pki, 'talosctl.key'),
+        APID_CA: join(pki, 'ca.crt'),
+        APID_TIMEOUT_MS: String(opts.timeoutMs ?? 3000),
+      },
+    },
+  );
+  const line = res.output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   try {
     return JSON.parse(line ?? '') as ApidAnswer;
   } catch {

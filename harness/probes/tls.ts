@@ -37,7 +37,11 @@ const oneLine = (dn: string | undefined) => (dn ?? '').split('\n').filter(Boolea
 
 export function certInfo(pem: string): CertInfo {
   const x = new X509Certificate(pem);
-  const sans = (x.subjectAltName ?? '').split(',').map((s) => s.trim()).filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  const sans = (x.subjectAltName ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4));
   return { subject: oneLine(x.subject), issuer: oneLine(x.issuer), notBefore: x.validFrom, notAfter: x.validTo, sans };
 }
 
@@ -58,27 +62,61 @@ export interface ServedChain {
   durationMs: number;
 }
 
-export async function servedChain(run: Runner, host: string, connectTo: string, trustRoot: string, o: TlsProbeOptions = {}): Promise<ServedChain> {
+export async function servedChain(
+  run: Runner,
+  host: string,
+  connectTo: string,
+  trustRoot: string,
+  o: TlsProbeOptions = {},
+): Promise<ServedChain> {
   const t0 = Date.now();
   const timeoutS = o.timeoutS ?? 4;
   const target = connectTo.includes(':') ? `[${connectTo}]:${o.port ?? 443}` : `${connectTo}:${o.port ?? 443}`;
-  const argv = ['timeout', String(timeoutS), 'openssl', 's_client', '-connect', target, '-servername', host, '-verify_hostname', host, '-CAfile', trustRoot, '-showcerts'];
+  const argv = [
+    'timeout',
+    String(timeoutS),
+    'openssl',
+    's_client',
+    '-connect',
+    target,
+    '-servername',
+    host,
+    '-verify_hostname',
+    host,
+    '-CAfile',
+    trustRoot,
+    '-showcerts',
+  ];
   const opts = { input: '', timeoutMs: (timeoutS + 2) * 1000 };
-  const res = o.netns ? await run('ip', ['netns', 'exec', o.netns, ...argv], opts) : await run(argv[0] as string, argv.slice(1), opts);
+  const res = o.netns
+    ? await run('ip', ['netns', 'exec', o.netns, ...argv], opts)
+    : await run(argv[0] as string, argv.slice(1), opts);
   const verify = /Verify return code: (\d+) \(([^)]*)\)/.exec(res.output);
   const out: ServedChain = { target, pems: pemBlocks(res.output), durationMs: Date.now() - t0 };
   if (verify) Object.assign(out, { verifyCode: Number(verify[1]), verifyText: verify[2] });
   if (out.pems.length === 0)
-    out.error = res.exitCode === 124 ? `no TLS answer from ${target} within ${timeoutS} s` : (res.output.split('\n').find((l) => /error|refused|connect:/i.test(l)) ?? `openssl exit ${res.exitCode}`).trim();
+    out.error =
+      res.exitCode === 124
+        ? `no TLS answer from ${target} within ${timeoutS} s`
+        : (
+            res.output.split('\n').find((l) => /error|refused|connect:/i.test(l)) ?? `openssl exit ${res.exitCode}`
+          ).trim();
   return out;
 }
 
-export async function probeTls(run: Runner, host: string, connectTo: string, trustRoot: string, o: TlsProbeOptions = {}): Promise<TlsProbe> {
+export async function probeTls(
+  run: Runner,
+  host: string,
+  connectTo: string,
+  trustRoot: string,
+  o: TlsProbeOptions = {},
+): Promise<TlsProbe> {
   const s = await servedChain(run, host, connectTo, trustRoot, o);
   const chain = s.pems.map(certInfo);
   const verified = s.verifyCode === 0 && chain.length > 0;
   const out: TlsProbe = { host, connectTo, trustRoot, verified, chain, durationMs: s.durationMs };
-  if (!verified) out.verifyError = s.verifyCode !== undefined ? `${s.verifyCode} (${s.verifyText})` : 'no verification result';
+  if (!verified)
+    out.verifyError = s.verifyCode !== undefined ? `${s.verifyCode} (${s.verifyText})` : 'no verification result';
   if (s.error) out.error = s.error;
   return out;
 }

@@ -2,35 +2,88 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../scenario/define.ts';
 import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
 
-const run = { id: 'r1', startedAt: '2026-11-25T00:00:00Z', durationMs: 1234, routing: ['current' as const, 'target' as const], provider: 'embedded', gitCommit: 'abc' };
+const run = {
+  id: 'r1',
+  startedAt: '2026-11-25T00:00:00Z',
+  durationMs: 1234,
+  routing: ['current' as const, 'target' as const],
+  provider: 'embedded',
+  gitCommit: 'abc',
+};
 const result = (status: 'passed' | 'failed', extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
-  id: 'DP-01', routing: 'current', status, durationMs: 50, notes: {},
-  checks: [{ name: 'http://x answers 200', status, evidence: { status: status === 'passed' ? 200 : 404 }, message: status === 'failed' ? 'expected 200, found 404' : undefined, durationMs: 5 }],
+  id: 'DP-01',
+  routing: 'current',
+  status,
+  durationMs: 50,
+  notes: {},
+  checks: [
+    {
+      name: 'http://x answers 200',
+      status,
+      evidence: { status: status === 'passed' ? 200 : 404 },
+      message: status === 'failed' ? 'expected 200, found 404' : undefined,
+      durationMs: 5,
+    },
+  ],
   ...extra,
 });
-const outcome = (id: string, routing: 'current' | 'target', status: ScenarioOutcome['status'], r?: ScenarioResult): ScenarioOutcome => ({ header: { id, title: `title <${id}> & "q"`, area: 'data-path' }, routing, status, result: r });
+const outcome = (
+  id: string,
+  routing: 'current' | 'target',
+  status: ScenarioOutcome['status'],
+  r?: ScenarioResult,
+): ScenarioOutcome => ({ header: { id, title: `title <${id}> & "q"`, area: 'data-path' }, routing, status, result: r });
 
 describe('report.json', () => {
   it('counts, sorts and carries every check with its evidence', () => {
-    const rep = buildReport([
-      outcome('DP-02', 'target', 'failed', result('failed', { id: 'DP-02', message: 'check "http://x answers 200" failed: expected 200, found 404' })),
-      outcome('DP-01', 'current', 'passed', result('passed')),
-      outcome('DP-03', 'current', 'skipped'),
-    ], run, { kubernetes: 'v1.36.3' });
+    const rep = buildReport(
+      [
+        outcome(
+          'DP-02',
+          'target',
+          'failed',
+          result('failed', { id: 'DP-02', message: 'check "http://x answers 200" failed: expected 200, found 404' }),
+        ),
+        outcome('DP-01', 'current', 'passed', result('passed')),
+        outcome('DP-03', 'current', 'skipped'),
+      ],
+      run,
+      { kubernetes: 'v1.36.3' },
+    );
     expect(rep.schema).toBe('skyprobe.report/v1');
     expect(rep.summary).toEqual({ passed: 1, failed: 1, skipped: 1 });
-    expect(rep.scenarios.map((s) => `${s.id}/${s.routing}/${s.status}`)).toEqual(['DP-01/current/passed', 'DP-02/target/failed', 'DP-03/current/skipped']);
-    expect(rep.scenarios[1]?.checks[0]).toEqual({ name: 'http://x answers 200', status: 'failed', evidence: { status: 404 }, message: 'expected 200, found 404' });
+    expect(rep.scenarios.map((s) => `${s.id}/${s.routing}/${s.status}`)).toEqual([
+      'DP-01/current/passed',
+      'DP-02/target/failed',
+      'DP-03/current/skipped',
+    ]);
+    expect(rep.scenarios[1]?.checks[0]).toEqual({
+      name: 'http://x answers 200',
+      status: 'failed',
+      evidence: { status: 404 },
+      message: 'expected 200, found 404',
+    });
     expect(rep.environment.components).toEqual({ kubernetes: 'v1.36.3' });
   });
 });
 
 describe('junit.xml', () => {
   it('has one testcase per scenario and routing, failures with their message, evidence as system-out, all escaped', () => {
-    const xml = renderJunit(buildReport([
-      outcome('DP-01', 'current', 'passed', result('passed')),
-      outcome('DP-01', 'target', 'failed', result('failed', { routing: 'target', message: 'check "a<b" failed: x & y' })),
-    ], run, {}));
+    const xml = renderJunit(
+      buildReport(
+        [
+          outcome('DP-01', 'current', 'passed', result('passed')),
+          outcome(
+            'DP-01',
+            'target',
+            'failed',
+            result('failed', { routing: 'target', message: 'check "a<b" failed: x & y' }),
+          ),
+        ],
+        run,
+        {},
+      ),
+    );
     expect(xml.match(/<testcase /g)).toHaveLength(2);
     expect(xml).toContain('name="DP-01 [target] title &lt;DP-01&gt; &amp; &quot;q&quot;"');
     expect(xml).toContain('<failure message="check &quot;a&lt;b&quot; failed: x &amp; y">');

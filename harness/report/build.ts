@@ -25,9 +25,17 @@ export function buildReport(
       routing: o.routing,
       status: o.status,
       durationMs: o.result?.durationMs ?? 0,
-      checks: (o.result?.checks ?? []).map((c) => ({ name: c.name, status: c.status, evidence: c.evidence, message: c.message })),
+      checks: (o.result?.checks ?? []).map((c) => ({
+        name: c.name,
+        status: c.status,
+        evidence: c.evidence,
+        message: c.message,
+      })),
       message: o.result?.message ?? o.error,
-      notes: o.result && Object.keys(o.result.notes).some((k) => k !== 'hosts') ? Object.fromEntries(Object.entries(o.result.notes).filter(([k]) => k !== 'hosts')) : undefined,
+      notes:
+        o.result && Object.keys(o.result.notes).some((k) => k !== 'hosts')
+          ? Object.fromEntries(Object.entries(o.result.notes).filter(([k]) => k !== 'hosts'))
+          : undefined,
     }))
     .sort((a, b) => a.id.localeCompare(b.id) || a.routing.localeCompare(b.routing));
   const count = (s: ReportScenario['status']) => scenarios.filter((x) => x.status === s).length;
@@ -38,28 +46,45 @@ export function buildReport(
     summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
     scenarios,
     // Scenarios that follow a host's facts over time leave them in their notes (TLS-03, FX-01).
-    hosts: outcomes.flatMap((o) => ((o.result?.notes.hosts as Report['hosts'] | undefined) ?? [])),
+    hosts: outcomes.flatMap((o) => (o.result?.notes.hosts as Report['hosts'] | undefined) ?? []),
   };
 }
 
 const xml = (s: string) =>
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 
 /** JUnit XML: one testcase per scenario and routing mode; failures with their message; evidence as system-out. */
 export function renderJunit(report: Report): string {
   const byArea = new Map<string, ReportScenario[]>();
   for (const s of report.scenarios) byArea.set(s.area, [...(byArea.get(s.area) ?? []), s]);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="skyprobe" tests="${report.scenarios.length}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" time="${(report.run.durationMs / 1000).toFixed(3)}">`);
+  out.push(
+    `<testsuites name="skyprobe" tests="${report.scenarios.length}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" time="${(report.run.durationMs / 1000).toFixed(3)}">`,
+  );
   for (const [area, list] of byArea) {
     const failures = list.filter((s) => s.status === 'failed').length;
     const skipped = list.filter((s) => s.status === 'skipped').length;
-    out.push(`  <testsuite name="${xml(area)}" tests="${list.length}" failures="${failures}" skipped="${skipped}" time="${(list.reduce((a, s) => a + s.durationMs, 0) / 1000).toFixed(3)}">`);
+    out.push(
+      `  <testsuite name="${xml(area)}" tests="${list.length}" failures="${failures}" skipped="${skipped}" time="${(list.reduce((a, s) => a + s.durationMs, 0) / 1000).toFixed(3)}">`,
+    );
     for (const s of list) {
-      out.push(`    <testcase classname="skyprobe.${xml(area)}" name="${xml(`${s.id} [${s.routing}] ${s.title}`)}" time="${(s.durationMs / 1000).toFixed(3)}">`);
-      if (s.status === 'failed') out.push(`      <failure message="${xml(s.message ?? 'failed')}">${xml(s.message ?? '')}</failure>`);
+      out.push(
+        `    <testcase classname="skyprobe.${xml(area)}" name="${xml(`${s.id} [${s.routing}] ${s.title}`)}" time="${(s.durationMs / 1000).toFixed(3)}">`,
+      );
+      if (s.status === 'failed')
+        out.push(`      <failure message="${xml(s.message ?? 'failed')}">${xml(s.message ?? '')}</failure>`);
       if (s.status === 'skipped') out.push(`      <skipped message="${xml(s.message ?? 'skipped')}"/>`);
-      const evidence = s.checks.map((c) => `${c.status === 'passed' ? 'PASS' : 'FAIL'} ${c.name}${c.message ? ` — ${c.message}` : ''}\n${JSON.stringify(c.evidence).slice(0, 4000)}`).join('\n\n');
+      const evidence = s.checks
+        .map(
+          (c) =>
+            `${c.status === 'passed' ? 'PASS' : 'FAIL'} ${c.name}${c.message ? ` — ${c.message}` : ''}\n${JSON.stringify(c.evidence).slice(0, 4000)}`,
+        )
+        .join('\n\n');
       if (evidence) out.push(`      <system-out>${xml(evidence)}</system-out>`);
       out.push('    </testcase>');
     }

@@ -12,16 +12,51 @@ import { buildReport } from './build.ts';
 import { renderHtml } from './html.ts';
 
 function fixtureReport() {
-  const check = (name: string, ok: boolean) => ({ name, status: ok ? ('passed' as const) : ('failed' as const), evidence: { detail: `<${name}>` }, durationMs: 3 });
-  const result = (id: string, routing: 'current' | 'target', ok: boolean) => ({ id, routing, status: ok ? ('passed' as const) : ('failed' as const), durationMs: 1200, checks: [check(`${id} answers`, ok)], notes: {}, message: ok ? undefined : `${id} failed` });
+  const check = (name: string, ok: boolean) => ({
+    name,
+    status: ok ? ('passed' as const) : ('failed' as const),
+    evidence: { detail: `<${name}>` },
+    durationMs: 3,
+  });
+  const result = (id: string, routing: 'current' | 'target', ok: boolean) => ({
+    id,
+    routing,
+    status: ok ? ('passed' as const) : ('failed' as const),
+    durationMs: 1200,
+    checks: [check(`${id} answers`, ok)],
+    notes: {},
+    message: ok ? undefined : `${id} failed`,
+  });
   return buildReport(
     [
-      { header: { id: 'DP-01', title: 'generated host reaches the app', area: 'data-path' }, routing: 'current', status: 'passed', result: result('DP-01', 'current', true) },
-      { header: { id: 'DP-01', title: 'generated host reaches the app', area: 'data-path' }, routing: 'target', status: 'passed', result: result('DP-01', 'target', true) },
-      { header: { id: 'TLS-02', title: 'custom domain certificates', area: 'tls' }, routing: 'target', status: 'failed', result: result('TLS-02', 'target', false) },
+      {
+        header: { id: 'DP-01', title: 'generated host reaches the app', area: 'data-path' },
+        routing: 'current',
+        status: 'passed',
+        result: result('DP-01', 'current', true),
+      },
+      {
+        header: { id: 'DP-01', title: 'generated host reaches the app', area: 'data-path' },
+        routing: 'target',
+        status: 'passed',
+        result: result('DP-01', 'target', true),
+      },
+      {
+        header: { id: 'TLS-02', title: 'custom domain certificates', area: 'tls' },
+        routing: 'target',
+        status: 'failed',
+        result: result('TLS-02', 'target', false),
+      },
       { header: { id: 'DNS-02', title: 'user zone', area: 'dns' }, routing: 'current', status: 'skipped' },
     ],
-    { id: 'browser-test', startedAt: new Date().toISOString(), durationMs: 4200, routing: ['current', 'target'], provider: 'embedded', gitCommit: 'test' },
+    {
+      id: 'browser-test',
+      startedAt: new Date().toISOString(),
+      durationMs: 4200,
+      routing: ['current', 'target'],
+      provider: 'embedded',
+      gitCommit: 'test',
+    },
     { kubernetes: 'v1.36.3' },
   );
 }
@@ -35,7 +70,15 @@ describe('index.html in a browser', () => {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -59,10 +102,15 @@ describe('index.html in a browser', () => {
       expect(await page.locator('section.scenario:not(.hidden)').count()).toBe(1);
       await page.fill('#q', '');
       await page.screenshot({ path: join(dir, 'screenshot.png'), fullPage: true });
-      expect(requests.every((u) => u.startsWith('file://') || u.startsWith('data:')), requests.join(', ')).toBe(true);
+      expect(
+        requests.every((u) => u.startsWith('file://') || u.startsWith('data:')),
+        requests.join(', '),
+      ).toBe(true);
     } finally {
       await browser.close();
     }
-    expect(existsSync(join(dir, 'screenshot.png')) && statSync(join(dir, 'screenshot.png')).size).toBeGreaterThan(10_000);
+    expect(existsSync(join(dir, 'screenshot.png')) && statSync(join(dir, 'screenshot.png')).size).toBeGreaterThan(
+      10_000,
+    );
   }, 60_000);
 });

@@ -4,20 +4,55 @@ import { EVIDENCE_LIMIT, cutEvidence, renderHtml, timelineSvg } from './html.ts'
 
 const base = (over: Partial<Report> = {}): Report => ({
   schema: 'skyprobe.report/v1',
-  run: { id: 'r1', startedAt: '2026-11-25T00:00:00Z', durationMs: 9000, routing: ['current', 'target'], provider: 'embedded', gitCommit: 'abc123' },
+  run: {
+    id: 'r1',
+    startedAt: '2026-11-25T00:00:00Z',
+    durationMs: 9000,
+    routing: ['current', 'target'],
+    provider: 'embedded',
+    gitCommit: 'abc123',
+  },
   environment: { components: { kubernetes: 'v1.36.3', traefik: 'v3.6.12' } },
   summary: { passed: 1, failed: 1, skipped: 1 },
   scenarios: [
-    { id: 'DP-01', title: 'generated host', area: 'data-path', routing: 'current', status: 'passed', durationMs: 1000, checks: [{ name: 'answers 200', status: 'passed', evidence: { status: 200 } }] },
-    { id: 'TLS-02', title: 'custom certs', area: 'tls', routing: 'target', status: 'failed', durationMs: 2000, message: 'check "cert Ready" failed: pending', checks: [{ name: 'cert Ready', status: 'failed', evidence: { reason: 'pending' }, message: 'Ready=False' }] },
+    {
+      id: 'DP-01',
+      title: 'generated host',
+      area: 'data-path',
+      routing: 'current',
+      status: 'passed',
+      durationMs: 1000,
+      checks: [{ name: 'answers 200', status: 'passed', evidence: { status: 200 } }],
+    },
+    {
+      id: 'TLS-02',
+      title: 'custom certs',
+      area: 'tls',
+      routing: 'target',
+      status: 'failed',
+      durationMs: 2000,
+      message: 'check "cert Ready" failed: pending',
+      checks: [{ name: 'cert Ready', status: 'failed', evidence: { reason: 'pending' }, message: 'Ready=False' }],
+    },
     { id: 'DNS-02', title: 'user zone', area: 'dns', routing: 'current', status: 'skipped', durationMs: 0, checks: [] },
   ],
   hosts: [
     {
-      host: 'news-late.satusky.com', routing: 'current',
-      facts: { metadata: { status: 'pass' }, routing: { status: 'pass' }, dns: { status: 'pass' }, tls: { status: 'pending' } },
+      host: 'news-late.satusky.com',
+      routing: 'current',
+      facts: {
+        metadata: { status: 'pass' },
+        routing: { status: 'pass' },
+        dns: { status: 'pass' },
+        tls: { status: 'pending' },
+      },
       workload: { status: 'ready' },
-      timeline: { routeAccepted: '2026-11-25T00:00:01Z', dnsResolved: '2026-11-25T00:00:02Z', certReady: '2026-11-25T00:00:10Z', httpsOk: '2026-11-25T00:00:11Z' },
+      timeline: {
+        routeAccepted: '2026-11-25T00:00:01Z',
+        dnsResolved: '2026-11-25T00:00:02Z',
+        certReady: '2026-11-25T00:00:10Z',
+        httpsOk: '2026-11-25T00:00:11Z',
+      },
     },
   ],
   ...over,
@@ -51,7 +86,14 @@ describe('index.html', () => {
 
   it('escapes odd characters in evidence, names and messages', () => {
     const evil = base();
-    (evil.scenarios[0] as { checks: unknown[] }).checks = [{ name: '<img src=x onerror=alert(1)>', status: 'passed', evidence: { body: '</pre><script>alert(2)</script>&"\'' }, message: '<b>' }];
+    (evil.scenarios[0] as { checks: unknown[] }).checks = [
+      {
+        name: '<img src=x onerror=alert(1)>',
+        status: 'passed',
+        evidence: { body: '</pre><script>alert(2)</script>&"\'' },
+        message: '<b>',
+      },
+    ];
     const html = renderHtml(evil);
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('<script>alert(2)');
@@ -65,7 +107,11 @@ describe('index.html', () => {
     expect(cut.length).toBeLessThan(EVIDENCE_LIMIT + 200);
     expect(cut).toMatch(/… cut: \d+ more characters \(full text in report.json\)/);
     const r = base();
-    (r.scenarios[1] as { checks: { evidence: unknown }[] }).checks[0] = { name: 'log', status: 'failed', evidence: huge } as never;
+    (r.scenarios[1] as { checks: { evidence: unknown }[] }).checks[0] = {
+      name: 'log',
+      status: 'failed',
+      evidence: huge,
+    } as never;
     expect(renderHtml(r).length).toBeLessThan(60_000);
   });
 });

@@ -10,21 +10,33 @@ import type { Report, ReportHost, ReportScenario } from './schema.ts';
 export const EVIDENCE_LIMIT = 8_000;
 
 export function esc(s: unknown): string {
-  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export function cutEvidence(value: unknown, limit = EVIDENCE_LIMIT): string {
   const text = JSON.stringify(value, null, 2) ?? 'null';
-  return text.length <= limit ? text : `${text.slice(0, limit)}\n… cut: ${text.length - limit} more characters (full text in report.json)`;
+  return text.length <= limit
+    ? text
+    : `${text.slice(0, limit)}\n… cut: ${text.length - limit} more characters (full text in report.json)`;
 }
 
 export const anchor = (s: Pick<ReportScenario, 'id' | 'routing'>) => `${s.id}-${s.routing}`;
 
 function scenarioSection(s: ReportScenario): string {
   const checks = s.checks
-    .map((c) => `<li class="check ${c.status}"><span class="mark">${c.status === 'passed' ? '✓' : '✗'}</span> ${esc(c.name)}${c.message ? ` <span class="msg">— ${esc(c.message)}</span>` : ''}<details><summary>evidence</summary><pre>${esc(cutEvidence(c.evidence))}</pre></details></li>`)
+    .map(
+      (c) =>
+        `<li class="check ${c.status}"><span class="mark">${c.status === 'passed' ? '✓' : '✗'}</span> ${esc(c.name)}${c.message ? ` <span class="msg">— ${esc(c.message)}</span>` : ''}<details><summary>evidence</summary><pre>${esc(cutEvidence(c.evidence))}</pre></details></li>`,
+    )
     .join('');
-  const notes = s.notes ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>` : '';
+  const notes = s.notes
+    ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>`
+    : '';
   return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}">
 <h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(s.routing)}]</a> <span class="badge ${s.status}">${s.status}</span> ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span></h3>
 ${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}<ul class="checks">${checks}</ul>${notes}</section>`;
@@ -35,7 +47,10 @@ function hostMatrix(hosts: ReportHost[]): string {
   const cell = (f: { status: string; summary?: string; remediation?: string } | undefined) =>
     `<td class="fact ${esc(f?.status ?? 'unknown')}"${f?.summary ? ` title="${esc([f.summary, f.remediation && `fix: ${f.remediation}`].filter(Boolean).join('\n'))}"` : ''}>${esc(f?.status ?? 'unknown')}</td>`;
   const rows = hosts
-    .map((h) => `<tr><td>${esc(h.host)}</td><td>${esc(h.routing)}</td>${cell(h.facts.metadata)}${cell(h.facts.routing)}${cell(h.facts.dns)}${cell(h.facts.tls)}<td>${esc(h.workload.status)}</td></tr>`)
+    .map(
+      (h) =>
+        `<tr><td>${esc(h.host)}</td><td>${esc(h.routing)}</td>${cell(h.facts.metadata)}${cell(h.facts.routing)}${cell(h.facts.dns)}${cell(h.facts.tls)}<td>${esc(h.workload.status)}</td></tr>`,
+    )
     .join('');
   return `<table class="matrix"><thead><tr><th>host</th><th>routing</th><th>metadata</th><th>routing</th><th>DNS</th><th>TLS</th><th>workload</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -43,7 +58,8 @@ function hostMatrix(hosts: ReportHost[]): string {
 function parityMatrix(scenarios: ReportScenario[]): string {
   const ids = [...new Set(scenarios.map((s) => s.id))];
   const status = (id: string, r: string) => scenarios.find((s) => s.id === id && s.routing === r);
-  const cell = (s: ReportScenario | undefined) => (s ? `<td class="fact ${s.status}"><a href="#${esc(anchor(s))}">${s.status}</a></td>` : '<td class="muted">—</td>');
+  const cell = (s: ReportScenario | undefined) =>
+    s ? `<td class="fact ${s.status}"><a href="#${esc(anchor(s))}">${s.status}</a></td>` : '<td class="muted">—</td>';
   return `<table class="matrix"><thead><tr><th>scenario</th><th>current</th><th>target</th></tr></thead><tbody>${ids
     .map((id) => `<tr><td>${esc(id)}</td>${cell(status(id, 'current'))}${cell(status(id, 'target'))}</tr>`)
     .join('')}</tbody></table>`;
@@ -52,27 +68,47 @@ function parityMatrix(scenarios: ReportScenario[]): string {
 /** SVG: for each host, when route, DNS, certificate and HTTPS became true, from that host's first fact. */
 export function timelineSvg(hosts: ReportHost[]): string {
   const facts = ['routeAccepted', 'dnsResolved', 'certReady', 'httpsOk'] as const;
-  const timesOf = (h: ReportHost) => facts.map((f) => h.timeline[f]).filter(Boolean).map((t) => Date.parse(t as string));
+  const timesOf = (h: ReportHost) =>
+    facts
+      .map((f) => h.timeline[f])
+      .filter(Boolean)
+      .map((t) => Date.parse(t as string));
   if (hosts.every((h) => timesOf(h).length === 0)) return '<p class="muted">No convergence timeline in this run.</p>';
-  const span = Math.max(1000, ...hosts.map((h) => (timesOf(h).length ? Math.max(...timesOf(h)) - Math.min(...timesOf(h)) : 0)));
+  const span = Math.max(
+    1000,
+    ...hosts.map((h) => (timesOf(h).length ? Math.max(...timesOf(h)) - Math.min(...timesOf(h)) : 0)),
+  );
   const W = 760;
   const L = 300;
   const rowH = 26;
   let t0 = 0;
   const x = (t: number) => L + ((t - t0) / span) * (W - L - 20);
-  const colors: Record<string, string> = { routeAccepted: '#4a7', dnsResolved: '#47a', certReady: '#a74', httpsOk: '#a47' };
+  const colors: Record<string, string> = {
+    routeAccepted: '#4a7',
+    dnsResolved: '#47a',
+    certReady: '#a74',
+    httpsOk: '#a47',
+  };
   const rows = hosts
     .map((h, i) => {
       const y = 20 + i * rowH;
       t0 = timesOf(h).length ? Math.min(...timesOf(h)) : 0;
       const dots = facts
         .filter((f) => h.timeline[f])
-        .map((f) => `<circle cx="${x(Date.parse(h.timeline[f] as string)).toFixed(1)}" cy="${y}" r="5" fill="${colors[f]}"><title>${f} ${esc(h.timeline[f])}</title></circle>`)
+        .map(
+          (f) =>
+            `<circle cx="${x(Date.parse(h.timeline[f] as string)).toFixed(1)}" cy="${y}" r="5" fill="${colors[f]}"><title>${f} ${esc(h.timeline[f])}</title></circle>`,
+        )
         .join('');
       return `<text x="4" y="${y + 4}" font-size="11">${esc(h.host)} [${esc(h.routing)}]</text> <line x1="${L}" x2="${W - 20}" y1="${y}" y2="${y}" stroke="#ccc"/>${dots}`;
     })
     .join('');
-  const legend = facts.map((f, i) => `<circle cx="${L + 10 + i * 110}" cy="${24 + hosts.length * rowH}" r="5" fill="${colors[f]}"/><text x="${L + 18 + i * 110}" y="${28 + hosts.length * rowH}" font-size="11">${f}</text>`).join('');
+  const legend = facts
+    .map(
+      (f, i) =>
+        `<circle cx="${L + 10 + i * 110}" cy="${24 + hosts.length * rowH}" r="5" fill="${colors[f]}"/><text x="${L + 18 + i * 110}" y="${28 + hosts.length * rowH}" font-size="11">${f}</text>`,
+    )
+    .join('');
   return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${40 + hosts.length * rowH}" role="img" aria-label="convergence timeline">${rows}${legend}<text x="${L}" y="12" font-size="10">first fact</text><text x="${W - 60}" y="12" font-size="10">+${(span / 1000).toFixed(1)} s</text></svg>`;
 }
 
@@ -93,7 +129,12 @@ var ok=(!s||e.dataset.status===s)&&(!a||e.dataset.area===a)&&(!t||e.textContent.
 document.getElementById('shown').textContent=shown}q.oninput=st.onchange=ar.onchange=apply;apply()})();`;
 
 export function renderHtml(r: Report): string {
-  const failedFirst = [...r.scenarios].sort((a, b) => Number(b.status === 'failed') - Number(a.status === 'failed') || a.id.localeCompare(b.id) || a.routing.localeCompare(b.routing));
+  const failedFirst = [...r.scenarios].sort(
+    (a, b) =>
+      Number(b.status === 'failed') - Number(a.status === 'failed') ||
+      a.id.localeCompare(b.id) ||
+      a.routing.localeCompare(b.routing),
+  );
   const areas = [...new Set(r.scenarios.map((s) => s.area))].sort();
   const byArea = areas
     .map((a) => {
@@ -103,7 +144,9 @@ export function renderHtml(r: Report): string {
     })
     .join('');
   const verdict = r.summary.failed > 0 ? 'failed' : 'passed';
-  const env = Object.entries(r.environment.components).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('');
+  const env = Object.entries(r.environment.components)
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">

@@ -30,7 +30,11 @@ export class ScenarioReporter implements Reporter {
     const r = t.result();
     const mark = r.state === 'passed' ? '✓' : r.state === 'failed' ? '✗' : '-';
     const secs = ((t.diagnostic()?.duration ?? 0) / 1000).toFixed(1);
-    const why = meta.result?.failedCheck ? `\n      failed: ${meta.result.failedCheck}` : meta.skipped ? `\n      skipped: ${meta.skipped}` : '';
+    const why = meta.result?.failedCheck
+      ? `\n      failed: ${meta.result.failedCheck}`
+      : meta.skipped
+        ? `\n      skipped: ${meta.skipped}`
+        : '';
     process.stderr.write(`  ${mark} ${meta.header.id} [${meta.routing}] ${meta.header.title} (${secs}s)${why}\n`);
   }
 
@@ -42,7 +46,13 @@ export class ScenarioReporter implements Reporter {
         if (!meta) continue;
         const r = t.result();
         const status = r.state === 'passed' ? 'passed' : r.state === 'failed' ? 'failed' : 'skipped';
-        outcomes.push({ header: meta.header, routing: meta.routing, result: meta.result, status, error: r.state === 'failed' ? r.errors?.[0]?.message : meta.skipped });
+        outcomes.push({
+          header: meta.header,
+          routing: meta.routing,
+          result: meta.result,
+          status,
+          error: r.state === 'failed' ? r.errors?.[0]?.message : meta.skipped,
+        });
       }
     }
     this.report = buildReport(outcomes, this.run(), this.components);

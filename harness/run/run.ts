@@ -31,7 +31,10 @@ export interface RunOptions {
 }
 
 export function suiteAreas(): string[] {
-  return readdirSync(join(repoRoot(), 'suites'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return readdirSync(join(repoRoot(), 'suites'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 export function newRunId(now = new Date()): string {
@@ -61,7 +64,9 @@ async function componentVersions(run: Runner): Promise<Record<string, string>> {
 export async function runConformance(o: RunOptions): Promise<{ report: Report; dir: string; exitCode: number }> {
   const run = o.run ?? execRunner;
   const areas = suiteAreas();
-  for (const s of o.suites) if (!areas.includes(s)) throw new SkyprobeError(`unknown suite "${s}"`, { hint: `choose from: ${areas.join(', ')}` });
+  for (const s of o.suites)
+    if (!areas.includes(s))
+      throw new SkyprobeError(`unknown suite "${s}"`, { hint: `choose from: ${areas.join(', ')}` });
   const routings = o.routing === 'both' ? ROUTINGS : [o.routing];
   const id = newRunId();
   const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
@@ -69,14 +74,30 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
 
   const provider = providerFor(o.provider ?? 'embedded', { kubeconfig: o.kubeconfig, runId: id });
   const info = await provider.info();
-  if (!info.available) throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, { hint: info.hint ?? (provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)') });
+  if (!info.available)
+    throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, {
+      hint: info.hint ?? (provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)'),
+    });
   const cluster = await provider.up({ run, progress: o.progress, keep: o.keep });
   // The run folder exists only once there is a cluster to run on: bad input leaves nothing behind.
   mkdirSync(dir, { recursive: true });
-  o.progress.info(`${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`);
+  o.progress.info(
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
+  );
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
-  const reporter = new ScenarioReporter(dir, () => ({ id, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), routing: routings, provider: cluster.provider, gitCommit: commit }), components);
+  const reporter = new ScenarioReporter(
+    dir,
+    () => ({
+      id,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      routing: routings,
+      provider: cluster.provider,
+      gitCommit: commit,
+    }),
+    components,
+  );
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
   try {

@@ -29,16 +29,27 @@ export interface ClusterEnv {
 /** The routing objects of every namespace with their status (name and status only), for diagnostics. */
 export async function routingObjects(k: Clients): Promise<Record<string, unknown[]>> {
   const objects: Record<string, unknown[]> = {};
-  for (const [apiVersion, kind] of [['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['networking.k8s.io/v1', 'Ingress'], ['cert-manager.io/v1', 'Certificate'], ['acme.cert-manager.io/v1', 'Challenge']] as const) {
-    const list = (await k.objects.list(apiVersion, kind).catch(() => ({ items: [] }))) as { items: { metadata?: { name?: string; namespace?: string }; status?: Record<string, unknown> }[] };
+  for (const [apiVersion, kind] of [
+    ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+    ['networking.k8s.io/v1', 'Ingress'],
+    ['cert-manager.io/v1', 'Certificate'],
+    ['acme.cert-manager.io/v1', 'Challenge'],
+  ] as const) {
+    const list = (await k.objects.list(apiVersion, kind).catch(() => ({ items: [] }))) as {
+      items: { metadata?: { name?: string; namespace?: string }; status?: Record<string, unknown> }[];
+    };
     objects[kind] = list.items.map((o) => ({ name: `${o.metadata?.namespace}/${o.metadata?.name}`, status: o.status }));
   }
   return objects;
 }
 
 /** The cluster the run picked; without SKYPROBE_CLUSTER, the embedded lab (tests and `skyprobe run` alike). */
-export function runCluster(env: NodeJS.ProcessEnv = process.env): Pick<ClusterHandle, 'provider' | 'capabilities'> & Partial<ClusterHandle> {
-  return env.SKYPROBE_CLUSTER ? (JSON.parse(env.SKYPROBE_CLUSTER) as ClusterHandle) : { provider: 'embedded', capabilities: EMBEDDED_CAPABILITIES };
+export function runCluster(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<ClusterHandle, 'provider' | 'capabilities'> & Partial<ClusterHandle> {
+  return env.SKYPROBE_CLUSTER
+    ? (JSON.parse(env.SKYPROBE_CLUSTER) as ClusterHandle)
+    : { provider: 'embedded', capabilities: EMBEDDED_CAPABILITIES };
 }
 
 /** A ClusterEnv for a cluster reached by kubeconfig only (existing, kind). Facts are probed from this machine. */
@@ -46,10 +57,11 @@ export function clusterEnv(h: ClusterHandle, run: Runner): ClusterEnv {
   const k = clientsFor(h.kubeconfig);
   // The inputs are checked once per worker (kubeconfig, API reachable, resolver answering), not at every poll.
   let target: Promise<FactTarget> | undefined;
-  const factsTarget = () => (target ??= factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run).catch((err: unknown) => {
-    target = undefined;
-    throw err;
-  }));
+  const factsTarget = () =>
+    (target ??= factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run).catch((err: unknown) => {
+      target = undefined;
+      throw err;
+    }));
   return {
     provider: h.provider,
     capabilities: h.capabilities,

@@ -7,7 +7,17 @@ import type { Capabilities } from '../providers/provider.ts';
 import type { Routing } from '../stack/render.ts';
 import type { ScenarioEnv } from './env.ts';
 
-export type Area = 'data-path' | 'custom-domain' | 'migration' | 'tls' | 'readiness' | 'dns' | 'in-cluster' | 'management' | 'facts' | 'stack';
+export type Area =
+  | 'data-path'
+  | 'custom-domain'
+  | 'migration'
+  | 'tls'
+  | 'readiness'
+  | 'dns'
+  | 'in-cluster'
+  | 'management'
+  | 'facts'
+  | 'stack';
 
 /**
  * What a scenario's setup and body use beyond reading the cluster (ClusterEnv); fault twins do not count, they run
@@ -39,15 +49,18 @@ export interface ScenarioHeader {
 const NEEDS: Record<Need, { met: (c: Capabilities) => boolean; reason: (provider: string) => string }> = {
   lab: {
     met: (c) => c.labHooks === true,
-    reason: (p) => `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, the management path, component faults), which provider ${p} does not have`,
+    reason: (p) =>
+      `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, the management path, component faults), which provider ${p} does not have`,
   },
   deploy: {
     met: (c) => c.clusterScoped && c.createApps,
-    reason: (p) => `needs to deploy apps as the platform does, creating org namespaces (capabilities clusterScoped and createApps), which provider ${p} does not have`,
+    reason: (p) =>
+      `needs to deploy apps as the platform does, creating org namespaces (capabilities clusterScoped and createApps), which provider ${p} does not have`,
   },
   internet: {
     met: (c) => c.internet === true,
-    reason: (p) => `needs to act as a user on the internet: public DNS with the user's zones, HTTP and TLS probes (capability internet), which provider ${p} does not have`,
+    reason: (p) =>
+      `needs to act as a user on the internet: public DNS with the user's zones, HTTP and TLS probes (capability internet), which provider ${p} does not have`,
   },
   apps: {
     met: (c) => c.createApps,
@@ -131,7 +144,8 @@ export function setScenarioRegistrar(fn: (s: Scenario) => void): void {
 
 export function defineScenario(s: Scenario): Scenario {
   if (!/^[A-Z]+-\d{2}$/.test(s.id)) throw new Error(`scenario id "${s.id}" must look like DP-01`);
-  if (s.faults.length === 0) throw new Error(`${s.id} has no fault twin: every conformance check must be shown able to fail`);
+  if (s.faults.length === 0)
+    throw new Error(`${s.id} has no fault twin: every conformance check must be shown able to fail`);
   onDefine?.(s);
   return s;
 }
@@ -142,7 +156,12 @@ export async function prepareScenario(s: Scenario, env: ScenarioEnv, routing: Ro
   for (const name of s.apps) await env.deploy(env.app(name), routing);
 }
 
-export async function runScenario(s: Scenario, env: ScenarioEnv, routing: Routing, opts: { convergeMs?: number } = {}): Promise<ScenarioResult> {
+export async function runScenario(
+  s: Scenario,
+  env: ScenarioEnv,
+  routing: Routing,
+  opts: { convergeMs?: number } = {},
+): Promise<ScenarioResult> {
   const started = Date.now();
   const checks: CheckRecord[] = [];
   const notes: Record<string, unknown> = {};
@@ -161,7 +180,13 @@ export async function runScenario(s: Scenario, env: ScenarioEnv, routing: Routin
       } catch (err) {
         r = { ok: false, evidence: { error: (err as Error).message }, message: (err as Error).message };
       }
-      checks.push({ name, status: r.ok ? 'passed' : 'failed', evidence: r.evidence, message: r.message, durationMs: Date.now() - t0 });
+      checks.push({
+        name,
+        status: r.ok ? 'passed' : 'failed',
+        evidence: r.evidence,
+        message: r.message,
+        durationMs: Date.now() - t0,
+      });
       if (!r.ok) throw new CheckFailed(name, r.message ?? 'did not hold');
       return r.evidence as never;
     },
@@ -172,6 +197,15 @@ export async function runScenario(s: Scenario, env: ScenarioEnv, routing: Routin
   } catch (err) {
     const failedCheck = err instanceof CheckFailed ? err.check : undefined;
     notes.diagnostics = await env.diagnostics().catch((e: unknown) => ({ error: (e as Error).message }));
-    return { id: s.id, routing, status: 'failed', durationMs: Date.now() - started, checks, notes, failedCheck, message: (err as Error).message };
+    return {
+      id: s.id,
+      routing,
+      status: 'failed',
+      durationMs: Date.now() - started,
+      checks,
+      notes,
+      failedCheck,
+      message: (err as Error).message,
+    };
   }
 }

@@ -30,20 +30,30 @@ export function appFixtures(): ScenarioEnv['app'] {
 /** env.deploy: deploy (or switch the routing of) an app as the platform does, then wait until its pods are Ready. */
 export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: Routing): Promise<AppMetadata> {
   const meta = await deployApp(t, app, routing);
-  await waitUntil(`${app.org}/${app.app} pods Ready`, async () => {
-    const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: orgNamespace(app.org) });
-    return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
-  }, 60_000, 250);
+  await waitUntil(
+    `${app.org}/${app.app} pods Ready`,
+    async () => {
+      const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: orgNamespace(app.org) });
+      return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
+    },
+    60_000,
+    250,
+  );
   return meta;
 }
 
 /** Wait (bounded) until public DNS serves `serial` for the zone. */
 export async function servedSerial(dns: DnsProbeContext, zone: string, serial: number): Promise<void> {
-  await waitUntil(`public DNS serves ${zone} serial ${serial}`, async () => {
-    const soa = await query(dns, zone, 'SOA');
-    const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
-    return got >= serial;
-  }, 5_000, 100);
+  await waitUntil(
+    `public DNS serves ${zone} serial ${serial}`,
+    async () => {
+      const soa = await query(dns, zone, 'SOA');
+      const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
+      return got >= serial;
+    },
+    5_000,
+    100,
+  );
 }
 
 /**
@@ -55,7 +65,8 @@ export function userZones(zonesDir: string, nameserverIp: string, dns: DnsProbeC
   return {
     get: (zone) => readRecords(zonesDir, zone),
     set: (zone, records) => servedSerial(dns, zone, setRecords(zonesDir, zone, records.map(byUser), nameserverIp)),
-    edit: (zone, drop, add) => servedSerial(dns, zone, editRecords(zonesDir, zone, drop, add.map(byUser), nameserverIp)),
+    edit: (zone, drop, add) =>
+      servedSerial(dns, zone, editRecords(zonesDir, zone, drop, add.map(byUser), nameserverIp)),
   };
 }
 
@@ -74,9 +85,12 @@ export function dnsProbes(c: DnsProbeContext): ScenarioEnv['dns'] {
  */
 export function withoutLabHooks(provider: string): Pick<ScenarioEnv, LabHook> {
   const missing = (member: string) => (): never => {
-    throw new SkyprobeError(`env.${member} is one of the embedded lab's own hooks (capability labHooks), which provider ${provider} does not have`, {
-      hint: "a scenario that uses it declares needs: ['lab'], and is then skipped on this provider",
-    });
+    throw new SkyprobeError(
+      `env.${member} is one of the embedded lab's own hooks (capability labHooks), which provider ${provider} does not have`,
+      {
+        hint: "a scenario that uses it declares needs: ['lab'], and is then skipped on this provider",
+      },
+    );
   };
   const missingAsync = (member: string) => async (): Promise<never> => missing(member)();
   return {

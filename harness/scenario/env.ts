@@ -99,17 +99,35 @@ export type DeployMember = 'app' | 'deploy' | 'remove' | 'metadata';
 /** `internet`: a user on the internet and at their DNS provider. */
 export type InternetMember = 'lbIp' | 'edgeIp' | 'publicDns' | 'pebbleRoot' | 'userDns' | 'http' | 'dns' | 'tls';
 /** `lab`: the embedded lab's own hooks (functions; env-parts.ts withoutLabHooks makes them errors elsewhere) ... */
-export type LabHook = 'inPod' | 'edgeAccessLog' | 'mgmt' | 'rewriteMetadata' | 'selfSignedSecret' | 'stopComponent' | 'startComponent' | 'blockPort' | 'restartComponent';
+export type LabHook =
+  | 'inPod'
+  | 'edgeAccessLog'
+  | 'mgmt'
+  | 'rewriteMetadata'
+  | 'selfSignedSecret'
+  | 'stopComponent'
+  | 'startComponent'
+  | 'blockPort'
+  | 'restartComponent';
 /** ... and its data, which no other provider has. */
 export type LabMember = LabHook | 'lab' | 'internet';
 /** Every member beyond ClusterEnv has a need: a member added to ScenarioEnv without one is a compile error here. */
-export const EVERY_MEMBER_HAS_A_NEED: [Exclude<keyof ScenarioEnv, keyof ClusterEnv | DeployMember | InternetMember | LabMember>] extends [never] ? true : never = true;
-
+export const EVERY_MEMBER_HAS_A_NEED: [
+  Exclude<keyof ScenarioEnv, keyof ClusterEnv | DeployMember | InternetMember | LabMember>,
+] extends [never]
+  ? true
+  : never = true;
 
 export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
   const lab0 = liveLab();
-  if (!lab0) throw new SkyprobeError('no lab is running', { hint: 'skyprobe run brings one up; or start one: skyprobe lab up --keep' });
-  if (!lab0.stack) throw new SkyprobeError(`lab ${lab0.id} runs without the routing stack`, { hint: 'skyprobe lab down && skyprobe lab up --keep' });
+  if (!lab0)
+    throw new SkyprobeError('no lab is running', {
+      hint: 'skyprobe run brings one up; or start one: skyprobe lab up --keep',
+    });
+  if (!lab0.stack)
+    throw new SkyprobeError(`lab ${lab0.id} runs without the routing stack`, {
+      hint: 'skyprobe lab down && skyprobe lab up --keep',
+    });
   const lab = lab0;
   const k = clientsFor(lab.kubeconfig);
   const paths = stackPaths(lab.dir);
@@ -131,7 +149,12 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       if (onlyIfDead) return;
       await stopProcesses([p.pid]);
     }
-    const again = startProcess(s.id, join(s.dir, 'logs'), { name: p.name, argv: [...p.argv, ...extraArgs], netns: p.netns, env: p.env });
+    const again = startProcess(s.id, join(s.dir, 'logs'), {
+      name: p.name,
+      argv: [...p.argv, ...extraArgs],
+      netns: p.netns,
+      env: p.env,
+    });
     s.processes[i] = { ...again, argv: p.argv };
     writeState(s);
   };
@@ -159,7 +182,8 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
       return { exitCode: res.exitCode, output: res.output };
     },
-    edgeAccessLog: () => (existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : []),
+    edgeAccessLog: () =>
+      existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : [],
     mgmt: {
       overlay: (role = 'cp') => overlayStatus(run, lab, role),
       apid: (address, from) => apidProbe(run, lab, address, { from }),
@@ -185,9 +209,31 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     async selfSignedSecret(namespace, name, host) {
       const dir = mkdtempSync(join(tmpdir(), 'skyprobe-selfsigned-'));
       try {
-        await openssl(run, ['req', '-x509', ...EC_KEY, '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], 'make a self-signed certificate');
+        await openssl(
+          run,
+          [
+            'req',
+            '-x509',
+            ...EC_KEY,
+            '-days',
+            '1',
+            '-subj',
+            `/CN=${host}`,
+            '-addext',
+            `subjectAltName=DNS:${host}`,
+            '-keyout',
+            join(dir, 'k'),
+            '-out',
+            join(dir, 'c'),
+          ],
+          'make a self-signed certificate',
+        );
         const b64 = (f: string) => Buffer.from(readFileSync(join(dir, f))).toString('base64');
-        const body = { metadata: { name, namespace }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64('c'), 'tls.key': b64('k') } };
+        const body = {
+          metadata: { name, namespace },
+          type: 'kubernetes.io/tls',
+          data: { 'tls.crt': b64('c'), 'tls.key': b64('k') },
+        };
         await k.core.deleteNamespacedSecret({ name, namespace }).catch(() => undefined);
         await k.core.createNamespacedSecret({ namespace, body });
       } finally {
@@ -196,7 +242,11 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     },
     async diagnostics() {
       const logs: Record<string, string> = {};
-      for (const p of state().processes.filter((x) => ['traefik', 'cert-manager', 'pebble', 'haproxy', 'coredns-public', 'coredns-cluster', 'pod-runner'].includes(x.name)))
+      for (const p of state().processes.filter((x) =>
+        ['traefik', 'cert-manager', 'pebble', 'haproxy', 'coredns-public', 'coredns-cluster', 'pod-runner'].includes(
+          x.name,
+        ),
+      ))
         logs[p.name] = logTail(p, 15).slice(-3000) || '(no log)';
       return { logs, objects: await routingObjects(k) };
     },
@@ -212,10 +262,14 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
       const ns = lab.hosts[role]?.netns;
       if (!ns) throw new SkyprobeError(`no lab host ${role}`);
       const rule = ['INPUT', '-p', 'tcp', '--dport', String(port), '-j', 'REJECT', '--reject-with', 'tcp-reset'];
-      const has = (await run('ip', ['netns', 'exec', ns, 'iptables', '-C', ...rule], { timeoutMs: 10_000 })).exitCode === 0;
+      const has =
+        (await run('ip', ['netns', 'exec', ns, 'iptables', '-C', ...rule], { timeoutMs: 10_000 })).exitCode === 0;
       if (blocked === has) return;
-      const res = await run('ip', ['netns', 'exec', ns, 'iptables', blocked ? '-I' : '-D', ...rule], { timeoutMs: 10_000 });
-      if (res.exitCode !== 0) throw new SkyprobeError(`failed to ${blocked ? 'block' : 'unblock'} port ${port} on ${role}: ${res.output}`);
+      const res = await run('ip', ['netns', 'exec', ns, 'iptables', blocked ? '-I' : '-D', ...rule], {
+        timeoutMs: 10_000,
+      });
+      if (res.exitCode !== 0)
+        throw new SkyprobeError(`failed to ${blocked ? 'block' : 'unblock'} port ${port} on ${role}: ${res.output}`);
     },
     async restartComponent(name, extraArgs = []) {
       await relaunch(name, extraArgs, false);

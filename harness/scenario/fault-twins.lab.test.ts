@@ -37,7 +37,10 @@ describe('fault twins', () => {
         await fault.inject({ env, routing });
         try {
           const faulty = await runScenario(s, env, routing, { convergeMs: 6_000 });
-          expect(faulty.status, `the fault went unnoticed; checks: ${faulty.checks.map((c) => `${c.status} ${c.name}: ${c.message ?? ''}`).join(' | ')}`).toBe('failed');
+          expect(
+            faulty.status,
+            `the fault went unnoticed; checks: ${faulty.checks.map((c) => `${c.status} ${c.name}: ${c.message ?? ''}`).join(' | ')}`,
+          ).toBe('failed');
           expect(faulty.failedCheck, faulty.message).toBe(fault.failingCheck);
         } finally {
           await fault.revert({ env, routing });

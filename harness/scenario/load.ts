@@ -10,7 +10,8 @@ export function scenarioFiles(areas?: string[]): string[] {
   const files: string[] = [];
   for (const area of readdirSync(root, { withFileTypes: true })) {
     if (!area.isDirectory() || (areas && areas.length > 0 && !areas.includes(area.name))) continue;
-    for (const f of readdirSync(join(root, area.name))) if (/^[A-Z]+-\d{2}\.ts$/.test(f)) files.push(join(root, area.name, f));
+    for (const f of readdirSync(join(root, area.name)))
+      if (/^[A-Z]+-\d{2}\.ts$/.test(f)) files.push(join(root, area.name, f));
   }
   return files.sort((a, b) => a.split('/').at(-1)!.localeCompare(b.split('/').at(-1)!));
 }

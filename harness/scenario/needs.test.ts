@@ -11,12 +11,20 @@ import { type Need, unmetNeeds } from './define.ts';
 import { loadScenarios } from './load.ts';
 
 /** What the existing provider reports when it may create its namespace and apps in it (existing-provider.ts). */
-const EXISTING: Capabilities = { clusterScoped: false, createApps: true, faults: false, management: false, internet: false, labHooks: false };
+const EXISTING: Capabilities = {
+  clusterScoped: false,
+  createApps: true,
+  faults: false,
+  management: false,
+  internet: false,
+  labHooks: false,
+};
 const LAB = /^needs the embedded lab's own hooks \(capability labHooks: [^;]*\), which provider kind does not have$/;
 
 describe('unmetNeeds', () => {
   it('a read-only scenario runs everywhere; an undeclared one needs the lab', () => {
-    for (const caps of [EMBEDDED_CAPABILITIES, KIND_CAPABILITIES, EXISTING]) expect(unmetNeeds({ needs: [] }, caps, 'x')).toBeUndefined();
+    for (const caps of [EMBEDDED_CAPABILITIES, KIND_CAPABILITIES, EXISTING])
+      expect(unmetNeeds({ needs: [] }, caps, 'x')).toBeUndefined();
     expect(unmetNeeds({}, EMBEDDED_CAPABILITIES, 'embedded')).toBeUndefined();
     expect(unmetNeeds({}, KIND_CAPABILITIES, 'kind')).toMatch(LAB);
   });
@@ -24,17 +32,27 @@ describe('unmetNeeds', () => {
   it('deploy needs cluster-scoped objects and apps; internet needs its capability', () => {
     const deploy = { needs: ['deploy'] as Need[] };
     expect(unmetNeeds(deploy, KIND_CAPABILITIES, 'kind')).toBeUndefined();
-    expect(unmetNeeds(deploy, { ...KIND_CAPABILITIES, createApps: false }, 'kind')).toMatch(/^needs to deploy apps as the platform does, creating org namespaces \(capabilities clusterScoped and createApps\)/);
+    expect(unmetNeeds(deploy, { ...KIND_CAPABILITIES, createApps: false }, 'kind')).toMatch(
+      /^needs to deploy apps as the platform does, creating org namespaces \(capabilities clusterScoped and createApps\)/,
+    );
     expect(unmetNeeds(deploy, EXISTING, 'existing')).toMatch(/which provider existing does not have$/);
     expect(unmetNeeds({ needs: ['internet'] }, KIND_CAPABILITIES, 'kind')).toBeUndefined();
-    expect(unmetNeeds({ needs: ['internet'] }, { ...KIND_CAPABILITIES, internet: undefined }, 'kind')).toMatch(/^needs to act as a user on the internet: .*\(capability internet\), which provider kind does not have$/);
-    expect(unmetNeeds({ needs: ['apps'] }, { ...EXISTING, createApps: false }, 'existing')).toBe("needs to create apps in the run's namespace, which this account may not (RBAC)");
+    expect(unmetNeeds({ needs: ['internet'] }, { ...KIND_CAPABILITIES, internet: undefined }, 'kind')).toMatch(
+      /^needs to act as a user on the internet: .*\(capability internet\), which provider kind does not have$/,
+    );
+    expect(unmetNeeds({ needs: ['apps'] }, { ...EXISTING, createApps: false }, 'existing')).toBe(
+      "needs to create apps in the run's namespace, which this account may not (RBAC)",
+    );
   });
 
   it('gives one reason per unmet need, on one line', () => {
     const why = unmetNeeds({ needs: ['deploy', 'internet', 'lab'] }, EXISTING, 'existing') as string;
     const reasons = why.split('; ');
-    expect(reasons.map((r) => r.slice(0, 20))).toEqual(["needs the embedded l", 'needs to deploy apps', 'needs to act as a us']);
+    expect(reasons.map((r) => r.slice(0, 20))).toEqual([
+      'needs the embedded l',
+      'needs to deploy apps',
+      'needs to act as a us',
+    ]);
     for (const r of reasons) expect(r).toMatch(/which provider existing does not have$/);
     expect(why).not.toContain('\n');
     expect(unmetNeeds({ needs: ['deploy', 'internet', 'lab'] }, KIND_CAPABILITIES, 'kind')).toMatch(LAB);
@@ -45,17 +63,24 @@ const scenarios = await loadScenarios();
 
 describe("the catalog's needs", () => {
   const skipped = (caps: Capabilities, provider: string) =>
-    Object.fromEntries(scenarios.flatMap((s) => {
-      const why = unmetNeeds(s, caps, provider);
-      return why ? [[s.id, why]] : [];
-    }));
+    Object.fromEntries(
+      scenarios.flatMap((s) => {
+        const why = unmetNeeds(s, caps, provider);
+        return why ? [[s.id, why]] : [];
+      }),
+    );
 
   it('on kind, only the scenarios bound to the lab are skipped, each for the lab alone', () => {
     const kind = skipped(KIND_CAPABILITIES, 'kind');
     // DNS-03: env.inPod and env.edgeAccessLog; MG-01..03: env.mgmt.
     expect(Object.keys(kind).sort()).toEqual(['DNS-03', 'MG-01', 'MG-02', 'MG-03']);
     for (const [id, why] of Object.entries(kind)) expect(why, id).toMatch(LAB);
-    expect(scenarios.filter((s) => s.needs?.includes('lab')).map((s) => s.id).sort()).toEqual(Object.keys(kind).sort());
+    expect(
+      scenarios
+        .filter((s) => s.needs?.includes('lab'))
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(Object.keys(kind).sort());
   });
 
   it('on the embedded lab nothing is skipped; on an existing cluster only the read-only scenarios run', () => {

@@ -13,6 +13,13 @@ export interface ReadinessFacts {
 /** The one-line verdict, e.g. "workload ready, endpoint not ready: TLS pending". */
 export function readinessVerdict(f: ReadinessFacts): string {
   const workload = f.workloadReady ? 'workload ready' : 'workload not ready';
-  const pending = [!f.routeAccepted && 'route pending', !f.dnsResolved && 'DNS pending', !f.certReady && 'TLS pending', f.certReady && !f.httpsOk && 'HTTPS not answering'].filter(Boolean);
-  return pending.length === 0 ? `${workload}, endpoint ready` : `${workload}, endpoint not ready: ${pending.join(', ')}`;
+  const pending = [
+    !f.routeAccepted && 'route pending',
+    !f.dnsResolved && 'DNS pending',
+    !f.certReady && 'TLS pending',
+    f.certReady && !f.httpsOk && 'HTTPS not answering',
+  ].filter(Boolean);
+  return pending.length === 0
+    ? `${workload}, endpoint ready`
+    : `${workload}, endpoint not ready: ${pending.join(', ')}`;
 }

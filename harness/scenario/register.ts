@@ -10,7 +10,8 @@ import { runCluster } from './cluster-env.ts';
 import { prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
 
 const cluster = runCluster();
-const wanted = (process.env.SKYPROBE_ROUTING ?? 'both') === 'both' ? ROUTINGS : [process.env.SKYPROBE_ROUTING as Routing];
+const wanted =
+  (process.env.SKYPROBE_ROUTING ?? 'both') === 'both' ? ROUTINGS : [process.env.SKYPROBE_ROUTING as Routing];
 
 setScenarioRegistrar((s) => {
   describe(`${s.id} ${s.title}`, () => {
@@ -38,6 +39,11 @@ setScenarioRegistrar((s) => {
 
 declare module 'vitest' {
   interface TaskMeta {
-    skyprobe?: { header: { id: string; title: string; area: string }; routing: Routing; result?: import('./define.ts').ScenarioResult; skipped?: string };
+    skyprobe?: {
+      header: { id: string; title: string; area: string };
+      routing: Routing;
+      result?: import('./define.ts').ScenarioResult;
+      skipped?: string;
+    };
   }
 }

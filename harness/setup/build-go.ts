@@ -8,7 +8,14 @@ import { shellQuote } from '../errors.ts';
 import { type Progress, timedStep } from '../log.ts';
 import type { RunResult, Runner } from '../exec/runner.ts';
 import type { GoComponent } from './components.ts';
-import { type CachePaths, type ComponentManifest, binaryPath, componentDir, componentLog, writeManifest } from './cache.ts';
+import {
+  type CachePaths,
+  type ComponentManifest,
+  binaryPath,
+  componentDir,
+  componentLog,
+  writeManifest,
+} from './cache.ts';
 import { classifyGoFailure } from './errors.ts';
 import { buildTarget, inheritedDirectives, ldflags, renderGoMod } from './gomod.ts';
 import { verifyBinary } from './verify.ts';
@@ -25,7 +32,13 @@ export interface BuildContext {
 
 /** Environment of every go command: fixed caches, no cgo, modules through the proxy only. */
 export function goEnv(paths: CachePaths): Record<string, string> {
-  return { GOMODCACHE: paths.gomodcache, GOCACHE: paths.gocache, CGO_ENABLED: '0', GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' };
+  return {
+    GOMODCACHE: paths.gomodcache,
+    GOCACHE: paths.gocache,
+    CGO_ENABLED: '0',
+    GOFLAGS: '-mod=mod -buildvcs=false',
+    GOTOOLCHAIN: 'local',
+  };
 }
 
 interface ModuleInfo {
@@ -33,7 +46,6 @@ interface ModuleInfo {
   GoMod?: string;
   Error?: string;
 }
-
 
 export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: string): Promise<ComponentManifest> {
   const started = Date.now();
@@ -46,8 +58,16 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
   const go = async (stepName: string, args: string[], timeoutMs: number): Promise<RunResult> => {
     const res = await ctx.run('go', args, { cwd: wrapper, env, logFile: log, timeoutMs });
     if (res.exitCode !== 0) {
-      const envText = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
-      throw classifyGoFailure(`${c.name}@${c.version}`, stepName, res, log, `(cd ${wrapper} && ${envText} ${shellQuote(['go', ...args])})`);
+      const envText = Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      throw classifyGoFailure(
+        `${c.name}@${c.version}`,
+        stepName,
+        res,
+        log,
+        `(cd ${wrapper} && ${envText} ${shellQuote(['go', ...args])})`,
+      );
     }
     return res;
   };
@@ -69,20 +89,53 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
     }
     writeFileSync(join(wrapper, 'go.mod'), renderGoMod(c, ctx.goDirective, inherited));
   });
-  await timedStep(ctx.progress, `${c.name}@${c.version}`, 'download modules (go mod tidy)', () => go('download modules', ['mod', 'tidy'], 30 * 60_000));
-  await timedStep(ctx.progress, `${c.name}@${c.version}`, `build ${c.binaries.map((b) => b.name).join(', ')}`, async () => {
-    mkdirSync(join(dir, 'bin'), { recursive: true });
-    for (const b of c.binaries) {
-      await go(`build ${b.name}`, ['build', '-trimpath', '-ldflags', ldflags(c), '-o', binaryPath(ctx.paths, c, b.name), buildTarget(c, b.package)], 60 * 60_000);
-    }
-  });
+  await timedStep(ctx.progress, `${c.name}@${c.version}`, 'download modules (go mod tidy)', () =>
+    go('download modules', ['mod', 'tidy'], 30 * 60_000),
+  );
+  await timedStep(
+    ctx.progress,
+    `${c.name}@${c.version}`,
+    `build ${c.binaries.map((b) => b.name).join(', ')}`,
+    async () => {
+      mkdirSync(join(dir, 'bin'), { recursive: true });
+      for (const b of c.binaries) {
+        await go(
+          `build ${b.name}`,
+          [
+            'build',
+            '-trimpath',
+            '-ldflags',
+            ldflags(c),
+            '-o',
+            binaryPath(ctx.paths, c, b.name),
+            buildTarget(c, b.package),
+          ],
+          60 * 60_000,
+        );
+      }
+    },
+  );
   const files: string[] = [];
   if (c.files.length > 0) {
     await timedStep(ctx.progress, `${c.name}@${c.version}`, 'copy files from the module cache', async () => {
       for (const f of c.files) {
         const info = await moduleInfo('copy files', f.module);
         const from = join(info.Dir ?? '', f.from);
-        if (!info.Dir || !existsSync(from)) throw classifyGoFailure(`${c.name}@${c.version}`, 'copy files', { command: '', exitCode: 1, output: `${from} is not in the module`, timedOut: false, notFound: false, durationMs: 0 }, log, `ls ${from}`);
+        if (!info.Dir || !existsSync(from))
+          throw classifyGoFailure(
+            `${c.name}@${c.version}`,
+            'copy files',
+            {
+              command: '',
+              exitCode: 1,
+              output: `${from} is not in the module`,
+              timedOut: false,
+              notFound: false,
+              durationMs: 0,
+            },
+            log,
+            `ls ${from}`,
+          );
         cpSync(from, join(dir, f.to), { recursive: true });
         files.push(f.to);
       }

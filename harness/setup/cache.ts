@@ -90,7 +90,10 @@ export function recipeDigest(c: GoComponent, repoRoot: string, goVersion: string
   return h.digest('hex').slice(0, 16);
 }
 
-export function readManifest(paths: CachePaths, c: Pick<GoComponent, 'name' | 'version'>): ComponentManifest | undefined {
+export function readManifest(
+  paths: CachePaths,
+  c: Pick<GoComponent, 'name' | 'version'>,
+): ComponentManifest | undefined {
   const file = join(componentDir(paths, c), 'component.json');
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as ComponentManifest;

@@ -26,9 +26,13 @@ describe('the built components', () => {
     const cm = pins.components.find((c) => c.name === 'cert-manager');
     if (!gw || !cm) throw new Error('pin file lacks gateway-api or cert-manager');
     const standard = readdirSync(join(componentDir(cachePaths(), gw), 'crds', 'standard'));
-    expect(standard).toEqual(expect.arrayContaining(['gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_httproutes.yaml']));
+    expect(standard).toEqual(
+      expect.arrayContaining(['gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_httproutes.yaml']),
+    );
     const cmCrds = readdirSync(join(componentDir(cachePaths(), cm), 'crds'));
-    expect(cmCrds).toEqual(expect.arrayContaining(['cert-manager.io_certificates.yaml', 'acme.cert-manager.io_challenges.yaml']));
+    expect(cmCrds).toEqual(
+      expect.arrayContaining(['cert-manager.io_certificates.yaml', 'acme.cert-manager.io_challenges.yaml']),
+    );
     expect(existsSync(join(componentDir(cachePaths(), cm), 'bin', 'acmesolver'))).toBe(true);
   });
 });

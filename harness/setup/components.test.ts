@@ -11,13 +11,34 @@ describe('pin file', () => {
   it('parses the real pin file with every component the lab needs', () => {
     const pins = parsePinFile(real);
     expect(pins.components.map((c) => c.name)).toEqual([
-      'kubernetes', 'etcd', 'kwok', 'coredns', 'traefik', 'cert-manager', 'gateway-api',
+      'kubernetes',
+      'etcd',
+      'kwok',
+      'coredns',
+      'traefik',
+      'cert-manager',
+      'gateway-api',
     ]);
     const binaries = pins.components.flatMap((c) => c.binaries.map((b) => b.name));
-    for (const b of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kubectl', 'etcd', 'kwok', 'coredns', 'traefik', 'cert-manager-controller', 'acmesolver', 'echo-basic'])
+    for (const b of [
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kube-proxy',
+      'kubectl',
+      'etcd',
+      'kwok',
+      'coredns',
+      'traefik',
+      'cert-manager-controller',
+      'acmesolver',
+      'echo-basic',
+    ])
       expect(binaries).toContain(b);
     expect(pins.components.find((c) => c.name === 'kubernetes')?.stagingReplaces?.modules).toHaveLength(33);
-    expect(Object.keys(pins.debian)).toEqual(expect.arrayContaining(['pebble', 'wireguard-go', 'wireguard-tools', 'haproxy', 'iptables', 'iproute2']));
+    expect(Object.keys(pins.debian)).toEqual(
+      expect.arrayContaining(['pebble', 'wireguard-go', 'wireguard-tools', 'haproxy', 'iptables', 'iproute2']),
+    );
   });
 
   it('pins the versions the design asks for', () => {
@@ -36,13 +57,33 @@ describe('pin file', () => {
   });
 
   it.each([
-    ['an unknown key', etcd.replace('    binaries:', '    colour: red\n    binaries:'), /components\[0\] \(etcd\): unknown key "colour"/],
+    [
+      'an unknown key',
+      etcd.replace('    binaries:', '    colour: red\n    binaries:'),
+      /components\[0\] \(etcd\): unknown key "colour"/,
+    ],
     ['a missing require', etcd.replace(/    require.*\n/, ''), /components\[0\] \(etcd\): missing "require"/],
-    ['a malformed version', etcd.replace('version: v3.6.16', 'version: 3.6'), /component etcd\.version: "3\.6" is not a version/],
-    ['a malformed required version', etcd.replace('server/v3: v3.6.16', 'server/v3: latest'), /require\.go\.etcd\.io\/etcd\/server\/v3: "latest" is not a version/],
-    ['a binary that cannot be verified', etcd.replace(', version: [--version], expect: "3.6.16"', ''), /needs "version" or "buildInfo"/],
+    [
+      'a malformed version',
+      etcd.replace('version: v3.6.16', 'version: 3.6'),
+      /component etcd\.version: "3\.6" is not a version/,
+    ],
+    [
+      'a malformed required version',
+      etcd.replace('server/v3: v3.6.16', 'server/v3: latest'),
+      /require\.go\.etcd\.io\/etcd\/server\/v3: "latest" is not a version/,
+    ],
+    [
+      'a binary that cannot be verified',
+      etcd.replace(', version: [--version], expect: "3.6.16"', ''),
+      /needs "version" or "buildInfo"/,
+    ],
     ['a version command without expected text', etcd.replace(', expect: "3.6.16"', ''), /"version" needs "expect"/],
-    ['a local package without sources', etcd.replace('package: go.etcd.io/etcd/server/v3', 'package: ./etcd'), /is local but the component has no "sources"/],
+    [
+      'a local package without sources',
+      etcd.replace('package: go.etcd.io/etcd/server/v3', 'package: ./etcd'),
+      /is local but the component has no "sources"/,
+    ],
     ['a component listed twice', etcd + etcd, /component etcd: is listed twice/],
   ])('rejects %s with a message naming the place', (_what, component, message) => {
     expect(() => parsePinFile(minimal(component))).toThrow(message);

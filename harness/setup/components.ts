@@ -58,7 +58,8 @@ function stringMap(file: string, where: string, v: unknown, versions = false): R
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string' || val === '') throw new PinError(file, `${where}.${k}`, 'must be a non-empty string');
-    if (versions && !SEMVER.test(val)) throw new PinError(file, `${where}.${k}`, `"${val}" is not a version like v1.2.3`);
+    if (versions && !SEMVER.test(val))
+      throw new PinError(file, `${where}.${k}`, `"${val}" is not a version like v1.2.3`);
     out[k] = val;
   }
   return out;
@@ -79,10 +80,27 @@ function parseBinary(file: string, where: string, v: unknown): BinarySpec {
 
 function parseComponent(file: string, where: string, v: unknown): GoComponent {
   if (!isRecord(v)) throw new PinError(file, where, 'must be a map');
-  const allowed = ['name', 'version', 'require', 'replace', 'stagingReplaces', 'inheritReplaces', 'sources', 'ldflags', 'binaries', 'files'];
-  checkKeys(file, typeof v.name === 'string' ? `${where} (${v.name})` : where, v, allowed, ['name', 'version', 'require', 'binaries']);
+  const allowed = [
+    'name',
+    'version',
+    'require',
+    'replace',
+    'stagingReplaces',
+    'inheritReplaces',
+    'sources',
+    'ldflags',
+    'binaries',
+    'files',
+  ];
+  checkKeys(file, typeof v.name === 'string' ? `${where} (${v.name})` : where, v, allowed, [
+    'name',
+    'version',
+    'require',
+    'binaries',
+  ]);
   const name = String(v.name);
-  if (!NAME.test(name)) throw new PinError(file, `${where}.name`, `"${name}" must be lower-case letters, digits and dashes`);
+  if (!NAME.test(name))
+    throw new PinError(file, `${where}.name`, `"${name}" must be lower-case letters, digits and dashes`);
   const at = `component ${name}`;
   const version = String(v.version);
   if (!SEMVER.test(version)) throw new PinError(file, `${at}.version`, `"${version}" is not a version like v1.2.3`);
@@ -100,19 +118,29 @@ function parseComponent(file: string, where: string, v: unknown): GoComponent {
     const s = v.stagingReplaces;
     if (!isRecord(s)) throw new PinError(file, `${at}.stagingReplaces`, 'must be a map');
     checkKeys(file, `${at}.stagingReplaces`, s, ['version', 'modules'], ['version', 'modules']);
-    if (!SEMVER.test(String(s.version))) throw new PinError(file, `${at}.stagingReplaces.version`, `"${s.version}" is not a version`);
-    c.stagingReplaces = { version: String(s.version), modules: stringList(file, `${at}.stagingReplaces.modules`, s.modules) };
+    if (!SEMVER.test(String(s.version)))
+      throw new PinError(file, `${at}.stagingReplaces.version`, `"${s.version}" is not a version`);
+    c.stagingReplaces = {
+      version: String(s.version),
+      modules: stringList(file, `${at}.stagingReplaces.modules`, s.modules),
+    };
   }
   if (v.inheritReplaces !== undefined) {
     c.inheritReplaces = String(v.inheritReplaces);
-    if (!(c.inheritReplaces in c.require)) throw new PinError(file, `${at}.inheritReplaces`, `"${c.inheritReplaces}" is not in require`);
+    if (!(c.inheritReplaces in c.require))
+      throw new PinError(file, `${at}.inheritReplaces`, `"${c.inheritReplaces}" is not in require`);
   }
   if (v.sources !== undefined) c.sources = String(v.sources);
-  if (!Array.isArray(v.binaries) || v.binaries.length === 0) throw new PinError(file, `${at}.binaries`, 'must list at least one binary');
+  if (!Array.isArray(v.binaries) || v.binaries.length === 0)
+    throw new PinError(file, `${at}.binaries`, 'must list at least one binary');
   c.binaries = v.binaries.map((b, i) => parseBinary(file, `${at}.binaries[${i}]`, b));
   for (const b of c.binaries)
     if (b.package.startsWith('./') && c.sources === undefined)
-      throw new PinError(file, `${at}.binaries ${b.name}`, `package "${b.package}" is local but the component has no "sources"`);
+      throw new PinError(
+        file,
+        `${at}.binaries ${b.name}`,
+        `package "${b.package}" is local but the component has no "sources"`,
+      );
   if (v.files !== undefined) {
     if (!Array.isArray(v.files)) throw new PinError(file, `${at}.files`, 'must be a list');
     c.files = v.files.map((f, i) => {
@@ -157,7 +185,9 @@ export function loadPinFile(path: string): PinFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new SkyprobeError(`cannot read the pin file ${path}`, { hint: 'run skyprobe from a checkout of the skyprobe repository' });
+    throw new SkyprobeError(`cannot read the pin file ${path}`, {
+      hint: 'run skyprobe from a checkout of the skyprobe repository',
+    });
   }
   return parsePinFile(text, path);
 }

@@ -12,12 +12,20 @@ const dpkg = { match: /^dpkg-query/, reply: { output: 'pebble ii \nhaproxy un \n
 describe('debian packages', () => {
   it('lists the packages dpkg does not show as installed', async () => {
     const f = fakeRunner([dpkg]);
-    await expect(missingPackages(f.run, ['pebble', 'haproxy', 'wireguard-go'])).resolves.toEqual(['haproxy', 'wireguard-go']);
+    await expect(missingPackages(f.run, ['pebble', 'haproxy', 'wireguard-go'])).resolves.toEqual([
+      'haproxy',
+      'wireguard-go',
+    ]);
   });
 
   it('asks for root, naming the packages, when something is missing and we are not root', async () => {
     const f = fakeRunner([]);
-    const p = installPackages(['haproxy'], { run: f.run, progress: silentProgress, logFile: '/dev/null', isRoot: false });
+    const p = installPackages(['haproxy'], {
+      run: f.run,
+      progress: silentProgress,
+      logFile: '/dev/null',
+      isRoot: false,
+    });
     await expect(p).rejects.toBeInstanceOf(NotRootError);
     await expect(p).rejects.toThrow('the Debian packages haproxy are missing and installing them needs root');
     expect(f.calls).toHaveLength(0);
@@ -29,9 +37,18 @@ describe('debian packages', () => {
     let policyDuringInstall = '';
     const f = fakeRunner([
       { match: /^apt-get update$/, reply: {} },
-      { match: /^apt-get install -y --no-install-recommends haproxy pebble$/, reply: () => ((policyDuringInstall = readFileSync(policy, 'utf8')), {}) },
+      {
+        match: /^apt-get install -y --no-install-recommends haproxy pebble$/,
+        reply: () => ((policyDuringInstall = readFileSync(policy, 'utf8')), {}),
+      },
     ]);
-    await installPackages(['haproxy', 'pebble'], { run: f.run, progress: silentProgress, logFile: '/dev/null', isRoot: true, policyRcD: policy });
+    await installPackages(['haproxy', 'pebble'], {
+      run: f.run,
+      progress: silentProgress,
+      logFile: '/dev/null',
+      isRoot: true,
+      policyRcD: policy,
+    });
     expect(policyDuringInstall).toContain('exit 101');
     expect(existsSync(policy)).toBe(false);
     expect(f.calls.map((c) => c.opts.env?.DEBIAN_FRONTEND)).toEqual(['noninteractive', 'noninteractive']);
@@ -41,9 +58,18 @@ describe('debian packages', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skyprobe-debs-'));
     const f = fakeRunner([
       { match: /^apt-get update$/, reply: {} },
-      { match: /^apt-get install/, reply: { exitCode: 100, output: 'Reading package lists...\nE: Unable to locate package pebbel' } },
+      {
+        match: /^apt-get install/,
+        reply: { exitCode: 100, output: 'Reading package lists...\nE: Unable to locate package pebbel' },
+      },
     ]);
-    const err = await installPackages(['pebbel'], { run: f.run, progress: silentProgress, logFile: '/l/apt.log', isRoot: true, policyRcD: join(dir, 'p') }).catch((e: unknown) => e);
+    const err = await installPackages(['pebbel'], {
+      run: f.run,
+      progress: silentProgress,
+      logFile: '/l/apt.log',
+      isRoot: true,
+      policyRcD: join(dir, 'p'),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AptError);
     expect((err as AptError).message).toBe('apt-get install failed: Unable to locate package pebbel');
     expect((err as AptError).hint).toContain('/l/apt.log');

@@ -13,7 +13,9 @@ import { AptError, DiskFullError, NotRootError } from './errors.ts';
 /** Packages not installed, judged by dpkg's status of each. */
 export async function missingPackages(run: Runner, packages: string[]): Promise<string[]> {
   if (packages.length === 0) return [];
-  const res = await run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...packages], { timeoutMs: 30_000 });
+  const res = await run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...packages], {
+    timeoutMs: 30_000,
+  });
   const installed = new Set(
     res.output
       .split('\n')
@@ -40,14 +42,22 @@ export async function installPackages(packages: string[], o: AptOptions): Promis
     });
   const policy = o.policyRcD ?? '/usr/sbin/policy-rc.d';
   const ownPolicy = !existsSync(policy);
-  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\n# written by skyprobe setup while it installs packages\nexit 101\n', { mode: 0o755 });
+  if (ownPolicy)
+    writeFileSync(policy, '#!/bin/sh\n# written by skyprobe setup while it installs packages\nexit 101\n', {
+      mode: 0o755,
+    });
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   const apt = async (args: string[]) => {
     const res = await o.run('apt-get', args, { env, logFile: o.logFile, timeoutMs: 20 * 60_000 });
     if (res.exitCode !== 0) {
       if (/No space left on device/i.test(res.output))
-        throw new DiskFullError('apt-get failed: the disk is full', { hint: 'free disk space, then rerun skyprobe setup' });
-      const reason = /Unable to locate package (\S+)/.exec(res.output)?.[0] ?? /Could not resolve|Failed to fetch|Temporary failure/.exec(res.output)?.[0] ?? `exit ${res.exitCode}`;
+        throw new DiskFullError('apt-get failed: the disk is full', {
+          hint: 'free disk space, then rerun skyprobe setup',
+        });
+      const reason =
+        /Unable to locate package (\S+)/.exec(res.output)?.[0] ??
+        /Could not resolve|Failed to fetch|Temporary failure/.exec(res.output)?.[0] ??
+        `exit ${res.exitCode}`;
       throw new AptError(`apt-get ${args[0]} failed: ${reason}`, {
         command: res.command,
         exitCode: res.exitCode,
@@ -59,7 +69,9 @@ export async function installPackages(packages: string[], o: AptOptions): Promis
   };
   try {
     await timedStep(o.progress, 'debian', 'apt-get update', () => apt(['update']));
-    await timedStep(o.progress, 'debian', `apt-get install ${packages.join(' ')}`, () => apt(['install', '-y', '--no-install-recommends', ...packages]));
+    await timedStep(o.progress, 'debian', `apt-get install ${packages.join(' ')}`, () =>
+      apt(['install', '-y', '--no-install-recommends', ...packages]),
+    );
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
   }

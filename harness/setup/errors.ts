@@ -13,7 +13,8 @@ export class ProxyUnreachableError extends CommandError {}
 export class ModuleNotServedError extends CommandError {}
 export class BuildError extends CommandError {}
 
-const NETWORK = /dial tcp|no such host|i\/o timeout|connection refused|connection reset|TLS handshake timeout|proxyconnect|network is unreachable|server misbehaving/;
+const NETWORK =
+  /dial tcp|no such host|i\/o timeout|connection refused|connection reset|TLS handshake timeout|proxyconnect|network is unreachable|server misbehaving/;
 const NOT_SERVED = /(403 Forbidden|404 Not Found|410 Gone)|unknown revision|invalid version|not available/;
 const DISK = /no space left on device|disk quota exceeded/i;
 
@@ -34,14 +35,20 @@ export function classifyGoFailure(
   if (res.timedOut)
     return new BuildError(`${where}: timed out`, { ...details, hint: `see ${logFile}; reproduce with: ${reproduce}` });
   if (NETWORK.test(res.output))
-    return new ProxyUnreachableError(`${where}: the Go module proxy cannot be reached (GOPROXY=${process.env.GOPROXY ?? 'go env default'})`, {
-      ...details,
-      hint: `check the network path to the Go module proxy; log: ${logFile}`,
-    });
+    return new ProxyUnreachableError(
+      `${where}: the Go module proxy cannot be reached (GOPROXY=${process.env.GOPROXY ?? 'go env default'})`,
+      {
+        ...details,
+        hint: `check the network path to the Go module proxy; log: ${logFile}`,
+      },
+    );
   if (NOT_SERVED.test(res.output))
     return new ModuleNotServedError(`${where}: a pinned module version is not served by the Go module proxy`, {
       ...details,
       hint: `pick a served version in fixtures/components.yaml (go list -m -versions MODULE); log: ${logFile}`,
     });
-  return new BuildError(`${where} (exit ${res.exitCode})`, { ...details, hint: `see ${logFile}; reproduce with: ${reproduce}` });
+  return new BuildError(`${where} (exit ${res.exitCode})`, {
+    ...details,
+    hint: `see ${logFile}; reproduce with: ${reproduce}`,
+  });
 }

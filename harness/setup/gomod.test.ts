@@ -27,7 +27,9 @@ const component = (over: Partial<GoComponent> = {}): GoComponent => ({
   require: { 'github.com/traefik/traefik/v3': 'v3.6.12' },
   replace: {},
   ldflags: { 'github.com/traefik/traefik/v3/pkg/version.Version': 'v3.6.12' },
-  binaries: [{ name: 'traefik', package: 'github.com/traefik/traefik/v3/cmd/traefik', version: ['version'], expect: 'v3.6.12' }],
+  binaries: [
+    { name: 'traefik', package: 'github.com/traefik/traefik/v3/cmd/traefik', version: ['version'], expect: 'v3.6.12' },
+  ],
   files: [],
   ...over,
 });
@@ -60,7 +62,9 @@ describe('wrapper go.mod', () => {
       require: { 'k8s.io/kubernetes': 'v1.36.3' },
       stagingReplaces: { version: 'v0.36.3', modules: ['k8s.io/api', 'k8s.io/client-go'] },
       replace: { 'k8s.io/client-go': 'k8s.io/client-go v0.36.4' },
-      binaries: [{ name: 'kubectl', package: 'k8s.io/kubernetes/cmd/kubectl', version: ['version'], expect: 'v1.36.3' }],
+      binaries: [
+        { name: 'kubectl', package: 'k8s.io/kubernetes/cmd/kubectl', version: ['version'], expect: 'v1.36.3' },
+      ],
     });
     const text = renderGoMod(k8s, '1.26.0');
     expect(text).toContain('\tk8s.io/api => k8s.io/api v0.36.3');
@@ -69,7 +73,11 @@ describe('wrapper go.mod', () => {
   });
 
   it('builds local packages inside the wrapper and leaves them out of tool lines', () => {
-    const cm = component({ name: 'cert-manager', sources: 'x', binaries: [{ name: 'acmesolver', package: './acmesolver', buildInfo: 'm' }] });
+    const cm = component({
+      name: 'cert-manager',
+      sources: 'x',
+      binaries: [{ name: 'acmesolver', package: './acmesolver', buildInfo: 'm' }],
+    });
     expect(buildTarget(cm, './acmesolver')).toBe('skyprobe.local/cert-manager/acmesolver');
     expect(buildTarget(cm, 'k8s.io/kubernetes/cmd/kubectl')).toBe('k8s.io/kubernetes/cmd/kubectl');
     expect(renderGoMod(cm, '1.26.0')).not.toContain('tool');

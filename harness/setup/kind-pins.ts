@@ -50,11 +50,16 @@ function parseComponent(file: string, name: KindComponentName, v: unknown, built
   if (!SEMVER.test(version)) throw new PinError(file, `${at}.version`, `"${version}" is not a version like v1.2.3`);
   const same = built.find((c) => c.name === name);
   if (same && same.version !== version)
-    throw new PinError(file, `${at}.version`, `${version} differs from component ${name} (${same.version}): both providers must run one release`);
+    throw new PinError(
+      file,
+      `${at}.version`,
+      `${version} differs from component ${name} (${same.version}): both providers must run one release`,
+    );
   const pin: KindComponentPin = { version, manifests: [] };
   if (v.image !== undefined) {
     pin.image = String(v.image);
-    if (!imageNamesVersion(pin.image, version)) throw new PinError(file, `${at}.image`, `"${pin.image}" is not tagged ${version}`);
+    if (!imageNamesVersion(pin.image, version))
+      throw new PinError(file, `${at}.image`, `"${pin.image}" is not tagged ${version}`);
   }
   if (v.manifests !== undefined) {
     pin.manifests = stringList(file, `${at}.manifests`, v.manifests);
@@ -73,13 +78,24 @@ export function parseKindPins(file: string, v: unknown, built: GoComponent[]): K
   if (!SEMVER.test(version)) throw new PinError(file, 'kind.version', `"${version}" is not a version like v0.33.0`);
   const nodeImage = String(v.nodeImage);
   const minor = NODE_IMAGE.exec(nodeImage)?.[1];
-  if (!minor) throw new PinError(file, 'kind.nodeImage', `"${nodeImage}" must be kindest/node:vX.Y.Z@sha256:<digest> (kind's notes require the digest)`);
+  if (!minor)
+    throw new PinError(
+      file,
+      'kind.nodeImage',
+      `"${nodeImage}" must be kindest/node:vX.Y.Z@sha256:<digest> (kind's notes require the digest)`,
+    );
   const kube = built.find((c) => c.name === 'kubernetes');
   if (kube && !kube.version.startsWith(`${minor}.`))
-    throw new PinError(file, 'kind.nodeImage', `Kubernetes ${minor} differs from component kubernetes (${kube.version})`);
+    throw new PinError(
+      file,
+      'kind.nodeImage',
+      `Kubernetes ${minor} differs from component kubernetes (${kube.version})`,
+    );
   const comps = v.components;
   if (!isRecord(comps)) throw new PinError(file, 'kind.components', 'must be a map');
   checkKeys(file, 'kind.components', comps, [...KIND_COMPONENTS], [...KIND_COMPONENTS]);
-  const components = Object.fromEntries(KIND_COMPONENTS.map((n) => [n, parseComponent(file, n, comps[n], built)])) as KindPins['components'];
+  const components = Object.fromEntries(
+    KIND_COMPONENTS.map((n) => [n, parseComponent(file, n, comps[n], built)]),
+  ) as KindPins['components'];
   return { version, nodeImage, components };
 }

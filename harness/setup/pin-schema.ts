@@ -16,7 +16,13 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function checkKeys(file: string, where: string, obj: Record<string, unknown>, allowed: string[], required: string[]): void {
+export function checkKeys(
+  file: string,
+  where: string,
+  obj: Record<string, unknown>,
+  allowed: string[],
+  required: string[],
+): void {
   for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw new PinError(file, where, `unknown key "${k}"`);
   for (const k of required) if (obj[k] === undefined) throw new PinError(file, where, `missing "${k}"`);
 }

@@ -22,7 +22,9 @@ describe('preflight', () => {
 
   it('refuses a go that is too old', async () => {
     const f = fakeRunner([{ match: /^go version$/, reply: { output: 'go version go1.24.1 linux/amd64' } }]);
-    await expect(checkGo(f.run, '1.26')).rejects.toThrow('go 1.24.1 is too old: the pinned components need Go 1.26 or newer');
+    await expect(checkGo(f.run, '1.26')).rejects.toThrow(
+      'go 1.24.1 is too old: the pinned components need Go 1.26 or newer',
+    );
   });
 
   it('accepts a new enough go and returns its version', async () => {
@@ -32,7 +34,9 @@ describe('preflight', () => {
 
   it('refuses to start a build that cannot fit on the disk', () => {
     expect(() => checkDisk('/cache', 16 * 2 ** 30, 2 * 2 ** 30)).toThrow(DiskFullError);
-    expect(() => checkDisk('/cache', 16 * 2 ** 30, 2 * 2 ** 30)).toThrow('not enough disk for the build: 2.0 GiB free under /cache, 16.0 GiB needed');
+    expect(() => checkDisk('/cache', 16 * 2 ** 30, 2 * 2 ** 30)).toThrow(
+      'not enough disk for the build: 2.0 GiB free under /cache, 16.0 GiB needed',
+    );
     expect(() => checkDisk('/cache', 16 * 2 ** 30, 20 * 2 ** 30)).not.toThrow();
   });
 });

@@ -48,8 +48,11 @@ export function freeBytes(path: string): number {
 export function checkDisk(path: string, neededBytes: number, free = freeBytes(path)): void {
   if (free < neededBytes) {
     const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
-    throw new DiskFullError(`not enough disk for the build: ${gib(free)} free under ${path}, ${gib(neededBytes)} needed`, {
-      hint: `free disk space, or point SKYPROBE_CACHE at a larger disk`,
-    });
+    throw new DiskFullError(
+      `not enough disk for the build: ${gib(free)} free under ${path}, ${gib(neededBytes)} needed`,
+      {
+        hint: `free disk space, or point SKYPROBE_CACHE at a larger disk`,
+      },
+    );
   }
 }

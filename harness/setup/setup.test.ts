@@ -38,7 +38,10 @@ function machine(moduleDir: string, extra: Rule[] = []) {
     ...extra,
     { match: /^dpkg-query/, reply: { output: 'pebble ii \n' } },
     { match: /^go version$/, reply: { output: 'go version go1.26.8 linux/amd64' } },
-    { match: /^go mod download -json/, reply: { output: `go: downloading x\n{"Dir": "${moduleDir}", "GoMod": "/dev/null"}` } },
+    {
+      match: /^go mod download -json/,
+      reply: { output: `go: downloading x\n{"Dir": "${moduleDir}", "GoMod": "/dev/null"}` },
+    },
     { match: /^go mod tidy$/, reply: {} },
     {
       match: /^go build/,
@@ -57,12 +60,21 @@ describe('setup', () => {
     const f = machine(w.moduleDir);
     const res = await setup({ repoRoot: w.repo, env: w.env, run: f.run, diskNeeded: 0 });
     expect(res.components).toEqual([
-      expect.objectContaining({ name: 'demo', pinned: 'v1.2.3', state: 'built', verified: [{ binary: 'demo', evidence: 'demo v1.2.3 linux/amd64' }] }),
+      expect.objectContaining({
+        name: 'demo',
+        pinned: 'v1.2.3',
+        state: 'built',
+        verified: [{ binary: 'demo', evidence: 'demo v1.2.3 linux/amd64' }],
+      }),
     ]);
     const goMod = readFileSync(join(w.cache, 'demo@v1.2.3', 'wrapper', 'go.mod'), 'utf8');
     expect(goMod).toContain('\texample.com/demo v1.2.3');
     const build = f.calls.find((c) => c.line.startsWith('go build'));
-    expect(build?.opts.env).toMatchObject({ GOMODCACHE: join(w.cache, 'gomod'), GOCACHE: join(w.cache, 'gocache'), CGO_ENABLED: '0' });
+    expect(build?.opts.env).toMatchObject({
+      GOMODCACHE: join(w.cache, 'gomod'),
+      GOCACHE: join(w.cache, 'gocache'),
+      CGO_ENABLED: '0',
+    });
     expect(build?.line).toContain('-trimpath');
     expect(readFileSync(join(w.cache, 'demo@v1.2.3', 'crds', 'a.yaml'), 'utf8')).toContain('CustomResourceDefinition');
     const manifest = JSON.parse(readFileSync(join(w.cache, 'demo@v1.2.3', 'component.json'), 'utf8'));
@@ -78,16 +90,30 @@ describe('setup', () => {
     expect(warm.calls.filter((c) => c.line.startsWith('go build') || c.line.startsWith('go mod'))).toEqual([]);
 
     const pin = join(w.repo, 'fixtures', 'components.yaml');
-    writeFileSync(pin, readFileSync(pin, 'utf8').replace('    binaries:', '    ldflags: { example.com/demo.Version: v1.2.3 }\n    binaries:'));
+    writeFileSync(
+      pin,
+      readFileSync(pin, 'utf8').replace(
+        '    binaries:',
+        '    ldflags: { example.com/demo.Version: v1.2.3 }\n    binaries:',
+      ),
+    );
     const changed = machine(w.moduleDir);
-    expect((await setup({ repoRoot: w.repo, env: w.env, run: changed.run, diskNeeded: 0 })).components[0]?.state).toBe('built');
+    expect((await setup({ repoRoot: w.repo, env: w.env, run: changed.run, diskNeeded: 0 })).components[0]?.state).toBe(
+      'built',
+    );
     expect(changed.calls.some((c) => c.line.includes('-X example.com/demo.Version=v1.2.3'))).toBe(true);
   });
 
   it('fails with one line naming the component, the step, the log and the command when the proxy is unreachable', async () => {
     const w = world();
     const f = machine(w.moduleDir, [
-      { match: /^go mod tidy$/, reply: { exitCode: 1, output: 'go: example.com/demo@v1.2.3: Get "https://proxy.golang.org/x": dial tcp: i/o timeout' } },
+      {
+        match: /^go mod tidy$/,
+        reply: {
+          exitCode: 1,
+          output: 'go: example.com/demo@v1.2.3: Get "https://proxy.golang.org/x": dial tcp: i/o timeout',
+        },
+      },
     ]);
     const err = await setup({ repoRoot: w.repo, env: w.env, run: f.run, diskNeeded: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProxyUnreachableError);
@@ -110,11 +136,16 @@ describe('setup', () => {
     const swapped = machine(w.moduleDir, [{ match: /\/bin\/demo --version$/, reply: { output: 'demo v1.2.2' } }]);
     const bad = await checkSetup({ repoRoot: w.repo, env: w.env, run: swapped.run });
     expect(bad.ok).toBe(false);
-    expect(bad.components[0]).toMatchObject({ state: 'failed', detail: 'demo: demo does not report version "demo v1.2.3"' });
+    expect(bad.components[0]).toMatchObject({
+      state: 'failed',
+      detail: 'demo: demo does not report version "demo v1.2.3"',
+    });
   });
 
   it('rejects an unknown component name in --only', async () => {
     const w = world();
-    await expect(setup({ repoRoot: w.repo, env: w.env, run: machine(w.moduleDir).run, only: ['demo', 'nope'] })).rejects.toThrow('unknown component "nope"');
+    await expect(
+      setup({ repoRoot: w.repo, env: w.env, run: machine(w.moduleDir).run, only: ['demo', 'nope'] }),
+    ).rejects.toThrow('unknown component "nope"');
   });
 });

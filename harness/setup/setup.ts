@@ -8,7 +8,15 @@ import { SkyprobeError } from '../errors.ts';
 import { type Runner, execRunner } from '../exec/runner.ts';
 import { type Progress, silentProgress } from '../log.ts';
 import { type BuildContext, buildComponent } from './build-go.ts';
-import { type CachePaths, binaryPath, cacheMiss, cachePaths, componentLog, readManifest, recipeDigest } from './cache.ts';
+import {
+  type CachePaths,
+  binaryPath,
+  cacheMiss,
+  cachePaths,
+  componentLog,
+  readManifest,
+  recipeDigest,
+} from './cache.ts';
 import { type GoComponent, type PinFile, loadPinFile } from './components.ts';
 import { aptLog, installPackages, missingPackages } from './debs.ts';
 import { checkDisk, checkGo } from './preflight.ts';
@@ -55,7 +63,8 @@ function selected(pins: PinFile, only?: string[]): GoComponent[] {
   if (!only || only.length === 0) return pins.components;
   const names = pins.components.map((c) => c.name);
   for (const n of only)
-    if (!names.includes(n)) throw new SkyprobeError(`unknown component "${n}"`, { hint: `choose from: ${names.join(', ')}` });
+    if (!names.includes(n))
+      throw new SkyprobeError(`unknown component "${n}"`, { hint: `choose from: ${names.join(', ')}` });
   return pins.components.filter((c) => only.includes(c.name));
 }
 
@@ -88,7 +97,12 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
 
   const wanted = Object.keys(pins.debian);
   const missing = await missingPackages(run, wanted);
-  await installPackages(missing, { run, progress, logFile: aptLog(paths.logs), isRoot: o.isRoot ?? process.getuid?.() === 0 });
+  await installPackages(missing, {
+    run,
+    progress,
+    logFile: aptLog(paths.logs),
+    isRoot: o.isRoot ?? process.getuid?.() === 0,
+  });
 
   const goVersion = await checkGo(run, pins.go);
   const goDirective = `${pins.go}.0`;
@@ -111,7 +125,8 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
   if (toBuild.length > 0) {
     mkdirSync(paths.root, { recursive: true });
     checkDisk(paths.root, o.diskNeeded ?? COLD_BUILD_DISK);
-    for (const { c, why } of toBuild) progress.info(`${c.name}@${c.version} will be built: ${why} (log: ${componentLog(paths, c)})`);
+    for (const { c, why } of toBuild)
+      progress.info(`${c.name}@${c.version} will be built: ${why} (log: ${componentLog(paths, c)})`);
   }
   const ctx: BuildContext = { run, paths, repoRoot: o.repoRoot, progress, goDirective, goVersion };
   await pool(toBuild, o.concurrency ?? 2, async ({ c, recipe }) => {

@@ -39,26 +39,41 @@ describe('version verification', () => {
       { match: /^\/bin\/x --version$/, reply: { output: 'x version v1.6.3' } },
       { match: /^go version -m/, reply: { output: listing } },
     ]);
-    const evidence = await verifyBinary(f.run, c, { name: 'x', package: 'p', version: ['--version'], expect: 'v1.6.3', buildInfo: 'sigs.k8s.io/gateway-api/conformance' }, '/bin/x');
+    const evidence = await verifyBinary(
+      f.run,
+      c,
+      {
+        name: 'x',
+        package: 'p',
+        version: ['--version'],
+        expect: 'v1.6.3',
+        buildInfo: 'sigs.k8s.io/gateway-api/conformance',
+      },
+      '/bin/x',
+    );
     expect(evidence).toBe('x version v1.6.3; build info: sigs.k8s.io/gateway-api/conformance v1.6.3');
   });
 
   it('fails when the binary reports another version', async () => {
     const f = fakeRunner([{ match: /--version/, reply: { output: 'x version v1.6.2' } }]);
-    await expect(verifyBinary(f.run, c, { name: 'x', package: 'p', version: ['--version'], expect: 'v1.6.3' }, '/bin/x')).rejects.toThrow(
-      'gateway-api: x does not report version "v1.6.3"',
-    );
+    await expect(
+      verifyBinary(f.run, c, { name: 'x', package: 'p', version: ['--version'], expect: 'v1.6.3' }, '/bin/x'),
+    ).rejects.toThrow('gateway-api: x does not report version "v1.6.3"');
   });
 
   it('fails when the version command exits non-zero even if it prints the text', async () => {
     const f = fakeRunner([{ match: /--version/, reply: { output: 'v1.6.3', exitCode: 1 } }]);
-    await expect(verifyBinary(f.run, c, { name: 'x', package: 'p', version: ['--version'], expect: 'v1.6.3' }, '/bin/x')).rejects.toThrow(/does not report/);
+    await expect(
+      verifyBinary(f.run, c, { name: 'x', package: 'p', version: ['--version'], expect: 'v1.6.3' }, '/bin/x'),
+    ).rejects.toThrow(/does not report/);
   });
 
   it('fails when the build info names another module version', async () => {
-    const f = fakeRunner([{ match: /^go version -m/, reply: { output: listing.replace('conformance\tv1.6.3', 'conformance\tv1.5.0') } }]);
-    await expect(verifyBinary(f.run, c, { name: 'x', package: 'p', buildInfo: 'sigs.k8s.io/gateway-api/conformance' }, '/bin/x')).rejects.toThrow(
-      'x was built from sigs.k8s.io/gateway-api/conformance v1.5.0, not v1.6.3',
-    );
+    const f = fakeRunner([
+      { match: /^go version -m/, reply: { output: listing.replace('conformance\tv1.6.3', 'conformance\tv1.5.0') } },
+    ]);
+    await expect(
+      verifyBinary(f.run, c, { name: 'x', package: 'p', buildInfo: 'sigs.k8s.io/gateway-api/conformance' }, '/bin/x'),
+    ).rejects.toThrow('x was built from sigs.k8s.io/gateway-api/conformance v1.5.0, not v1.6.3');
   });
 });

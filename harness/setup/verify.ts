@@ -18,7 +18,10 @@ export function moduleVersionFromBuildInfo(listing: string, module: string): str
 
 /** The line of a version command's output that holds the expected text. */
 export function matchVersionOutput(output: string, expect: string): string | undefined {
-  return output.split('\n').find((l) => l.includes(expect))?.trim();
+  return output
+    .split('\n')
+    .find((l) => l.includes(expect))
+    ?.trim();
 }
 
 /** Verify one binary; returns the evidence line, throws a CommandError naming what did not match. */
@@ -49,12 +52,15 @@ export async function verifyBinary(
     const res = await run('go', ['version', '-m', path], { timeoutMs: 20_000 });
     const got = res.exitCode === 0 ? moduleVersionFromBuildInfo(res.output, b.buildInfo) : undefined;
     if (got !== want) {
-      throw new CommandError(`${c.name}: ${b.name} was built from ${b.buildInfo} ${got ?? '(not found)'}, not ${want}`, {
-        command: res.command,
-        exitCode: res.exitCode,
-        logFile,
-        hint: 'rerun `skyprobe setup --rebuild`',
-      });
+      throw new CommandError(
+        `${c.name}: ${b.name} was built from ${b.buildInfo} ${got ?? '(not found)'}, not ${want}`,
+        {
+          command: res.command,
+          exitCode: res.exitCode,
+          logFile,
+          hint: 'rerun `skyprobe setup --rebuild`',
+        },
+      );
     }
     evidence.push(`build info: ${b.buildInfo} ${got}`);
   }

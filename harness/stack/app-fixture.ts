@@ -42,41 +42,76 @@ export function parseAppFixture(text: string, file = 'app fixture'): AppFixture 
   } catch (err) {
     throw new FixtureError(file, 'YAML', (err as Error).message.split('\n')[0] ?? 'cannot be parsed');
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FixtureError(file, 'top level', 'must be a map');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new FixtureError(file, 'top level', 'must be a map');
   const d = doc as Record<string, unknown>;
-  const allowed = ['org', 'app', 'image', 'replicas', 'port', 'customDomains', 'aliases', 'wwwRedirect', 'httpsRedirect'];
-  for (const k of Object.keys(d)) if (!allowed.includes(k)) throw new FixtureError(file, k, `unknown key (allowed: ${allowed.join(', ')})`);
-  for (const k of ['org', 'app', 'image']) if (typeof d[k] !== 'string' || d[k] === '') throw new FixtureError(file, k, 'missing (a non-empty string)');
+  const allowed = [
+    'org',
+    'app',
+    'image',
+    'replicas',
+    'port',
+    'customDomains',
+    'aliases',
+    'wwwRedirect',
+    'httpsRedirect',
+  ];
+  for (const k of Object.keys(d))
+    if (!allowed.includes(k)) throw new FixtureError(file, k, `unknown key (allowed: ${allowed.join(', ')})`);
+  for (const k of ['org', 'app', 'image'])
+    if (typeof d[k] !== 'string' || d[k] === '') throw new FixtureError(file, k, 'missing (a non-empty string)');
   const org = d.org as string;
   const app = d.app as string;
-  for (const [k, v] of [['org', org], ['app', app]] as const)
-    if (!LABEL.test(v)) throw new FixtureError(file, k, `"${v}" must be lower-case letters, digits and dashes (a DNS label)`);
+  for (const [k, v] of [
+    ['org', org],
+    ['app', app],
+  ] as const)
+    if (!LABEL.test(v))
+      throw new FixtureError(file, k, `"${v}" must be lower-case letters, digits and dashes (a DNS label)`);
   const num = (k: string, def: number, min: number, max: number): number => {
     const v = d[k] ?? def;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new FixtureError(file, k, `must be a whole number from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new FixtureError(file, k, `must be a whole number from ${min} to ${max}`);
     return v;
   };
   const hosts = (k: string): string[] => {
     const v = d[k] ?? [];
     if (!Array.isArray(v)) throw new FixtureError(file, k, 'must be a list of hostnames');
     return v.map((h, i) => {
-      if (typeof h !== 'string' || !isHostname(h)) throw new FixtureError(file, `${k}[${i}]`, `"${String(h)}" is not a valid hostname`);
-      if (h === 'satusky.com' || h.endsWith('.satusky.com')) throw new FixtureError(file, `${k}[${i}]`, `"${h}" is in satusky.com, which only generated hosts use`);
+      if (typeof h !== 'string' || !isHostname(h))
+        throw new FixtureError(file, `${k}[${i}]`, `"${String(h)}" is not a valid hostname`);
+      if (h === 'satusky.com' || h.endsWith('.satusky.com'))
+        throw new FixtureError(file, `${k}[${i}]`, `"${h}" is in satusky.com, which only generated hosts use`);
       return h;
     });
   };
   const generatedHost = `${app}-${org}.satusky.com`;
-  if (!isHostname(generatedHost)) throw new FixtureError(file, 'app', `the generated host ${generatedHost} is not a valid hostname`);
+  if (!isHostname(generatedHost))
+    throw new FixtureError(file, 'app', `the generated host ${generatedHost} is not a valid hostname`);
   const customDomains = hosts('customDomains');
   const aliases = hosts('aliases');
-  if (d.wwwRedirect !== undefined && typeof d.wwwRedirect !== 'boolean') throw new FixtureError(file, 'wwwRedirect', 'must be true or false');
+  if (d.wwwRedirect !== undefined && typeof d.wwwRedirect !== 'boolean')
+    throw new FixtureError(file, 'wwwRedirect', 'must be true or false');
   const wwwRedirect = d.wwwRedirect === true;
-  if (d.httpsRedirect !== undefined && typeof d.httpsRedirect !== 'boolean') throw new FixtureError(file, 'httpsRedirect', 'must be true or false');
-  if (wwwRedirect && customDomains.length === 0) throw new FixtureError(file, 'wwwRedirect', 'needs a custom domain to redirect to');
+  if (d.httpsRedirect !== undefined && typeof d.httpsRedirect !== 'boolean')
+    throw new FixtureError(file, 'httpsRedirect', 'must be true or false');
+  if (wwwRedirect && customDomains.length === 0)
+    throw new FixtureError(file, 'wwwRedirect', 'needs a custom domain to redirect to');
   const all = [generatedHost, ...customDomains, ...aliases, ...(wwwRedirect ? [`www.${customDomains[0]}`] : [])];
   const dup = all.find((h, i) => all.indexOf(h) !== i);
   if (dup) throw new FixtureError(file, 'customDomains/aliases', `"${dup}" is listed twice`);
-  return { org, app, image: d.image as string, replicas: num('replicas', 2, 1, 10), port: num('port', 8080, 1, 65535), generatedHost, customDomains, aliases, wwwRedirect, httpsRedirect: d.httpsRedirect === true };
+  return {
+    org,
+    app,
+    image: d.image as string,
+    replicas: num('replicas', 2, 1, 10),
+    port: num('port', 8080, 1, 65535),
+    generatedHost,
+    customDomains,
+    aliases,
+    wwwRedirect,
+    httpsRedirect: d.httpsRedirect === true,
+  };
 }
 
 /** Every host the app claims, with its kind. */

@@ -42,17 +42,26 @@ export function readMetadata(dir: string): AppMetadata[] {
 }
 
 /** The hosts of `a` that another deployed app already claims. */
-export function claimConflicts(a: AppFixture, rendered: Rendered, others: AppMetadata[]): { host: string; owner: string }[] {
+export function claimConflicts(
+  a: AppFixture,
+  rendered: Rendered,
+  others: AppMetadata[],
+): { host: string; owner: string }[] {
   const out: { host: string; owner: string }[] = [];
   for (const m of others) {
     if (m.org === a.org && m.app === a.app) continue;
-    for (const h of rendered.hosts) if (m.hosts.some((x) => x.host === h.host)) out.push({ host: h.host, owner: `${m.org}/${m.app}` });
+    for (const h of rendered.hosts)
+      if (m.hosts.some((x) => x.host === h.host)) out.push({ host: h.host, owner: `${m.org}/${m.app}` });
   }
   return out;
 }
 
 type GatewayObject = KubernetesObject & { spec: { listeners: (GatewayListener | { name: string })[] } };
-export const gatewayRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE } };
+export const gatewayRef = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE },
+};
 
 /** Change the Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried on conflict). */
 export async function editListeners(k: Clients, drop: Set<string>, add: GatewayListener[]): Promise<void> {
@@ -84,7 +93,14 @@ export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing
   await applyObjects(t.k.objects, rendered.objects);
   await editListeners(t.k, new Set(), rendered.listeners);
   publishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.lbIp, t.dns.nameserverIp);
-  const meta: AppMetadata = { org: a.org, app: a.app, deployment: `${rendered.namespace}/${a.app}`, routing, hosts: rendered.hosts, deployedAt: new Date().toISOString() };
+  const meta: AppMetadata = {
+    org: a.org,
+    app: a.app,
+    deployment: `${rendered.namespace}/${a.app}`,
+    routing,
+    hosts: rendered.hosts,
+    deployedAt: new Date().toISOString(),
+  };
   mkdirSync(t.metadataDir, { recursive: true });
   writeFileSync(metadataFile(t.metadataDir, a), `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
@@ -94,14 +110,20 @@ const routeKinds = new Set(['HTTPRoute', 'Ingress', 'Middleware']);
 
 async function removeRoutes(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
   const r = render(a, routing);
-  await deleteObjects(t.k.objects, r.objects.filter((o) => routeKinds.has(o.kind ?? '')));
+  await deleteObjects(
+    t.k.objects,
+    r.objects.filter((o) => routeKinds.has(o.kind ?? '')),
+  );
   await editListeners(t.k, new Set(r.listeners.map((l) => l.name)), []);
 }
 
 /** Delete the app: its objects (not the org namespace, which other apps may share), listeners, DNS, metadata. */
 export async function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
   const r = render(a, routing);
-  await deleteObjects(t.k.objects, r.objects.filter((o) => o.kind !== 'Namespace'));
+  await deleteObjects(
+    t.k.objects,
+    r.objects.filter((o) => o.kind !== 'Namespace'),
+  );
   await editListeners(t.k, new Set(r.listeners.map((l) => l.name)), []);
   unpublishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.nameserverIp);
   rmSync(metadataFile(t.metadataDir, a), { force: true });

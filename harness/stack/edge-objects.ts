@@ -51,11 +51,16 @@ export function edgeObjects(acme: AcmeServer): KubernetesObject[] {
       metadata: {
         name: GATEWAY_NAME,
         namespace: EDGE_NAMESPACE,
-        annotations: { 'cert-manager.io/cluster-issuer': ISSUER_GATEWAY, 'cert-manager.io/issue-temporary-certificate': 'true' },
+        annotations: {
+          'cert-manager.io/cluster-issuer': ISSUER_GATEWAY,
+          'cert-manager.io/issue-temporary-certificate': 'true',
+        },
       },
       spec: {
         gatewayClassName: GATEWAY_CLASS,
-        listeners: [{ name: HTTP_LISTENER, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }],
+        listeners: [
+          { name: HTTP_LISTENER, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
+        ],
       },
     } as KubernetesObject,
     {
@@ -66,7 +71,10 @@ export function edgeObjects(acme: AcmeServer): KubernetesObject[] {
     } as KubernetesObject,
     issuer(ISSUER_INGRESS, { ingress: { ingressClassName: INGRESS_CLASS, ...solverService } }) as KubernetesObject,
     issuer(ISSUER_GATEWAY, {
-      gatewayHTTPRoute: { parentRefs: [{ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER }], ...solverService },
+      gatewayHTTPRoute: {
+        parentRefs: [{ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER }],
+        ...solverService,
+      },
     }) as KubernetesObject,
   ];
 }

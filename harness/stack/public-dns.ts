@@ -67,17 +67,30 @@ export function setRecords(dir: string, zone: string, records: DnsRecord[], name
 }
 
 /** Change some records of a zone: drop those `drop` matches, add `add`. */
-export function editRecords(dir: string, zone: string, drop: (r: DnsRecord) => boolean, add: DnsRecord[], nameserverIp: string): number {
+export function editRecords(
+  dir: string,
+  zone: string,
+  drop: (r: DnsRecord) => boolean,
+  add: DnsRecord[],
+  nameserverIp: string,
+): number {
   return setRecords(dir, zone, [...readRecords(dir, zone).filter((r) => !drop(r)), ...add], nameserverIp);
 }
 
 /** Satusky's DNS automation: the generated host points at the load balancer. */
 export function publishGenerated(dir: string, host: string, lbIp: string, nameserverIp: string): void {
-  editRecords(dir, SATUSKY_ZONE, (r) => r.name === host, [{ name: host, type: 'A', value: lbIp, by: 'satusky' }], nameserverIp);
+  editRecords(
+    dir,
+    SATUSKY_ZONE,
+    (r) => r.name === host,
+    [{ name: host, type: 'A', value: lbIp, by: 'satusky' }],
+    nameserverIp,
+  );
 }
 
 export function unpublishGenerated(dir: string, host: string, nameserverIp: string): void {
-  if (existsSync(recordsFile(dir, SATUSKY_ZONE))) editRecords(dir, SATUSKY_ZONE, (r) => r.name === host, [], nameserverIp);
+  if (existsSync(recordsFile(dir, SATUSKY_ZONE)))
+    editRecords(dir, SATUSKY_ZONE, (r) => r.name === host, [], nameserverIp);
 }
 
 export function publicCorefile(zonesDir: string, ip: string): string {

@@ -7,34 +7,62 @@ import { render } from './render.ts';
 
 const shop = parseAppFixture(readFileSync(new URL('../../fixtures/apps/shop.yaml', import.meta.url), 'utf8'));
 type Obj = KubernetesObject & { spec?: Record<string, unknown> };
-const find = (objs: KubernetesObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata?.name === name) as Obj | undefined;
+const find = (objs: KubernetesObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata?.name === name) as Obj | undefined;
 const kinds = (objs: KubernetesObject[]) => objs.map((o) => `${o.kind}/${o.metadata?.name}`);
 
 describe('rendering an app as Satusky does', () => {
   it('current routing: HTTPRoute for the generated host, Ingress for custom domains and aliases, Ingress + redirect Middleware for www', () => {
     const r = render(shop, 'current');
     expect(kinds(r.objects)).toEqual([
-      'Namespace/org-acme', 'Deployment/shop', 'Service/shop', 'HTTPRoute/shop-generated', 'Ingress/shop-domains', 'Middleware/shop-www-redirect', 'Ingress/shop-www',
+      'Namespace/org-acme',
+      'Deployment/shop',
+      'Service/shop',
+      'HTTPRoute/shop-generated',
+      'Ingress/shop-domains',
+      'Middleware/shop-www-redirect',
+      'Ingress/shop-www',
     ]);
     const ing = find(r.objects, 'Ingress', 'shop-domains') as Obj;
     expect(ing.metadata?.annotations?.['cert-manager.io/cluster-issuer']).toBe('pebble-ingress');
-    expect((ing.spec?.rules as { host: string }[]).map((x) => x.host)).toEqual(['shop.example.com', 'store.example.com']);
+    expect((ing.spec?.rules as { host: string }[]).map((x) => x.host)).toEqual([
+      'shop.example.com',
+      'store.example.com',
+    ]);
     expect(ing.spec?.tls).toEqual([
       { hosts: ['shop.example.com'], secretName: 'shop-shop-example-com-tls' },
       { hosts: ['store.example.com'], secretName: 'shop-store-example-com-tls' },
     ]);
     const mw = find(r.objects, 'Middleware', 'shop-www-redirect') as Obj;
-    expect(mw.spec?.redirectRegex).toEqual({ regex: '^https?://www\\.shop\\.example\\.com(?::\\d+)?(.*)$', replacement: 'https://shop.example.com${1}', permanent: true });
-    expect(find(r.objects, 'Ingress', 'shop-www')?.metadata?.annotations?.['traefik.ingress.kubernetes.io/router.middlewares']).toBe('org-acme-shop-www-redirect@kubernetescrd');
+    expect(mw.spec?.redirectRegex).toEqual({
+      regex: '^https?://www\\.shop\\.example\\.com(?::\\d+)?(.*)$',
+      replacement: 'https://shop.example.com${1}',
+      permanent: true,
+    });
+    expect(
+      find(r.objects, 'Ingress', 'shop-www')?.metadata?.annotations?.[
+        'traefik.ingress.kubernetes.io/router.middlewares'
+      ],
+    ).toBe('org-acme-shop-www-redirect@kubernetescrd');
     expect(r.listeners.map((l) => l.hostname)).toEqual(['shop-acme.satusky.com']);
     expect(r.hosts.map((h) => [h.host, h.route.kind])).toEqual([
-      ['shop-acme.satusky.com', 'HTTPRoute'], ['shop.example.com', 'Ingress'], ['store.example.com', 'Ingress'], ['www.shop.example.com', 'Ingress'],
+      ['shop-acme.satusky.com', 'HTTPRoute'],
+      ['shop.example.com', 'Ingress'],
+      ['store.example.com', 'Ingress'],
+      ['www.shop.example.com', 'Ingress'],
     ]);
   });
 
   it('target routing: HTTPRoutes for every host, a listener with its own certificate per host, a permanent RequestRedirect for www', () => {
     const r = render(shop, 'target');
-    expect(kinds(r.objects)).toEqual(['Namespace/org-acme', 'Deployment/shop', 'Service/shop', 'HTTPRoute/shop-generated', 'HTTPRoute/shop-domains', 'HTTPRoute/shop-www']);
+    expect(kinds(r.objects)).toEqual([
+      'Namespace/org-acme',
+      'Deployment/shop',
+      'Service/shop',
+      'HTTPRoute/shop-generated',
+      'HTTPRoute/shop-domains',
+      'HTTPRoute/shop-www',
+    ]);
     expect(r.objects.some((o) => o.kind === 'Ingress')).toBe(false);
     expect(r.listeners.map((l) => [l.name, l.hostname, l.tls.certificateRefs[0]?.name])).toEqual([
       ['https-shop-acme-satusky-com', 'shop-acme.satusky.com', 'tls-shop-acme-satusky-com'],
@@ -43,10 +71,23 @@ describe('rendering an app as Satusky does', () => {
       ['https-www-shop-example-com', 'www.shop.example.com', 'tls-www-shop-example-com'],
     ]);
     const www = find(r.objects, 'HTTPRoute', 'shop-www') as Obj;
-    expect(www.spec?.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 301 } }] }]);
+    expect(www.spec?.rules).toEqual([
+      {
+        filters: [
+          {
+            type: 'RequestRedirect',
+            requestRedirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 301 },
+          },
+        ],
+      },
+    ]);
     const domains = find(r.objects, 'HTTPRoute', 'shop-domains') as Obj;
     expect(domains.spec?.hostnames).toEqual(['shop.example.com', 'store.example.com']);
-    expect((domains.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual(['http', 'https-shop-example-com', 'https-store-example-com']);
+    expect((domains.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual([
+      'http',
+      'https-shop-example-com',
+      'https-store-example-com',
+    ]);
   });
 
   it('runs the workload the same way in both modes: Deployment with a real readiness probe, ClusterIP Service', () => {
@@ -58,26 +99,47 @@ describe('rendering an app as Satusky does', () => {
   });
 
   it('finds hosts another app already claims', () => {
-    const other = { org: 'evil', app: 'x', deployment: 'org-evil/x', routing: 'current' as const, deployedAt: '', hosts: render(shop, 'current').hosts.slice(1, 2) };
-    expect(claimConflicts(shop, render(shop, 'target'), [other])).toEqual([{ host: 'shop.example.com', owner: 'evil/x' }]);
+    const other = {
+      org: 'evil',
+      app: 'x',
+      deployment: 'org-evil/x',
+      routing: 'current' as const,
+      deployedAt: '',
+      hosts: render(shop, 'current').hosts.slice(1, 2),
+    };
+    expect(claimConflicts(shop, render(shop, 'target'), [other])).toEqual([
+      { host: 'shop.example.com', owner: 'evil/x' },
+    ]);
     expect(claimConflicts(shop, render(shop, 'target'), [{ ...other, org: 'acme', app: 'shop' }])).toEqual([]);
   });
 });
 
 describe('HTTP to HTTPS redirect', () => {
-  const secure = parseAppFixture('org: secure\napp: vault\nimage: skyprobe/echo:1\ncustomDomains: [vault.example.net]\nhttpsRedirect: true');
+  const secure = parseAppFixture(
+    'org: secure\napp: vault\nimage: skyprobe/echo:1\ncustomDomains: [vault.example.net]\nhttpsRedirect: true',
+  );
   it('target: the app is routed on HTTPS only, and HTTP gets a permanent redirect route', () => {
     const r = render(secure, 'target');
     const domains = find(r.objects, 'HTTPRoute', 'vault-domains') as Obj;
-    expect((domains.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual(['https-vault-example-net']);
+    expect((domains.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual([
+      'https-vault-example-net',
+    ]);
     const toHttps = find(r.objects, 'HTTPRoute', 'vault-domains-to-https') as Obj;
     expect((toHttps.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName)).toEqual(['http']);
-    expect(toHttps.spec?.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    expect(toHttps.spec?.rules).toEqual([
+      { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
+    ]);
     expect(find(r.objects, 'HTTPRoute', 'vault-generated-to-https')).toBeDefined();
   });
   it('current: the Ingress carries a permanent redirectScheme Middleware', () => {
     const r = render(secure, 'current');
-    expect((find(r.objects, 'Middleware', 'vault-https-redirect') as Obj).spec).toEqual({ redirectScheme: { scheme: 'https', permanent: true } });
-    expect(find(r.objects, 'Ingress', 'vault-domains')?.metadata?.annotations?.['traefik.ingress.kubernetes.io/router.middlewares']).toBe('org-secure-vault-https-redirect@kubernetescrd');
+    expect((find(r.objects, 'Middleware', 'vault-https-redirect') as Obj).spec).toEqual({
+      redirectScheme: { scheme: 'https', permanent: true },
+    });
+    expect(
+      find(r.objects, 'Ingress', 'vault-domains')?.metadata?.annotations?.[
+        'traefik.ingress.kubernetes.io/router.middlewares'
+      ],
+    ).toBe('org-secure-vault-https-redirect@kubernetescrd');
   });
 });

@@ -89,14 +89,19 @@ export function render(a: AppFixture, routing: Routing): Rendered {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: a.app, namespace: ns, labels },
-      spec: { type: 'ClusterIP', selector: { 'app.kubernetes.io/name': a.app }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: { 'app.kubernetes.io/name': a.app },
+        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+      },
     } as KubernetesObject,
   ];
 
   const listeners: GatewayListener[] = [];
   const rendered: RenderedHost[] = [];
   const httpParent = { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER };
-  const httpsParents = (hs: string[]) => hs.map((h) => ({ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: listenerName(h) }));
+  const httpsParents = (hs: string[]) =>
+    hs.map((h) => ({ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: listenerName(h) }));
   const gatewayParents = (hs: string[]) => [httpParent, ...httpsParents(hs)];
   const onGateway = (host: string, kind: RenderedHost['kind'], route: string) => {
     listeners.push({
@@ -107,7 +112,12 @@ export function render(a: AppFixture, routing: Routing): Rendered {
       tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: `tls-${slug(host)}` }] },
       allowedRoutes: { namespaces: { from: 'All' } },
     });
-    rendered.push({ host, kind, route: { kind: 'HTTPRoute', namespace: ns, name: route }, tlsSecret: { namespace: EDGE_NAMESPACE, name: `tls-${slug(host)}` } });
+    rendered.push({
+      host,
+      kind,
+      route: { kind: 'HTTPRoute', namespace: ns, name: route },
+      tlsSecret: { namespace: EDGE_NAMESPACE, name: `tls-${slug(host)}` },
+    });
   };
   const route = (name: string, hostnames: string[], parentRefs: unknown[], rule: Record<string, unknown>) =>
     ({
@@ -121,9 +131,13 @@ export function render(a: AppFixture, routing: Routing): Rendered {
   /** A route to the app on HTTPS, and on HTTP unless the app redirects HTTP to HTTPS (then a redirect route). */
   const appRoutes = (name: string, hostnames: string[]) =>
     a.httpsRedirect
-      ? [route(name, hostnames, httpsParents(hostnames), toBackend), route(`${name}-to-https`, hostnames, [httpParent], toHttps)]
+      ? [
+          route(name, hostnames, httpsParents(hostnames), toBackend),
+          route(`${name}-to-https`, hostnames, [httpParent], toHttps),
+        ]
       : [route(name, hostnames, gatewayParents(hostnames), toBackend)];
-  const httpRoute = (name: string, hostnames: string[], rule: Record<string, unknown>) => route(name, hostnames, gatewayParents(hostnames), rule);
+  const httpRoute = (name: string, hostnames: string[], rule: Record<string, unknown>) =>
+    route(name, hostnames, gatewayParents(hostnames), rule);
 
   // Generated host: Gateway API in both modes.
   objects.push(...appRoutes(`${a.app}-generated`, [a.generatedHost]));
@@ -132,7 +146,8 @@ export function render(a: AppFixture, routing: Routing): Rendered {
   if (routing === 'target') {
     if (domainHosts.length > 0) {
       objects.push(...appRoutes(`${a.app}-domains`, domainHosts));
-      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias')) onGateway(h.host, h.kind, `${a.app}-domains`);
+      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias'))
+        onGateway(h.host, h.kind, `${a.app}-domains`);
     }
     if (www && apex) {
       objects.push(
@@ -147,18 +162,30 @@ export function render(a: AppFixture, routing: Routing): Rendered {
       ({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name, namespace: ns, labels, annotations: { 'cert-manager.io/cluster-issuer': ISSUER_INGRESS, ...annotations } },
+        metadata: {
+          name,
+          namespace: ns,
+          labels,
+          annotations: { 'cert-manager.io/cluster-issuer': ISSUER_INGRESS, ...annotations },
+        },
         spec: {
           ingressClassName: INGRESS_CLASS,
           tls: hs.map((h) => ({ hosts: [h], secretName: `${a.app}-${slug(h)}-tls` })),
           rules: hs.map((h) => ({
             host: h,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: a.app, port: { number: 80 } } } }] },
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: a.app, port: { number: 80 } } } }],
+            },
           })),
         },
       }) as KubernetesObject;
     const onIngress = (host: string, kind: RenderedHost['kind'], name: string) =>
-      rendered.push({ host, kind, route: { kind: 'Ingress', namespace: ns, name }, tlsSecret: { namespace: ns, name: `${a.app}-${slug(host)}-tls` } });
+      rendered.push({
+        host,
+        kind,
+        route: { kind: 'Ingress', namespace: ns, name },
+        tlsSecret: { namespace: ns, name: `${a.app}-${slug(host)}-tls` },
+      });
     if (domainHosts.length > 0) {
       const redirect = `${a.app}-https-redirect`;
       if (a.httpsRedirect)
@@ -168,8 +195,17 @@ export function render(a: AppFixture, routing: Routing): Rendered {
           metadata: { name: redirect, namespace: ns, labels },
           spec: { redirectScheme: { scheme: 'https', permanent: true } },
         } as KubernetesObject);
-      objects.push(ingress(`${a.app}-domains`, domainHosts, a.httpsRedirect ? { 'traefik.ingress.kubernetes.io/router.middlewares': `${ns}-${redirect}@kubernetescrd` } : {}));
-      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias')) onIngress(h.host, h.kind, `${a.app}-domains`);
+      objects.push(
+        ingress(
+          `${a.app}-domains`,
+          domainHosts,
+          a.httpsRedirect
+            ? { 'traefik.ingress.kubernetes.io/router.middlewares': `${ns}-${redirect}@kubernetescrd` }
+            : {},
+        ),
+      );
+      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias'))
+        onIngress(h.host, h.kind, `${a.app}-domains`);
     }
     if (www && apex) {
       const mw = `${a.app}-www-redirect`;
@@ -177,9 +213,19 @@ export function render(a: AppFixture, routing: Routing): Rendered {
         apiVersion: 'traefik.io/v1alpha1',
         kind: 'Middleware',
         metadata: { name: mw, namespace: ns, labels },
-        spec: { redirectRegex: { regex: `^https?://${www.host.replace(/\./g, '\\.')}(?::\\d+)?(.*)$`, replacement: `https://${apex}\${1}`, permanent: true } },
+        spec: {
+          redirectRegex: {
+            regex: `^https?://${www.host.replace(/\./g, '\\.')}(?::\\d+)?(.*)$`,
+            replacement: `https://${apex}\${1}`,
+            permanent: true,
+          },
+        },
       } as KubernetesObject);
-      objects.push(ingress(`${a.app}-www`, [www.host], { 'traefik.ingress.kubernetes.io/router.middlewares': `${ns}-${mw}@kubernetescrd` }));
+      objects.push(
+        ingress(`${a.app}-www`, [www.host], {
+          'traefik.ingress.kubernetes.io/router.middlewares': `${ns}-${mw}@kubernetescrd`,
+        }),
+      );
       onIngress(www.host, 'www', `${a.app}-www`);
     }
   }

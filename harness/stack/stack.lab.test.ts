@@ -24,9 +24,15 @@ import { setRecords } from './public-dns.ts';
 import { ROUTINGS, render } from './render.ts';
 
 const shop = parseAppFixture(readFileSync(new URL('../../fixtures/apps/shop.yaml', import.meta.url), 'utf8'));
-type Conditioned = KubernetesObject & { status?: Record<string, unknown> & { conditions?: { type: string; status: string }[] } };
+type Conditioned = KubernetesObject & {
+  status?: Record<string, unknown> & { conditions?: { type: string; status: string }[] };
+};
 const isTrue = (o: Conditioned | { conditions?: { type: string; status: string }[] } | undefined, type: string) =>
-  ((o as Conditioned)?.status?.conditions ?? (o as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
+  (
+    (o as Conditioned)?.status?.conditions ??
+    (o as { conditions?: { type: string; status: string }[] })?.conditions ??
+    []
+  ).some((c) => c.type === type && c.status === 'True');
 
 describe('the routing stack', () => {
   let lab: LabState;
@@ -42,18 +48,24 @@ describe('the routing stack', () => {
     internet = lab.hosts.internet?.netns as string;
     pebbleRoot = stackPaths(lab.dir).pebbleRoot;
     // The user points their own zone at the load balancer, as Satusky's docs tell them to.
-    setRecords(stackPaths(lab.dir).zones, 'example.com', [
-      { name: 'shop.example.com', type: 'A', value: LB_IP },
-      { name: 'store.example.com', type: 'A', value: LB_IP },
-      { name: 'www.shop.example.com', type: 'CNAME', value: 'shop.example.com' },
-    ], PUBLIC_DNS_IP);
+    setRecords(
+      stackPaths(lab.dir).zones,
+      'example.com',
+      [
+        { name: 'shop.example.com', type: 'A', value: LB_IP },
+        { name: 'store.example.com', type: 'A', value: LB_IP },
+        { name: 'www.shop.example.com', type: 'CNAME', value: 'shop.example.com' },
+      ],
+      PUBLIC_DNS_IP,
+    );
   }, 120_000);
 
   afterAll(async () => {
     if (liveLab()) await labDown(execRunner);
   }, 60_000);
 
-  const get = (url: string, opts: { resolve?: string } = {}) => httpFromNetns(execRunner, internet, url, { cacert: pebbleRoot, ...opts });
+  const get = (url: string, opts: { resolve?: string } = {}) =>
+    httpFromNetns(execRunner, internet, url, { cacert: pebbleRoot, ...opts });
   const read = (apiVersion: string, kind: string, name: string, namespace?: string) =>
     k.objects.read({ apiVersion, kind, metadata: { name, namespace } }) as Promise<Conditioned>;
 
@@ -63,30 +75,45 @@ describe('the routing stack', () => {
 
     beforeAll(async () => {
       await deployApp(target, shop, routing);
-      await waitUntil('every certificate of the app Ready', async () => {
-        for (const h of rendered.hosts) {
-          const list = (await k.objects.list('cert-manager.io/v1', 'Certificate', h.tlsSecret.namespace)) as { items: (Conditioned & { spec: { secretName: string } })[] };
-          const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
-          if (!isTrue(crt, 'Ready')) return false;
-        }
-        return true;
-      }, 90_000, 500);
-      appPods = (await k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })).items.map((p) => p.metadata?.name as string);
+      await waitUntil(
+        'every certificate of the app Ready',
+        async () => {
+          for (const h of rendered.hosts) {
+            const list = (await k.objects.list('cert-manager.io/v1', 'Certificate', h.tlsSecret.namespace)) as {
+              items: (Conditioned & { spec: { secretName: string } })[];
+            };
+            const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
+            if (!isTrue(crt, 'Ready')) return false;
+          }
+          return true;
+        },
+        90_000,
+        500,
+      );
+      appPods = (
+        await k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })
+      ).items.map((p) => p.metadata?.name as string);
       expect(appPods).toHaveLength(2);
     }, 120_000);
 
     it('HTTP and HTTPS to every app host reach the app, with a certificate that chains to Pebble and covers the host', async () => {
       for (const h of rendered.hosts.filter((x) => x.kind !== 'www')) {
         for (const scheme of ['http', 'https']) {
-          const r = await waitUntil(`${scheme}://${h.host} answers 200`, async () => {
-            const x = await get(`${scheme}://${h.host}/probe`);
-            return x.status === 200 ? x : undefined;
-          }, 15_000, 300);
+          const r = await waitUntil(
+            `${scheme}://${h.host} answers 200`,
+            async () => {
+              const x = await get(`${scheme}://${h.host}/probe`);
+              return x.status === 200 ? x : undefined;
+            },
+            15_000,
+            300,
+          );
           expect(r.remoteIp, `${h.host} resolves to the load balancer`).toBe(LB_IP);
           const body = JSON.parse(r.body) as { pod: string; app: string; host: string; tls: boolean };
           expect(appPods).toContain(body.pod);
           expect(body).toMatchObject({ app: 'acme/shop', host: h.host, tls: scheme === 'https' });
-          if (scheme === 'https') expect(r.sslVerifyResult, `${h.host}: chain and name verified against Pebble's root`).toBe(0);
+          if (scheme === 'https')
+            expect(r.sslVerifyResult, `${h.host}: chain and name verified against Pebble's root`).toBe(0);
         }
       }
     });
@@ -99,10 +126,15 @@ describe('the routing stack', () => {
 
     it('www answers a permanent redirect to the exact apex URL, over HTTP and HTTPS', async () => {
       for (const scheme of ['http', 'https']) {
-        const r = await waitUntil(`${scheme}://www redirects`, async () => {
-          const x = await get(`${scheme}://www.shop.example.com/a/b?c=1`);
-          return x.status === 301 ? x : undefined;
-        }, 15_000, 300);
+        const r = await waitUntil(
+          `${scheme}://www redirects`,
+          async () => {
+            const x = await get(`${scheme}://www.shop.example.com/a/b?c=1`);
+            return x.status === 301 ? x : undefined;
+          },
+          15_000,
+          300,
+        );
         expect(r.location).toBe('https://shop.example.com/a/b?c=1');
       }
     });
@@ -120,9 +152,17 @@ describe('the routing stack', () => {
       expect(isTrue(gw, 'Programmed')).toBe(true);
       expect((gw.status?.addresses as { value: string }[]).map((a) => a.value)).toEqual([LB_IP]);
       for (const h of rendered.hosts) {
-        const route = await read(h.route.kind === 'HTTPRoute' ? 'gateway.networking.k8s.io/v1' : 'networking.k8s.io/v1', h.route.kind, h.route.name, h.route.namespace);
+        const route = await read(
+          h.route.kind === 'HTTPRoute' ? 'gateway.networking.k8s.io/v1' : 'networking.k8s.io/v1',
+          h.route.kind,
+          h.route.name,
+          h.route.namespace,
+        );
         if (h.route.kind === 'HTTPRoute') {
-          const parents = (route.status?.parents ?? []) as { parentRef: { sectionName?: string }; conditions: { type: string; status: string }[] }[];
+          const parents = (route.status?.parents ?? []) as {
+            parentRef: { sectionName?: string };
+            conditions: { type: string; status: string }[];
+          }[];
           expect(parents.length, `${h.route.name} has parent statuses`).toBeGreaterThan(0);
           for (const p of parents) {
             expect(isTrue(p, 'Accepted'), `${h.route.name} ${p.parentRef.sectionName} Accepted`).toBe(true);
@@ -137,28 +177,53 @@ describe('the routing stack', () => {
   });
 
   it('deleting the app removes its generated DNS record and its routes', async () => {
-    const dig = async () => (await execa('ip', ['netns', 'exec', internet, 'dig', '+short', '+time=1', '+tries=1', `@${PUBLIC_DNS_IP}`, shop.generatedHost, 'A'])).stdout.trim();
+    const dig = async () =>
+      (
+        await execa('ip', [
+          'netns',
+          'exec',
+          internet,
+          'dig',
+          '+short',
+          '+time=1',
+          '+tries=1',
+          `@${PUBLIC_DNS_IP}`,
+          shop.generatedHost,
+          'A',
+        ])
+      ).stdout.trim();
     const routing = ROUTINGS[ROUTINGS.length - 1] ?? 'target';
     await deployApp(target, shop, routing);
     await waitUntil('generated record published', async () => (await dig()) === LB_IP, 10_000, 300);
     await deleteApp(target, shop, routing);
     await waitUntil('generated record gone from public DNS', async () => (await dig()) === '', 10_000, 300);
     for (const h of render(shop, routing).hosts) {
-      await expect(read('gateway.networking.k8s.io/v1', 'HTTPRoute', h.route.name, h.route.namespace)).rejects.toThrow(/404|not found/i);
+      await expect(read('gateway.networking.k8s.io/v1', 'HTTPRoute', h.route.name, h.route.namespace)).rejects.toThrow(
+        /404|not found/i,
+      );
     }
     const gw = await read('gateway.networking.k8s.io/v1', 'Gateway', GATEWAY_NAME, EDGE_NAMESPACE);
-    expect(((gw as unknown as { spec: { listeners: { name: string }[] } }).spec.listeners).map((l) => l.name)).toEqual(['http']);
-    await waitUntil('the generated host gets the edge 404', async () => {
-      const r = await get(`http://${shop.generatedHost}/`, { resolve: `${shop.generatedHost}:80:${LB_IP}` });
-      return r.status === 404 ? r : (r.error ?? r.status) && false;
-    }, 10_000, 300);
+    expect((gw as unknown as { spec: { listeners: { name: string }[] } }).spec.listeners.map((l) => l.name)).toEqual([
+      'http',
+    ]);
+    await waitUntil(
+      'the generated host gets the edge 404',
+      async () => {
+        const r = await get(`http://${shop.generatedHost}/`, { resolve: `${shop.generatedHost}:80:${LB_IP}` });
+        return r.status === 404 ? r : (r.error ?? r.status) && false;
+      },
+      10_000,
+      300,
+    );
   });
 
   it('lab down leaves no wireguard-go process, no key file and no namespace behind', async () => {
     const keys = join(lab.dir, 'mgmt');
     expect(readdirSync(keys).sort()).toEqual(['cp.key', 'cp.pub', 'machine.key', 'machine.pub']);
     expect((statSync(join(keys, 'cp.key')).mode & 0o777).toString(8)).toBe('600');
-    expect((await execa('pgrep', ['-x', 'wireguard-go'], { reject: false })).stdout.trim().split('\n').filter(Boolean)).toHaveLength(2);
+    expect(
+      (await execa('pgrep', ['-x', 'wireguard-go'], { reject: false })).stdout.trim().split('\n').filter(Boolean),
+    ).toHaveLength(2);
     await labDown(execRunner);
     expect((await execa('pgrep', ['-x', 'wireguard-go'], { reject: false })).stdout.trim()).toBe('');
     expect(existsSync(keys)).toBe(false);

@@ -14,12 +14,14 @@ export interface TestCa {
   key: string;
 }
 
-
-
 export async function makeTestCa(dir: string, name = 'skyprobe test CA'): Promise<TestCa> {
   mkdirSync(dir, { recursive: true });
   const ca = { dir, cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
-  await openssl(execRunner, ['req', '-x509', ...EC_KEY, '-keyout', ca.key, '-out', ca.cert, '-days', '2', '-subj', `/CN=${name}`], 'make a test certificate');
+  await openssl(
+    execRunner,
+    ['req', '-x509', ...EC_KEY, '-keyout', ca.key, '-out', ca.cert, '-days', '2', '-subj', `/CN=${name}`],
+    'make a test certificate',
+  );
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
   writeFileSync(
@@ -30,11 +32,44 @@ export async function makeTestCa(dir: string, name = 'skyprobe test CA'): Promis
 }
 
 /** A leaf for `host` valid from `notBefore` to `notAfter`; returns its PEM certificate and key. */
-export async function issueLeaf(ca: TestCa, host: string, notBefore: Date, notAfter: Date): Promise<{ cert: string; key: string }> {
+export async function issueLeaf(
+  ca: TestCa,
+  host: string,
+  notBefore: Date,
+  notAfter: Date,
+): Promise<{ cert: string; key: string }> {
   const stamp = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   const base = join(ca.dir, `${host}-${stamp(notBefore)}`);
-  await openssl(execRunner, ['req', '-new', ...EC_KEY, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${host}`], 'make a test certificate');
+  await openssl(
+    execRunner,
+    ['req', '-new', ...EC_KEY, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${host}`],
+    'make a test certificate',
+  );
   writeFileSync(`${base}.ext`, `subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\n`);
-  await openssl(execRunner, ['ca', '-batch', '-notext', '-config', join(ca.dir, 'ca.cnf'), '-cert', ca.cert, '-keyfile', ca.key, '-in', `${base}.csr`, '-out', `${base}.crt`, '-startdate', stamp(notBefore), '-enddate', stamp(notAfter), '-extfile', `${base}.ext`], 'make a test certificate');
+  await openssl(
+    execRunner,
+    [
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      join(ca.dir, 'ca.cnf'),
+      '-cert',
+      ca.cert,
+      '-keyfile',
+      ca.key,
+      '-in',
+      `${base}.csr`,
+      '-out',
+      `${base}.crt`,
+      '-startdate',
+      stamp(notBefore),
+      '-enddate',
+      stamp(notAfter),
+      '-extfile',
+      `${base}.ext`,
+    ],
+    'make a test certificate',
+  );
   return { cert: readFileSync(`${base}.crt`, 'utf8'), key: readFileSync(`${base}.key`, 'utf8') };
 }

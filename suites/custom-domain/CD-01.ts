@@ -24,7 +24,9 @@ export default defineScenario({
       name: 'user DNS points elsewhere',
       failingCheck: 'custom domain resolves to the load balancer',
       async inject({ env }) {
-        await env.userDns.edit('example.com', (r) => r.name === 'shop.example.com', [{ name: 'shop.example.com', type: 'A', value: '198.51.100.99' }]);
+        await env.userDns.edit('example.com', (r) => r.name === 'shop.example.com', [
+          { name: 'shop.example.com', type: 'A', value: '198.51.100.99' },
+        ]);
       },
       revert: redeploy('shop'),
     },
@@ -34,8 +36,17 @@ export default defineScenario({
       routing: ['current'],
       async inject({ env }) {
         await env.k.objects.patch(
-          { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop-domains', namespace: 'org-acme' }, spec: { ingressClassName: 'nginx' } } as never,
-          undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
+          {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'Ingress',
+            metadata: { name: 'shop-domains', namespace: 'org-acme' },
+            spec: { ingressClassName: 'nginx' },
+          } as never,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          PatchStrategy.MergePatch,
         );
       },
       revert: redeploy('shop'),

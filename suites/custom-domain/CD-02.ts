@@ -25,8 +25,33 @@ export default defineScenario({
       async inject({ env, routing }) {
         const patch =
           routing === 'current'
-            ? { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop-domains', namespace: 'org-acme' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }] } }
-            : { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-domains', namespace: 'org-acme' }, spec: { hostnames: ['shop.example.com'] } };
+            ? {
+                apiVersion: 'networking.k8s.io/v1',
+                kind: 'Ingress',
+                metadata: { name: 'shop-domains', namespace: 'org-acme' },
+                spec: {
+                  rules: [
+                    {
+                      host: 'shop.example.com',
+                      http: {
+                        paths: [
+                          {
+                            path: '/',
+                            pathType: 'Prefix',
+                            backend: { service: { name: 'shop', port: { number: 80 } } },
+                          },
+                        ],
+                      },
+                    },
+                  ],
+                },
+              }
+            : {
+                apiVersion: 'gateway.networking.k8s.io/v1',
+                kind: 'HTTPRoute',
+                metadata: { name: 'shop-domains', namespace: 'org-acme' },
+                spec: { hostnames: ['shop.example.com'] },
+              };
         await env.k.objects.patch(patch as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
       },
       revert: redeploy('shop'),

@@ -8,7 +8,12 @@ import { waitUntil } from '../../harness/wait.ts';
 /** The apex redirected back to www: with www -> apex, a loop. */
 const APEX_TO_WWW = faultRoute('skyprobe-fault-apex-to-www', 'org-acme', 'https-shop-example-com', {
   hostnames: ['shop.example.com'],
-  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }] }],
+  rules: [
+    {
+      matches: [{ path: { type: 'PathPrefix', value: '/cart' } }],
+      filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }],
+    },
+  ],
 });
 
 export default defineScenario({
@@ -27,12 +32,19 @@ export default defineScenario({
       await ctx.check(`${scheme}://www answers 301 with the exact apex Location`, async () => {
         const url = `${scheme}://www.${apex}/cart/items?id=7`;
         const want = `https://${apex}/cart/items?id=7`;
-        const c = await converge(async () => {
-          const r = await ctx.env.http(url);
-          return { ok: r.status === 301 && r.location === want, evidence: exchange(url, r) };
-        }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
+        const c = await converge(
+          async () => {
+            const r = await ctx.env.http(url);
+            return { ok: r.status === 301 && r.location === want, evidence: exchange(url, r) };
+          },
+          { timeoutMs: ctx.convergeMs, intervalMs: 300 },
+        );
         const last = c.attempts.at(-1)?.evidence;
-        return { ok: c.ok, evidence: c, message: `expected 301 Location ${want}, found ${last?.status} ${last?.location ?? '(no Location)'}` };
+        return {
+          ok: c.ok,
+          evidence: c,
+          message: `expected 301 Location ${want}, found ${last?.status} ${last?.location ?? '(no Location)'}`,
+        };
       });
     }
     await ctx.check('apex is not redirected', async () => {
@@ -48,8 +60,29 @@ export default defineScenario({
       async inject({ env, routing }) {
         const patch =
           routing === 'current'
-            ? { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'shop-www-redirect', namespace: 'org-acme' }, spec: { redirectRegex: { permanent: false } } }
-            : { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-www', namespace: 'org-acme' }, spec: { rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 302 } }] }] } };
+            ? {
+                apiVersion: 'traefik.io/v1alpha1',
+                kind: 'Middleware',
+                metadata: { name: 'shop-www-redirect', namespace: 'org-acme' },
+                spec: { redirectRegex: { permanent: false } },
+              }
+            : {
+                apiVersion: 'gateway.networking.k8s.io/v1',
+                kind: 'HTTPRoute',
+                metadata: { name: 'shop-www', namespace: 'org-acme' },
+                spec: {
+                  rules: [
+                    {
+                      filters: [
+                        {
+                          type: 'RequestRedirect',
+                          requestRedirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 302 },
+                        },
+                      ],
+                    },
+                  ],
+                },
+              };
         await env.k.objects.patch(patch as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
       },
       revert: redeploy('shop'),
@@ -60,7 +93,12 @@ export default defineScenario({
       routing: ['target'],
       async inject({ env }) {
         await APEX_TO_WWW.add(env);
-        await waitUntil('the apex redirects', async () => (await env.http('https://shop.example.com/cart')).status === 301, 15_000, 300);
+        await waitUntil(
+          'the apex redirects',
+          async () => (await env.http('https://shop.example.com/cart')).status === 301,
+          15_000,
+          300,
+        );
       },
       revert: ({ env }) => APEX_TO_WWW.remove(env).then(() => undefined),
     },

@@ -20,7 +20,12 @@ export default defineScenario({
     await resolvesToLb(ctx, app.generatedHost);
     await appAnswers(ctx, app, app.generatedHost, 'http');
     await ctx.check('both replicas serve', async () => {
-      const pods = (await ctx.env.k.core.listNamespacedPod({ namespace: orgNamespace(app.org), labelSelector: `app.kubernetes.io/name=${app.app}` })).items
+      const pods = (
+        await ctx.env.k.core.listNamespacedPod({
+          namespace: orgNamespace(app.org),
+          labelSelector: `app.kubernetes.io/name=${app.app}`,
+        })
+      ).items
         .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
         .map((p) => p.metadata?.name as string)
         .sort();
@@ -34,7 +39,11 @@ export default defineScenario({
         if (pod) seen.add(pod);
       }
       const served = [...seen].sort();
-      return { ok: pods.length === app.replicas && served.join() === pods.join(), evidence: { readyPods: pods, served, requests: exchanges.length }, message: `ready pods ${pods.join(', ')}; served by ${served.join(', ') || 'none'}` };
+      return {
+        ok: pods.length === app.replicas && served.join() === pods.join(),
+        evidence: { readyPods: pods, served, requests: exchanges.length },
+        message: `ready pods ${pods.join(', ')}; served by ${served.join(', ') || 'none'}`,
+      };
     });
   },
   faults: [
@@ -42,7 +51,11 @@ export default defineScenario({
       name: 'route missing',
       failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
       async inject({ env }) {
-        await env.k.objects.delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop-generated', namespace: 'org-acme' } });
+        await env.k.objects.delete({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'shop-generated', namespace: 'org-acme' },
+        });
       },
       revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
     },
@@ -62,7 +75,18 @@ export default defineScenario({
           { name: 'shop', namespace: 'org-acme', body: { spec: { replicas: 0 } } },
           (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
         );
-        await waitUntil('no shop pod left', async () => (await env.k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })).items.length === 0, 20_000, 200);
+        await waitUntil(
+          'no shop pod left',
+          async () =>
+            (
+              await env.k.core.listNamespacedPod({
+                namespace: 'org-acme',
+                labelSelector: 'app.kubernetes.io/name=shop',
+              })
+            ).items.length === 0,
+          20_000,
+          200,
+        );
       },
       revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
     },

@@ -5,7 +5,9 @@ import { waitUntil } from '../../harness/wait.ts';
 
 const UNKNOWN = ['unknown.example.com', 'nobody-nowhere.satusky.com'];
 /** A route with no hostname, on the shared HTTP listener: it takes every host nobody claimed. */
-const CATCH_ALL = faultRoute('skyprobe-fault-catch-all', 'org-acme', 'http', { rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] });
+const CATCH_ALL = faultRoute('skyprobe-fault-catch-all', 'org-acme', 'http', {
+  rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }],
+});
 
 export default defineScenario({
   id: 'DP-03',
@@ -20,7 +22,11 @@ export default defineScenario({
       await ctx.check(`unknown host ${host} gets the edge 404`, async () => {
         const url = `http://${host}/`;
         const r = await ctx.env.http(url, { resolve: `${host}:80:${ctx.env.lbIp}` });
-        return { ok: r.status === 404 && !r.body.includes('"pod"'), evidence: exchange(url, r), message: `status ${r.status}, body ${r.body.slice(0, 80)}` };
+        return {
+          ok: r.status === 404 && !r.body.includes('"pod"'),
+          evidence: exchange(url, r),
+          message: `status ${r.status}, body ${r.body.slice(0, 80)}`,
+        };
       });
     }
   },
@@ -31,7 +37,14 @@ export default defineScenario({
       async inject({ env }) {
         await CATCH_ALL.add(env);
         // In place once the edge serves it.
-        await waitUntil('the catch-all route leaks', async () => (await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` })).status === 200, 15_000, 300);
+        await waitUntil(
+          'the catch-all route leaks',
+          async () =>
+            (await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` }))
+              .status === 200,
+          15_000,
+          300,
+        );
       },
       revert: ({ env }) => CATCH_ALL.remove(env).then(() => undefined),
     },

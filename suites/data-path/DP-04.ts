@@ -9,7 +9,9 @@ import { waitUntil } from '../../harness/wait.ts';
 /** Below the platform: a route in org evil claims one path of org acme's generated host. */
 const TAKEOVER = faultRoute('skyprobe-fault-takeover', 'org-evil', 'http', {
   hostnames: ['shop-acme.satusky.com'],
-  rules: [{ matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] }],
+  rules: [
+    { matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] },
+  ],
 });
 
 export default defineScenario({
@@ -24,15 +26,22 @@ export default defineScenario({
   async body(ctx) {
     const shop = ctx.env.app('shop');
     const intruder = ctx.env.app('intruder');
-    await ctx.check<{ deployed?: boolean; refused?: string }>("the platform refuses org evil's claim on org acme's host", async () => {
-      try {
-        await ctx.env.deploy(intruder, ctx.routing);
-        return { ok: false, evidence: { deployed: true }, message: `${intruder.org}/${intruder.app} was deployed with ${intruder.customDomains.join(', ')}` };
-      } catch (err) {
-        const m = (err as Error).message;
-        return { ok: /already claimed by app acme\/shop/.test(m), evidence: { refused: m }, message: m };
-      }
-    });
+    await ctx.check<{ deployed?: boolean; refused?: string }>(
+      "the platform refuses org evil's claim on org acme's host",
+      async () => {
+        try {
+          await ctx.env.deploy(intruder, ctx.routing);
+          return {
+            ok: false,
+            evidence: { deployed: true },
+            message: `${intruder.org}/${intruder.app} was deployed with ${intruder.customDomains.join(', ')}`,
+          };
+        } catch (err) {
+          const m = (err as Error).message;
+          return { ok: /already claimed by app acme\/shop/.test(m), evidence: { refused: m }, message: m };
+        }
+      },
+    );
     for (const host of [shop.generatedHost, ...shop.customDomains]) {
       // Converge first (the edge may still be programming routes), then sample: every answer must be acme's.
       await appAnswers(ctx, shop, host, 'http');
@@ -46,7 +55,11 @@ export default defineScenario({
           const app = parseEcho(r)?.app ?? `status ${r.status}`;
           seen[app] = (seen[app] ?? 0) + 1;
         }
-        return { ok: Object.keys(seen).join() === 'acme/shop', evidence: { answeredBy: seen, exchanges: exchanges.slice(0, 3) }, message: `answered by ${JSON.stringify(seen)}` };
+        return {
+          ok: Object.keys(seen).join() === 'acme/shop',
+          evidence: { answeredBy: seen, exchanges: exchanges.slice(0, 3) },
+          message: `answered by ${JSON.stringify(seen)}`,
+        };
       });
     }
   },
@@ -58,7 +71,12 @@ export default defineScenario({
         const intruder = env.app('intruder');
         await env.deploy({ ...intruder, customDomains: [] }, routing);
         await TAKEOVER.add(env);
-        await waitUntil('the takeover route wins', async () => parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app === 'evil/copycat', 15_000, 300);
+        await waitUntil(
+          'the takeover route wins',
+          async () => parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app === 'evil/copycat',
+          15_000,
+          300,
+        );
       },
       async revert({ env, routing }) {
         await TAKEOVER.remove(env);

@@ -15,14 +15,21 @@ export default defineScenario({
     const shop = ctx.env.app('shop');
     const published = async (host: string, want: string[], name: string) =>
       ctx.check(name, async () => {
-        const c = await converge(async () => {
-          const a = await ctx.env.dns.query(host, 'A');
-          const found = a.answers.filter((x) => x.type === 'A').map((x) => x.value);
-          const answered = a.rcode === 'NOERROR' || (want.length === 0 && a.rcode === 'NXDOMAIN');
-          return { ok: answered && found.join() === want.join(), evidence: a };
-        }, { timeoutMs: ctx.convergeMs, intervalMs: 300 });
+        const c = await converge(
+          async () => {
+            const a = await ctx.env.dns.query(host, 'A');
+            const found = a.answers.filter((x) => x.type === 'A').map((x) => x.value);
+            const answered = a.rcode === 'NOERROR' || (want.length === 0 && a.rcode === 'NXDOMAIN');
+            return { ok: answered && found.join() === want.join(), evidence: a };
+          },
+          { timeoutMs: ctx.convergeMs, intervalMs: 300 },
+        );
         const last = c.attempts.at(-1)?.evidence;
-        return { ok: c.ok, evidence: c, message: `expected A ${JSON.stringify(want)} from ${ctx.env.publicDns}, found ${last?.rcode} ${JSON.stringify(last?.answers.map((x) => x.value) ?? [])}` };
+        return {
+          ok: c.ok,
+          evidence: c,
+          message: `expected A ${JSON.stringify(want)} from ${ctx.env.publicDns}, found ${last?.rcode} ${JSON.stringify(last?.answers.map((x) => x.value) ?? [])}`,
+        };
       });
     await published(shop.generatedHost, [ctx.env.lbIp], `${shop.generatedHost} published with A ${ctx.env.lbIp}`);
     const pop = ctx.env.app('pop');
@@ -44,7 +51,9 @@ export default defineScenario({
       name: 'wrong IP',
       failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
       async inject({ env }) {
-        await env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', [{ name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.99', by: 'satusky' }]);
+        await env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', [
+          { name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.99', by: 'satusky' },
+        ]);
       },
       revert: redeploy('shop'),
     },

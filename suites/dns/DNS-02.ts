@@ -22,21 +22,37 @@ export default defineScenario({
     await ctx.check('Satusky published nothing in the user zone', async () => {
       const records = ctx.env.userDns.get(zone);
       const platform = records.filter((r) => r.by !== 'user');
-      return { ok: platform.length === 0, evidence: { records }, message: `records Satusky wrote in ${zone}: ${JSON.stringify(platform)}` };
+      return {
+        ok: platform.length === 0,
+        evidence: { records },
+        message: `records Satusky wrote in ${zone}: ${JSON.stringify(platform)}`,
+      };
     });
     for (const host of [...app.customDomains, ...app.aliases, `www.${app.customDomains[0]}`]) {
       await ctx.check(`${host}: A resolves only to the edge`, async () => {
         const r = await ctx.env.dns.resolve(host, 'A');
-        return { ok: r.addresses.length > 0 && r.addresses.every((a) => a === ctx.env.lbIp), evidence: r, message: `expected ${ctx.env.lbIp}, found ${JSON.stringify(r.addresses)} via ${r.chain.join(' -> ')}` };
+        return {
+          ok: r.addresses.length > 0 && r.addresses.every((a) => a === ctx.env.lbIp),
+          evidence: r,
+          message: `expected ${ctx.env.lbIp}, found ${JSON.stringify(r.addresses)} via ${r.chain.join(' -> ')}`,
+        };
       });
       await ctx.check(`${host}: no stray AAAA`, async () => {
         const r = await ctx.env.dns.resolve(host, 'AAAA');
-        return { ok: r.addresses.length === 0, evidence: r, message: `the edge has no IPv6 address, found AAAA ${JSON.stringify(r.addresses)}` };
+        return {
+          ok: r.addresses.length === 0,
+          evidence: r,
+          message: `the edge has no IPv6 address, found AAAA ${JSON.stringify(r.addresses)}`,
+        };
       });
     }
     await ctx.check(`CAA allows ${CA_IDENTITY}`, async () => {
       const r = await ctx.env.dns.caa(app.customDomains[0] as string);
-      return { ok: caaAllows(r.records, CA_IDENTITY), evidence: r, message: `CAA at ${r.at ?? '(none)'}: ${JSON.stringify(r.records)}` };
+      return {
+        ok: caaAllows(r.records, CA_IDENTITY),
+        evidence: r,
+        message: `CAA at ${r.at ?? '(none)'}: ${JSON.stringify(r.records)}`,
+      };
     });
   },
   faults: [
@@ -44,7 +60,9 @@ export default defineScenario({
       name: 'stray AAAA',
       failingCheck: 'shop.example.com: no stray AAAA',
       async inject({ env }) {
-        await env.userDns.edit('example.com', () => false, [{ name: 'shop.example.com', type: 'AAAA', value: '2001:db8::10' }]);
+        await env.userDns.edit('example.com', () => false, [
+          { name: 'shop.example.com', type: 'AAAA', value: '2001:db8::10' },
+        ]);
       },
       async revert({ env }) {
         await env.userDns.edit('example.com', (r) => r.type === 'AAAA', []);
@@ -69,7 +87,9 @@ export default defineScenario({
       name: 'CAA forbidding the CA',
       failingCheck: 'CAA allows letsencrypt.org',
       async inject({ env }) {
-        await env.userDns.edit('example.com', () => false, [{ name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' }]);
+        await env.userDns.edit('example.com', () => false, [
+          { name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' },
+        ]);
       },
       async revert({ env }) {
         await env.userDns.edit('example.com', (r) => r.type === 'CAA', []);
@@ -79,7 +99,9 @@ export default defineScenario({
       name: 'Satusky writes into the user zone',
       failingCheck: 'Satusky published nothing in the user zone',
       async inject({ env }) {
-        await env.userDns.edit('example.com', () => false, [{ name: '_satusky.example.com', type: 'TXT', value: 'claimed-by-platform', by: 'satusky' }]);
+        await env.userDns.edit('example.com', () => false, [
+          { name: '_satusky.example.com', type: 'TXT', value: 'claimed-by-platform', by: 'satusky' },
+        ]);
       },
       async revert({ env }) {
         await env.userDns.edit('example.com', (r) => r.name === '_satusky.example.com', []);

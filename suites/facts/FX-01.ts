@@ -33,23 +33,50 @@ export default defineScenario({
     const hosts = render(app, ctx.routing).hosts.map((h) => h.host);
     let report: DomainsReport | undefined;
     // The facts converge like everything else (3 passing reads in a row); then each is judged on its own.
-    const c = await converge(async () => {
-      report = await ctx.env.facts(hosts);
-      const statuses = report.hosts.map((h) => `${h.host}: ${checks.map(([n]) => `${n}=${h.facts[n].status}`).join(' ')}`);
-      return { ok: report.hosts.every((h) => checks.every(([n]) => h.facts[n].status === 'pass')), evidence: statuses };
-    }, { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 6 });
+    const c = await converge(
+      async () => {
+        report = await ctx.env.facts(hosts);
+        const statuses = report.hosts.map(
+          (h) => `${h.host}: ${checks.map(([n]) => `${n}=${h.facts[n].status}`).join(' ')}`,
+        );
+        return {
+          ok: report.hosts.every((h) => checks.every(([n]) => h.facts[n].status === 'pass')),
+          evidence: statuses,
+        };
+      },
+      { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 6 },
+    );
     const last = report as DomainsReport;
-    ctx.note('hosts', last.hosts.map((h) => reportHost(h, ctx.routing)));
+    ctx.note(
+      'hosts',
+      last.hosts.map((h) => reportHost(h, ctx.routing)),
+    );
     for (const [name, title] of checks) {
       await ctx.check(title, async () => {
-        const per = last.hosts.map((h) => ({ host: h.host, status: h.facts[name].status, summary: h.facts[name].summary, remediation: h.facts[name].remediation, evidence: h.facts[name].evidence }));
+        const per = last.hosts.map((h) => ({
+          host: h.host,
+          status: h.facts[name].status,
+          summary: h.facts[name].summary,
+          remediation: h.facts[name].remediation,
+          evidence: h.facts[name].evidence,
+        }));
         const bad = per.filter((p) => p.status !== 'pass');
-        return { ok: bad.length === 0, evidence: { hosts: per, convergence: { ok: c.ok, elapsedMs: c.elapsedMs, attempts: c.attempts.length } }, message: bad.map((b) => `${b.host}: ${b.status}: ${b.summary}${b.remediation ? ` (fix: ${b.remediation})` : ''}`).join('; ') };
+        return {
+          ok: bad.length === 0,
+          evidence: { hosts: per, convergence: { ok: c.ok, elapsedMs: c.elapsedMs, attempts: c.attempts.length } },
+          message: bad
+            .map((b) => `${b.host}: ${b.status}: ${b.summary}${b.remediation ? ` (fix: ${b.remediation})` : ''}`)
+            .join('; '),
+        };
       });
     }
     await ctx.check('the workload is reported apart from the facts', async () => {
       const w = last.hosts.map((h) => ({ host: h.host, ...h.workload }));
-      return { ok: w.every((x) => x.status === 'ready' && x.deployment === `${orgNamespace(app.org)}/${app.app}`), evidence: w, message: w.map((x) => `${x.host}: ${x.summary}`).join('; ') };
+      return {
+        ok: w.every((x) => x.status === 'ready' && x.deployment === `${orgNamespace(app.org)}/${app.app}`),
+        evidence: w,
+        message: w.map((x) => `${x.host}: ${x.summary}`).join('; '),
+      };
     });
   },
   faults: [

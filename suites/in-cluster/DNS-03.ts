@@ -21,10 +21,21 @@ export default defineScenario({
     if (!existing) {
       await env.k.core.createNamespacedPod({
         namespace: CLIENT.namespace,
-        body: { metadata: { name: CLIENT.name }, spec: { containers: [{ name: 'sh', image: 'skyprobe/toolbox', command: ['sleep', '86400'] }] } },
+        body: {
+          metadata: { name: CLIENT.name },
+          spec: { containers: [{ name: 'sh', image: 'skyprobe/toolbox', command: ['sleep', '86400'] }] },
+        },
       });
     }
-    await waitUntil('the dns-client pod Ready', async () => (await env.k.core.readNamespacedPod(CLIENT)).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), 30_000, 200);
+    await waitUntil(
+      'the dns-client pod Ready',
+      async () =>
+        (await env.k.core.readNamespacedPod(CLIENT)).status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        ),
+      30_000,
+      200,
+    );
   },
   async body(ctx) {
     const app = ctx.env.app('shop');
@@ -37,13 +48,26 @@ export default defineScenario({
       await ctx.check(`${label} ${name} reaches the app from a pod`, async () => {
         const r = await ctx.env.inPod(pod, ['curl', '-sS', '-m', '3', `http://${name}/in-cluster`]);
         const echo = parseEcho({ status: 200, body: r.output });
-        return { ok: r.exitCode === 0 && echo?.app === `${app.org}/${app.app}`, evidence: { from: `${CLIENT.namespace}/${CLIENT.name}`, url: `http://${name}/in-cluster`, exit: r.exitCode, output: r.output.slice(0, 300) }, message: r.output.split('\n')[0] };
+        return {
+          ok: r.exitCode === 0 && echo?.app === `${app.org}/${app.app}`,
+          evidence: {
+            from: `${CLIENT.namespace}/${CLIENT.name}`,
+            url: `http://${name}/in-cluster`,
+            exit: r.exitCode,
+            output: r.output.slice(0, 300),
+          },
+          message: r.output.split('\n')[0],
+        };
       });
     }
     await ctx.check('the edge saw none of it (access log unchanged)', async () => {
       const after = ctx.env.edgeAccessLog();
       const added = after.slice(before).filter((l) => l.includes('/in-cluster'));
-      return { ok: added.length === 0, evidence: { linesBefore: before, linesAfter: after.length, inClusterLines: added }, message: `${added.length} in-cluster requests reached the edge` };
+      return {
+        ok: added.length === 0,
+        evidence: { linesBefore: before, linesAfter: after.length, inClusterLines: added },
+        message: `${added.length} in-cluster requests reached the edge`,
+      };
     });
   },
   faults: [

@@ -2,8 +2,36 @@
 import { MGMT } from '../../harness/providers/embedded/address-plan.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 
-const FORWARD = ['iptables', '-t', 'nat', 'PREROUTING', '-i', 'eth0', '-p', 'tcp', '--dport', String(MGMT.apidPort), '-j', 'DNAT', '--to-destination', `${MGMT.machine.lanIp}:${MGMT.apidPort}`];
-const ACCEPT = ['iptables', 'FORWARD', '-i', 'eth0', '-o', 'lan', '-p', 'tcp', '--dport', String(MGMT.apidPort), '-j', 'ACCEPT'];
+const FORWARD = [
+  'iptables',
+  '-t',
+  'nat',
+  'PREROUTING',
+  '-i',
+  'eth0',
+  '-p',
+  'tcp',
+  '--dport',
+  String(MGMT.apidPort),
+  '-j',
+  'DNAT',
+  '--to-destination',
+  `${MGMT.machine.lanIp}:${MGMT.apidPort}`,
+];
+const ACCEPT = [
+  'iptables',
+  'FORWARD',
+  '-i',
+  'eth0',
+  '-o',
+  'lan',
+  '-p',
+  'tcp',
+  '--dport',
+  String(MGMT.apidPort),
+  '-j',
+  'ACCEPT',
+];
 const rule = (r: string[], op: '-I' | '-D') => {
   const i = r[1] === '-t' ? 3 : 1;
   return [...r.slice(0, i), op, ...r.slice(i)];
@@ -29,10 +57,13 @@ export default defineScenario({
       const t = await ctx.env.mgmt.tcp('internet', MGMT.nat.publicIp, MGMT.apidPort);
       return { ok: !t.open, evidence: t, message: t.detail };
     });
-    await ctx.check('the machine still reaches out through the NAT (control: the fixture is not simply cut off)', async () => {
-      const t = await ctx.env.mgmt.tcp('machine', ctx.env.lbIp, 80);
-      return { ok: t.open, evidence: t, message: t.detail };
-    });
+    await ctx.check(
+      'the machine still reaches out through the NAT (control: the fixture is not simply cut off)',
+      async () => {
+        const t = await ctx.env.mgmt.tcp('machine', ctx.env.lbIp, 80);
+        return { ok: t.open, evidence: t, message: t.detail };
+      },
+    );
   },
   faults: [
     {

@@ -18,34 +18,59 @@ export default defineScenario({
     const hosts = [app.generatedHost, ...app.customDomains, ...app.aliases];
     await ctx.check("the control plane's route to the edge does not use the overlay", async () => {
       const r = await ctx.env.mgmt.exec('cp', ['ip', 'route', 'get', ctx.env.lbIp]);
-      return { ok: r.exitCode === 0 && !r.output.includes(ctx.env.mgmt.iface('cp')), evidence: { route: r.output.trim() }, message: r.output.trim() };
+      return {
+        ok: r.exitCode === 0 && !r.output.includes(ctx.env.mgmt.iface('cp')),
+        evidence: { route: r.output.trim() },
+        message: r.output.trim(),
+      };
     });
     await ctx.check('overlay counters stay still while app traffic flows', async () => {
-      const total = (o: Awaited<ReturnType<typeof ctx.env.mgmt.overlay>>) => o.peers.reduce((a, p) => a + p.rxBytes + p.txBytes, 0);
+      const total = (o: Awaited<ReturnType<typeof ctx.env.mgmt.overlay>>) =>
+        o.peers.reduce((a, p) => a + p.rxBytes + p.txBytes, 0);
       const before = await ctx.env.mgmt.overlay();
       let appBytes = 0;
       for (let i = 0; i < 10; i++) {
         for (const h of hosts) appBytes += (await ctx.env.http(`http://${h}/data-path`)).body.length;
-        appBytes += (await ctx.env.mgmt.exec('cp', ['curl', '-s', '-m', '2', '--resolve', `${app.generatedHost}:80:${ctx.env.lbIp}`, `http://${app.generatedHost}/from-control-plane`])).output.length;
+        appBytes += (
+          await ctx.env.mgmt.exec('cp', [
+            'curl',
+            '-s',
+            '-m',
+            '2',
+            '--resolve',
+            `${app.generatedHost}:80:${ctx.env.lbIp}`,
+            `http://${app.generatedHost}/from-control-plane`,
+          ])
+        ).output.length;
       }
       const after = await ctx.env.mgmt.overlay();
       const moved = total(after) - total(before);
       // A WireGuard keepalive or handshake is < 200 bytes; app traffic here is tens of kilobytes.
-      return { ok: appBytes > 10_000 && moved < 512, evidence: { before: before.peers, after: after.peers, overlayBytesMoved: moved, appBytes }, message: `overlay moved ${moved} B while ${appBytes} B of app traffic flowed` };
+      return {
+        ok: appBytes > 10_000 && moved < 512,
+        evidence: { before: before.peers, after: after.peers, overlayBytesMoved: moved, appBytes },
+        message: `overlay moved ${moved} B while ${appBytes} B of app traffic flowed`,
+      };
     });
     await ctx.check('app hosts never resolve into the SideroLink prefix', async () => {
       const found: Record<string, string[]> = {};
       for (const h of hosts) found[h] = (await ctx.env.dns.resolve(h, 'AAAA')).addresses;
       const bad = Object.entries(found).filter(([, a]) => a.some((x) => x.startsWith(ULA)));
-      return { ok: bad.length === 0, evidence: found, message: bad.map(([h, a]) => `${h} -> ${a.join(',')}`).join('; ') || 'no AAAA in the prefix' };
+      return {
+        ok: bad.length === 0,
+        evidence: found,
+        message: bad.map(([h, a]) => `${h} -> ${a.join(',')}`).join('; ') || 'no AAAA in the prefix',
+      };
     });
   },
   faults: [
     {
       name: 'a route that sends app traffic over the overlay',
       failingCheck: "the control plane's route to the edge does not use the overlay",
-      inject: async ({ env }) => void (await env.mgmt.exec('cp', ['ip', 'route', 'add', `${env.lbIp}/32`, 'dev', env.mgmt.iface('cp')])),
-      revert: async ({ env }) => void (await env.mgmt.exec('cp', ['ip', 'route', 'del', `${env.lbIp}/32`, 'dev', env.mgmt.iface('cp')])),
+      inject: async ({ env }) =>
+        void (await env.mgmt.exec('cp', ['ip', 'route', 'add', `${env.lbIp}/32`, 'dev', env.mgmt.iface('cp')])),
+      revert: async ({ env }) =>
+        void (await env.mgmt.exec('cp', ['ip', 'route', 'del', `${env.lbIp}/32`, 'dev', env.mgmt.iface('cp')])),
     },
   ],
 });

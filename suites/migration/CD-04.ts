@@ -14,7 +14,12 @@ const PATH = '/parity?x=1';
 /** Only in target routing (the listener exists there alone): the alias redirects instead of serving. */
 const ALIAS_REDIRECT = faultRoute('skyprobe-fault-parity', 'org-acme', 'https-store-example-com', {
   hostnames: ['store.example.com'],
-  rules: [{ matches: [{ path: { type: 'Exact', value: '/parity' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'shop.example.com', statusCode: 302 } }] }],
+  rules: [
+    {
+      matches: [{ path: { type: 'Exact', value: '/parity' } }],
+      filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'shop.example.com', statusCode: 302 } }],
+    },
+  ],
 });
 
 export default defineScenario({
@@ -34,12 +39,27 @@ export default defineScenario({
       const modeCtx = { ...ctx, routing: mode };
       for (const h of hosts) await certificateReady(modeCtx, app, h);
       // The edge has taken every route of the namespace in: each parentRef has a status of this generation.
-      await waitUntil('the edge reports on every route of org-acme', async () => {
-        const list = (await ctx.env.k.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', 'org-acme')) as {
-          items: { metadata: { generation?: number }; spec: { parentRefs: unknown[] }; status?: { parents?: { conditions: { observedGeneration?: number }[] }[] } }[];
-        };
-        return list.items.every((r) => (r.status?.parents?.length ?? 0) >= r.spec.parentRefs.length && (r.status?.parents ?? []).every((p) => p.conditions.every((c) => c.observedGeneration === r.metadata.generation)));
-      }, 20_000, 300);
+      await waitUntil(
+        'the edge reports on every route of org-acme',
+        async () => {
+          const list = (await ctx.env.k.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', 'org-acme')) as {
+            items: {
+              metadata: { generation?: number };
+              spec: { parentRefs: unknown[] };
+              status?: { parents?: { conditions: { observedGeneration?: number }[] }[] };
+            }[];
+          };
+          return list.items.every(
+            (r) =>
+              (r.status?.parents?.length ?? 0) >= r.spec.parentRefs.length &&
+              (r.status?.parents ?? []).every((p) =>
+                p.conditions.every((c) => c.observedGeneration === r.metadata.generation),
+              ),
+          );
+        },
+        20_000,
+        300,
+      );
       const facts: Record<string, unknown> = {};
       for (const h of hosts) {
         // Bounded settle: the same answer twice, 500 ms apart, from an edge that answers (the edge applies its
@@ -53,9 +73,14 @@ export default defineScenario({
           row = {
             http: { status: http.status, location: http.location, app: parseEcho(http)?.app },
             https: { status: https.status, location: https.location, app: parseEcho(https)?.app },
-            certificate: { verified: tls.verified, sans: tls.chain[0]?.sans ?? [], issuer: tls.chain[0]?.issuer?.replace(/ [0-9a-f]{6}$/, '') },
+            certificate: {
+              verified: tls.verified,
+              sans: tls.chain[0]?.sans ?? [],
+              issuer: tls.chain[0]?.issuer?.replace(/ [0-9a-f]{6}$/, ''),
+            },
           };
-          const answering = ![0, 404, 503].includes(http.status) && ![0, 404, 503].includes(https.status) && tls.verified;
+          const answering =
+            ![0, 404, 503].includes(http.status) && ![0, 404, 503].includes(https.status) && tls.verified;
           if (answering && JSON.stringify(row) === previous) break;
           previous = answering ? JSON.stringify(row) : '';
           await new Promise((r) => setTimeout(r, 500));
@@ -69,7 +94,14 @@ export default defineScenario({
     ctx.note('facts', { current, target });
     await ctx.check('current and target give the same status, body and certificate facts for every host', async () => {
       const differing = hosts.filter((h) => JSON.stringify(current[h]) !== JSON.stringify(target[h]));
-      return { ok: differing.length === 0, evidence: { current, target, differing }, message: differing.map((h) => `${h}: current ${JSON.stringify(current[h])} vs target ${JSON.stringify(target[h])}`).join('; ') || 'identical' };
+      return {
+        ok: differing.length === 0,
+        evidence: { current, target, differing },
+        message:
+          differing
+            .map((h) => `${h}: current ${JSON.stringify(current[h])} vs target ${JSON.stringify(target[h])}`)
+            .join('; ') || 'identical',
+      };
     });
     // Leave the app in the routing this scenario was asked for.
     await deployWithUserDns(ctx, 'shop');

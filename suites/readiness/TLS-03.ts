@@ -31,37 +31,73 @@ export default defineScenario({
     const previous = ctx.env.metadata().find((m) => m.org === app.org && m.app === app.app);
     if (previous) await ctx.env.remove(app, previous.routing);
     const { secret } = await certificateFor(ctx, app, host);
-    await ctx.env.k.core.deleteNamespacedSecret({ name: secret.name, namespace: secret.namespace }).catch(() => undefined);
+    await ctx.env.k.core
+      .deleteNamespacedSecret({ name: secret.name, namespace: secret.namespace })
+      .catch(() => undefined);
     const t0 = new Date().toISOString();
     await ctx.env.deploy(app, ctx.routing);
     const workloadReadyAt = new Date().toISOString();
     const facts = async () => {
-      const route = (await readObject(ctx, 'gateway.networking.k8s.io/v1', 'HTTPRoute', `${app.app}-generated`, orgNamespace(app.org)).catch(() => undefined)) as { status?: { parents?: { conditions: { type: string; status: string }[] }[] } } | undefined;
-      const routeAccepted = (route?.status?.parents ?? []).some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
+      const route = (await readObject(
+        ctx,
+        'gateway.networking.k8s.io/v1',
+        'HTTPRoute',
+        `${app.app}-generated`,
+        orgNamespace(app.org),
+      ).catch(() => undefined)) as
+        { status?: { parents?: { conditions: { type: string; status: string }[] }[] } } | undefined;
+      const routeAccepted = (route?.status?.parents ?? []).some((p) =>
+        p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'),
+      );
       const dns = await ctx.env.dns.resolve(host, 'A');
       const { certificate } = await certificateFor(ctx, app, host);
       const certReady = conditions(certificate).some((c) => c.type === 'Ready' && c.status === 'True');
       const https = await ctx.env.http(`https://${host}/ready`, { timeoutS: 2 });
-      return { workloadReady: true, routeAccepted, dnsResolved: dns.addresses.includes(ctx.env.lbIp), certReady, httpsOk: https.status === 200, certificate: conditions(certificate), https: { status: https.status, error: https.error } };
+      return {
+        workloadReady: true,
+        routeAccepted,
+        dnsResolved: dns.addresses.includes(ctx.env.lbIp),
+        certReady,
+        httpsOk: https.status === 200,
+        certificate: conditions(certificate),
+        https: { status: https.status, error: https.error },
+      };
     };
-    const pending = await ctx.check('while the certificate is pending: "workload ready, endpoint not ready: TLS pending"', async () => {
-      const f = await facts();
-      const verdict = readinessVerdict(f);
-      return { ok: f.workloadReady && !f.certReady && !f.httpsOk && verdict.includes('TLS pending'), evidence: { at: new Date().toISOString(), verdict, facts: f }, message: `verdict "${verdict}"` };
-    });
+    const pending = await ctx.check(
+      'while the certificate is pending: "workload ready, endpoint not ready: TLS pending"',
+      async () => {
+        const f = await facts();
+        const verdict = readinessVerdict(f);
+        return {
+          ok: f.workloadReady && !f.certReady && !f.httpsOk && verdict.includes('TLS pending'),
+          evidence: { at: new Date().toISOString(), verdict, facts: f },
+          message: `verdict "${verdict}"`,
+        };
+      },
+    );
     const timeline: Record<string, string | undefined> = { workloadReady: workloadReadyAt };
     const ready = await ctx.check('the endpoint becomes ready: route, DNS, certificate and HTTPS', async () => {
-      const c = await converge(async () => {
-        const f = await facts();
-        const at = new Date().toISOString();
-        if (f.routeAccepted) timeline.routeAccepted ??= at;
-        if (f.dnsResolved) timeline.dnsResolved ??= at;
-        if (f.certReady) timeline.certReady ??= at;
-        if (f.httpsOk) timeline.httpsOk ??= at;
-        return { ok: f.routeAccepted && f.dnsResolved && f.certReady && f.httpsOk, evidence: { verdict: readinessVerdict(f), ...f } };
-      }, { timeoutMs: ctx.convergeMs * 1.5, intervalMs: 400 });
+      const c = await converge(
+        async () => {
+          const f = await facts();
+          const at = new Date().toISOString();
+          if (f.routeAccepted) timeline.routeAccepted ??= at;
+          if (f.dnsResolved) timeline.dnsResolved ??= at;
+          if (f.certReady) timeline.certReady ??= at;
+          if (f.httpsOk) timeline.httpsOk ??= at;
+          return {
+            ok: f.routeAccepted && f.dnsResolved && f.certReady && f.httpsOk,
+            evidence: { verdict: readinessVerdict(f), ...f },
+          };
+        },
+        { timeoutMs: ctx.convergeMs * 1.5, intervalMs: 400 },
+      );
       const last = c.attempts.at(-1)?.evidence;
-      return { ok: c.ok, evidence: { deployedAt: t0, timeline, convergence: c }, message: `last verdict "${last?.verdict ?? 'none'}"` };
+      return {
+        ok: c.ok,
+        evidence: { deployedAt: t0, timeline, convergence: c },
+        message: `last verdict "${last?.verdict ?? 'none'}"`,
+      };
     });
     // The host's four facts at the end, as domains check establishes them (never assumed), with the timeline.
     const final = (await ctx.env.facts([host])).hosts[0];
@@ -69,7 +105,12 @@ export default defineScenario({
       ctx.note('hosts', [
         reportHost(final, ctx.routing, {
           workload: { readyAt: workloadReadyAt, whileTlsPending: pending.verdict },
-          timeline: { routeAccepted: timeline.routeAccepted, dnsResolved: timeline.dnsResolved, certReady: timeline.certReady, httpsOk: timeline.httpsOk },
+          timeline: {
+            routeAccepted: timeline.routeAccepted,
+            dnsResolved: timeline.dnsResolved,
+            certReady: timeline.certReady,
+            httpsOk: timeline.httpsOk,
+          },
         }),
       ]);
     void ready;

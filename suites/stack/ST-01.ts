@@ -12,7 +12,10 @@ import { ISSUER_GATEWAY, ISSUER_INGRESS } from '../../harness/stack/edge-objects
 import type { GatewayListener } from '../../harness/stack/render.ts';
 
 type Conditioned = { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
-type Gateway = { spec: { gatewayClassName: string; listeners: { name: string; hostname?: string }[] }; status?: Conditioned & { addresses?: { value: string }[]; listeners?: (Conditioned & { name: string })[] } };
+type Gateway = {
+  spec: { gatewayClassName: string; listeners: { name: string; hostname?: string }[] };
+  status?: Conditioned & { addresses?: { value: string }[]; listeners?: (Conditioned & { name: string })[] };
+};
 const readGateway = async (env: ScenarioEnv) => (await env.k.objects.read(gatewayRef as never)) as unknown as Gateway;
 const BROKEN = 'https-skyprobe-broken';
 
@@ -22,7 +25,10 @@ const BROKEN_LISTENER: GatewayListener = {
   hostname: 'broken.skyprobe.invalid',
   port: 443,
   protocol: 'HTTPS',
-  tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'skyprobe-elsewhere', namespace: 'kube-system' }] },
+  tls: {
+    mode: 'Terminate',
+    certificateRefs: [{ kind: 'Secret', name: 'skyprobe-elsewhere', namespace: 'kube-system' }],
+  },
   allowedRoutes: { namespaces: { from: 'All' } },
 };
 
@@ -37,37 +43,81 @@ export default defineScenario({
   async body(ctx) {
     const gw = await readGateway(ctx.env);
     await ctx.check('the GatewayClass of satusky-edge is Accepted', async () => {
-      const gc = (await ctx.env.k.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: gw.spec.gatewayClassName } } as never)) as unknown as { status?: Conditioned; spec: { controllerName: string } };
+      const gc = (await ctx.env.k.objects.read({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'GatewayClass',
+        metadata: { name: gw.spec.gatewayClassName },
+      } as never)) as unknown as { status?: Conditioned; spec: { controllerName: string } };
       const cs = conditionsOf(gc.status);
-      return { ok: isTrue(cs, 'Accepted'), evidence: { name: gw.spec.gatewayClassName, controller: gc.spec.controllerName, conditions: cs }, message: JSON.stringify(cs) };
+      return {
+        ok: isTrue(cs, 'Accepted'),
+        evidence: { name: gw.spec.gatewayClassName, controller: gc.spec.controllerName, conditions: cs },
+        message: JSON.stringify(cs),
+      };
     });
     // Listeners first: Traefik marks the whole Gateway not Accepted when one listener is bad, and the listener
     // conditions say which one and why.
     await ctx.check('every listener of satusky-edge is Programmed with its references resolved', async () => {
       // Converging: a listener added by a deployment is resolved once its certificate Secret exists.
-      const c = await converge(async () => {
-        const now = await readGateway(ctx.env);
-        const per = now.spec.listeners.map((l) => {
-          const cs = conditionsOf(now.status?.listeners?.find((s) => s.name === l.name));
-          return { listener: l.name, hostname: l.hostname, ok: isTrue(cs, 'Programmed') && isTrue(cs, 'ResolvedRefs'), conditions: cs.filter((x) => x.status !== 'True' || ['Programmed', 'ResolvedRefs'].includes(x.type)) };
-        });
-        return { ok: per.every((p) => p.ok), evidence: per };
-      }, { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 });
+      const c = await converge(
+        async () => {
+          const now = await readGateway(ctx.env);
+          const per = now.spec.listeners.map((l) => {
+            const cs = conditionsOf(now.status?.listeners?.find((s) => s.name === l.name));
+            return {
+              listener: l.name,
+              hostname: l.hostname,
+              ok: isTrue(cs, 'Programmed') && isTrue(cs, 'ResolvedRefs'),
+              conditions: cs.filter((x) => x.status !== 'True' || ['Programmed', 'ResolvedRefs'].includes(x.type)),
+            };
+          });
+          return { ok: per.every((p) => p.ok), evidence: per };
+        },
+        { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 },
+      );
       const bad = (c.attempts.at(-1)?.evidence ?? []).filter((p) => !p.ok);
-      return { ok: c.ok, evidence: c, message: bad.map((b) => `${b.listener}: ${b.conditions.filter((x) => x.status !== 'True').map((x) => `${x.type} ${x.status} (${x.reason})`).join(', ') || 'no status'}`).join('; ') };
+      return {
+        ok: c.ok,
+        evidence: c,
+        message: bad
+          .map(
+            (b) =>
+              `${b.listener}: ${
+                b.conditions
+                  .filter((x) => x.status !== 'True')
+                  .map((x) => `${x.type} ${x.status} (${x.reason})`)
+                  .join(', ') || 'no status'
+              }`,
+          )
+          .join('; '),
+      };
     });
     await ctx.check('Gateway satusky-edge is Programmed with an address', async () => {
       const now = await readGateway(ctx.env);
       const cs = conditionsOf(now.status);
       const addresses = (now.status?.addresses ?? []).map((a) => a.value);
-      return { ok: isTrue(cs, 'Programmed') && addresses.length > 0, evidence: { conditions: cs, addresses }, message: `addresses ${JSON.stringify(addresses)}, conditions ${JSON.stringify(cs.map((c) => `${c.type}=${c.status}`))}` };
+      return {
+        ok: isTrue(cs, 'Programmed') && addresses.length > 0,
+        evidence: { conditions: cs, addresses },
+        message: `addresses ${JSON.stringify(addresses)}, conditions ${JSON.stringify(cs.map((c) => `${c.type}=${c.status}`))}`,
+      };
     });
     await ctx.check("cert-manager's ClusterIssuers are Ready", async () => {
-      const per = await Promise.all([ISSUER_INGRESS, ISSUER_GATEWAY].map(async (name) => {
-        const o = (await ctx.env.k.objects.read({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name } } as never).catch(() => undefined)) as { status?: Conditioned } | undefined;
-        return { name, exists: !!o, conditions: conditionsOf(o?.status) };
-      }));
-      return { ok: per.every((p) => isTrue(p.conditions, 'Ready')), evidence: per, message: per.map((p) => `${p.name}: ${p.exists ? p.conditions.map((c) => `${c.type}=${c.status}`).join(',') : 'missing'}`).join('; ') };
+      const per = await Promise.all(
+        [ISSUER_INGRESS, ISSUER_GATEWAY].map(async (name) => {
+          const o = (await ctx.env.k.objects
+            .read({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name } } as never)
+            .catch(() => undefined)) as { status?: Conditioned } | undefined;
+          return { name, exists: !!o, conditions: conditionsOf(o?.status) };
+        }),
+      );
+      return {
+        ok: per.every((p) => isTrue(p.conditions, 'Ready')),
+        evidence: per,
+        message: per
+          .map((p) => `${p.name}: ${p.exists ? p.conditions.map((c) => `${c.type}=${c.status}`).join(',') : 'missing'}`)
+          .join('; '),
+      };
     });
   },
   faults: [

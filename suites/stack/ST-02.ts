@@ -13,7 +13,10 @@ import { deployWithUserDns, faultRoute } from '../../harness/scenario/steps.ts';
 import { HTTP_LISTENER } from '../../harness/stack/edge-objects.ts';
 
 const notSolver = (o: Obj) => o.metadata.labels?.[SOLVER_LABEL] !== 'true';
-const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, { hostnames: ['broken.example.com'], rules: [{ backendRefs: [{ name: 'skyprobe-no-such-service', port: 80 }] }] });
+const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, {
+  hostnames: ['broken.example.com'],
+  rules: [{ backendRefs: [{ name: 'skyprobe-no-such-service', port: 80 }] }],
+});
 
 export default defineScenario({
   id: 'ST-02',
@@ -25,27 +28,47 @@ export default defineScenario({
   needs: [],
   setup: async (ctx) => {
     // Optional, so not a need: where the provider can deploy and point the user's domains (embedded, kind), it does.
-    if (!unmetNeeds({ needs: ['deploy', 'internet'] }, ctx.env.capabilities, ctx.env.provider)) await deployWithUserDns(ctx, 'shop');
+    if (!unmetNeeds({ needs: ['deploy', 'internet'] }, ctx.env.capabilities, ctx.env.provider))
+      await deployWithUserDns(ctx, 'shop');
   },
   async body(ctx) {
     await ctx.check('every routed host: one accepted claim, backend with ready endpoints', async () => {
       // Converging (3 good reads in a row, bounded): right after a deployment the edge is still catching up.
-      const c = await converge(async () => {
-        const view = await readClusterView(ctx.env.k);
-        const hosts = [...new Set([
-          // cert-manager's solver routes come and go with challenges: their hosts are checked through the app's routes.
-          ...view.objects.HTTPRoute.filter(notSolver).flatMap((r) => (r.spec?.hostnames ?? []) as string[]),
-          ...view.objects.Ingress.filter(notSolver).flatMap((i) => ((i.spec?.rules ?? []) as { host?: string }[]).map((r) => r.host ?? '')),
-        ])].filter((h) => h && !h.startsWith('*')).sort();
-        const per = hosts.map((host) => {
-          const f = routingFact(view, host);
-          return { host, status: f.status, summary: f.summary, remediation: f.remediation };
-        });
-        return { ok: hosts.length > 0 && per.every((p) => p.status === 'pass'), evidence: { routes: view.objects.HTTPRoute.map(ref), ingresses: view.objects.Ingress.map(ref), hosts: per } };
-      }, { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 });
+      const c = await converge(
+        async () => {
+          const view = await readClusterView(ctx.env.k);
+          const hosts = [
+            ...new Set([
+              // cert-manager's solver routes come and go with challenges: their hosts are checked through the app's routes.
+              ...view.objects.HTTPRoute.filter(notSolver).flatMap((r) => (r.spec?.hostnames ?? []) as string[]),
+              ...view.objects.Ingress.filter(notSolver).flatMap((i) =>
+                ((i.spec?.rules ?? []) as { host?: string }[]).map((r) => r.host ?? ''),
+              ),
+            ]),
+          ]
+            .filter((h) => h && !h.startsWith('*'))
+            .sort();
+          const per = hosts.map((host) => {
+            const f = routingFact(view, host);
+            return { host, status: f.status, summary: f.summary, remediation: f.remediation };
+          });
+          return {
+            ok: hosts.length > 0 && per.every((p) => p.status === 'pass'),
+            evidence: { routes: view.objects.HTTPRoute.map(ref), ingresses: view.objects.Ingress.map(ref), hosts: per },
+          };
+        },
+        { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 },
+      );
       const last = c.attempts.at(-1)?.evidence;
       const bad = (last?.hosts ?? []).filter((p) => p.status !== 'pass');
-      return { ok: c.ok, evidence: c, message: !last || last.hosts.length === 0 ? 'no routed host to check' : bad.map((b) => `${b.host}: ${b.summary}`).join('; ') };
+      return {
+        ok: c.ok,
+        evidence: c,
+        message:
+          !last || last.hosts.length === 0
+            ? 'no routed host to check'
+            : bad.map((b) => `${b.host}: ${b.summary}`).join('; '),
+      };
     });
   },
   faults: [

@@ -8,7 +8,8 @@ import { waitUntil } from '../../harness/wait.ts';
 
 export default defineScenario({
   id: 'TLS-01',
-  title: "Generated host: certificate from Pebble via HTTP-01, chained to Pebble's root, SAN matching, served at the edge",
+  title:
+    "Generated host: certificate from Pebble via HTTP-01, chained to Pebble's root, SAN matching, served at the edge",
   area: 'tls',
   features: ['CertManager', 'HTTP01', 'GatewayListenerTLS'],
   apps: ['shop'],
@@ -23,18 +24,31 @@ export default defineScenario({
   faults: [
     {
       name: 'untrusted chain (listener serves a self-signed certificate)',
-      failingCheck: "edge serves for shop-acme.satusky.com a certificate that chains to Pebble's root and covers the host",
+      failingCheck:
+        "edge serves for shop-acme.satusky.com a certificate that chains to Pebble's root and covers the host",
       async inject({ env, routing }) {
         const app = env.app('shop');
         const host = app.generatedHost;
         await env.selfSignedSecret('satusky-edge', 'skyprobe-fault-self-signed', host);
         const listener = render(app, routing).listeners.find((l) => l.hostname === host) as GatewayListener;
-        await editListeners(env.k, new Set(), [{ ...listener, tls: { ...listener.tls, certificateRefs: [{ kind: 'Secret', name: 'skyprobe-fault-self-signed' }] } }]);
-        await waitUntil('the edge serves the self-signed certificate', async () => !(await env.tls(host)).verified, 15_000, 300);
+        await editListeners(env.k, new Set(), [
+          {
+            ...listener,
+            tls: { ...listener.tls, certificateRefs: [{ kind: 'Secret', name: 'skyprobe-fault-self-signed' }] },
+          },
+        ]);
+        await waitUntil(
+          'the edge serves the self-signed certificate',
+          async () => !(await env.tls(host)).verified,
+          15_000,
+          300,
+        );
       },
       async revert(ctx) {
         await redeploy('shop')(ctx);
-        await ctx.env.k.core.deleteNamespacedSecret({ name: 'skyprobe-fault-self-signed', namespace: 'satusky-edge' }).catch(() => undefined);
+        await ctx.env.k.core
+          .deleteNamespacedSecret({ name: 'skyprobe-fault-self-signed', namespace: 'satusky-edge' })
+          .catch(() => undefined);
       },
     },
   ],

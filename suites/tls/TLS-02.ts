@@ -31,11 +31,18 @@ export default defineScenario({
         if (!h) throw new Error('shop.example.com is not rendered');
         await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
         // The fault is in place once cert-manager has noticed: the Certificate is no longer Ready.
-        await waitUntil('the Certificate no longer Ready', async () => {
-          const list = (await env.k.objects.list('cert-manager.io/v1', 'Certificate', h.tlsSecret.namespace)) as { items: { spec: { secretName: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
-          const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
-          return !crt?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-        }, 20_000, 200);
+        await waitUntil(
+          'the Certificate no longer Ready',
+          async () => {
+            const list = (await env.k.objects.list('cert-manager.io/v1', 'Certificate', h.tlsSecret.namespace)) as {
+              items: { spec: { secretName: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+            };
+            const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
+            return !crt?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+          },
+          20_000,
+          200,
+        );
       },
       async revert({ env, routing }) {
         await env.blockPort('acme', 14000, false);

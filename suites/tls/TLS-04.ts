@@ -7,7 +7,10 @@ import { deployWithUserDns, exchange } from '../../harness/scenario/steps.ts';
 import { certificateFor, certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
 
 /** Traefik's entry-point-wide redirect: everything on :80 goes to :443, the challenge path included. */
-const GLOBAL_REDIRECT = ['--entrypoints.web.http.redirections.entrypoint.to=websecure', '--entrypoints.web.http.redirections.entrypoint.scheme=https'];
+const GLOBAL_REDIRECT = [
+  '--entrypoints.web.http.redirections.entrypoint.to=websecure',
+  '--entrypoints.web.http.redirections.entrypoint.scheme=https',
+];
 
 export default defineScenario({
   id: 'TLS-04',
@@ -25,7 +28,11 @@ export default defineScenario({
     await ctx.check('plain HTTP redirects permanently to HTTPS', async () => {
       const url = `http://${host}/account?id=1`;
       const r = await ctx.env.http(url);
-      return { ok: r.status === 301 && r.location === `https://${host}/account?id=1`, evidence: exchange(url, r), message: `${r.status} ${r.location ?? '(no Location)'}` };
+      return {
+        ok: r.status === 301 && r.location === `https://${host}/account?id=1`,
+        evidence: exchange(url, r),
+        message: `${r.status} ${r.location ?? '(no Location)'}`,
+      };
     });
     const { secret, certificate } = await certificateFor(ctx, app, host);
     ctx.note('before', { certificate: certificate?.metadata.name, notAfter: certificate?.status?.notAfter });
@@ -35,11 +42,22 @@ export default defineScenario({
       const deadline = Date.now() + ctx.convergeMs * 1.5;
       let last: unknown;
       while (Date.now() < deadline) {
-        const s = await ctx.env.k.core.readNamespacedSecret({ name: secret.name, namespace: secret.namespace }).catch(() => undefined);
+        const s = await ctx.env.k.core
+          .readNamespacedSecret({ name: secret.name, namespace: secret.namespace })
+          .catch(() => undefined);
         const { certificate: c } = await certificateFor(ctx, app, host);
         const ready = c?.status?.conditions?.find((x) => x.type === 'Ready');
-        last = { secretExists: Boolean(s?.data?.['tls.crt']), ready, issuer: s?.metadata?.annotations?.['cert-manager.io/issuer-name'] };
-        if (s?.data?.['tls.crt'] && ready?.status === 'True' && s.metadata?.annotations?.['cert-manager.io/issuer-name']) return { ok: true, evidence: last };
+        last = {
+          secretExists: Boolean(s?.data?.['tls.crt']),
+          ready,
+          issuer: s?.metadata?.annotations?.['cert-manager.io/issuer-name'],
+        };
+        if (
+          s?.data?.['tls.crt'] &&
+          ready?.status === 'True' &&
+          s.metadata?.annotations?.['cert-manager.io/issuer-name']
+        )
+          return { ok: true, evidence: last };
         await new Promise((r) => setTimeout(r, 500));
       }
       return { ok: false, evidence: last, message: `not re-issued: ${JSON.stringify(last)}` };

@@ -6,7 +6,14 @@ import { SkyprobeError } from '../../errors.ts';
 import type { Capabilities, ClusterHandle, ClusterProvider, ProviderUpOptions } from '../provider.ts';
 import { labDown, labUp, liveLab } from './lab.ts';
 
-export const EMBEDDED_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: true, management: true, internet: true, labHooks: true };
+export const EMBEDDED_CAPABILITIES: Capabilities = {
+  clusterScoped: true,
+  createApps: true,
+  faults: true,
+  management: true,
+  internet: true,
+  labHooks: true,
+};
 
 export function embeddedProvider(): ClusterProvider {
   return {
@@ -14,14 +21,27 @@ export function embeddedProvider(): ClusterProvider {
     async info() {
       return process.getuid?.() === 0
         ? { name: 'embedded', available: true }
-        : { name: 'embedded', available: false, reason: 'the embedded lab needs root (network namespaces, iptables): run as root' };
+        : {
+            name: 'embedded',
+            available: false,
+            reason: 'the embedded lab needs root (network namespaces, iptables): run as root',
+          };
     },
     async up(o: ProviderUpOptions): Promise<ClusterHandle> {
       let lab = liveLab();
       const created = !lab;
-      if (lab && !lab.stack) throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, { hint: 'stop it (skyprobe lab down) and let skyprobe run start its own' });
+      if (lab && !lab.stack)
+        throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, {
+          hint: 'stop it (skyprobe lab down) and let skyprobe run start its own',
+        });
       if (!lab) lab = await labUp({ nodes: 2, run: o.run, progress: o.progress, stack: true });
-      return { provider: 'embedded', id: lab.id, kubeconfig: lab.kubeconfig, capabilities: EMBEDDED_CAPABILITIES, created };
+      return {
+        provider: 'embedded',
+        id: lab.id,
+        kubeconfig: lab.kubeconfig,
+        capabilities: EMBEDDED_CAPABILITIES,
+        created,
+      };
     },
     async down(h, o) {
       if (h.created && !o.keep) await labDown(o.run);

@@ -26,15 +26,27 @@ describe('lab up when something is wrong', () => {
   });
 
   it('a component that exits at start: its name, its last log line, nothing left', async () => {
-    const err = await labUp({ nodes: 1, run: execRunner, progress: silentProgress, faults: { extraArgs: { 'kube-apiserver': ['--no-such-flag'] } } }).catch((e: unknown) => e as Error);
+    const err = await labUp({
+      nodes: 1,
+      run: execRunner,
+      progress: silentProgress,
+      faults: { extraArgs: { 'kube-apiserver': ['--no-such-flag'] } },
+    }).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/^kube-apiserver exited while starting \(1\): .*unknown flag: --no-such-flag/);
+    expect((err as Error).message).toMatch(
+      /^kube-apiserver exited while starting \(1\): .*unknown flag: --no-such-flag/,
+    );
     expect((err as { hint?: string }).hint).toMatch(/its log: \/.*kube-apiserver\.log/);
     expect(await nothingLeft()).toEqual(empty);
   }, 60_000);
 
   it('a component that dies after its start is caught too', async () => {
-    const err = await labUp({ nodes: 1, run: execRunner, progress: silentProgress, faults: { extraArgs: { 'kube-scheduler': ['--no-such-flag'] } } }).catch((e: unknown) => e as Error);
+    const err = await labUp({
+      nodes: 1,
+      run: execRunner,
+      progress: silentProgress,
+      faults: { extraArgs: { 'kube-scheduler': ['--no-such-flag'] } },
+    }).catch((e: unknown) => e as Error);
     expect((err as Error).message).toMatch(/^kube-scheduler exited while starting/);
     expect(await nothingLeft()).toEqual(empty);
   }, 60_000);
@@ -45,7 +57,9 @@ describe('lab up when something is wrong', () => {
     await execa('ip', ['route', 'add', '10.244.0.0/16', 'dev', 'tktaken']);
     const r = await execa('node', [bin, 'lab', 'up', '--keep'], { reject: false });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/error: failed to route the lab ranges through the harness link .*: RTNETLINK answers: File exists/);
+    expect(r.stderr).toMatch(
+      /error: failed to route the lab ranges through the harness link .*: RTNETLINK answers: File exists/,
+    );
     expect(r.stderr).toContain('route add 10.244.0.0/16');
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     expect(await nothingLeft()).toEqual(empty);
@@ -60,14 +74,20 @@ describe('lab up when something is wrong', () => {
   }, 90_000);
 
   it('components not built: points at skyprobe setup and creates nothing', async () => {
-    const r = await execa('node', [bin, 'lab', 'up', '--keep'], { reject: false, env: { SKYPROBE_CACHE: mkdtempSync(join(tmpdir(), 'skyprobe-empty-')) } });
+    const r = await execa('node', [bin, 'lab', 'up', '--keep'], {
+      reject: false,
+      env: { SKYPROBE_CACHE: mkdtempSync(join(tmpdir(), 'skyprobe-empty-')) },
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/error: [a-z-]+@v[\d.]+ is not built \(not built yet\)\n\s+hint: run: npx skyprobe setup/);
     expect(await nothingLeft()).toEqual(empty);
   });
 
   it('not root: one line saying so', async () => {
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', bin, 'lab', 'up'], { reject: false, env: { HOME: '/tmp' } });
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', bin, 'lab', 'up'], {
+      reject: false,
+      env: { HOME: '/tmp' },
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error: the embedded lab needs root');
   });

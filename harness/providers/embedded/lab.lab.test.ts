@@ -85,11 +85,19 @@ const readyIps = (slices: V1EndpointSlice[]) =>
 async function leftovers() {
   const ns = (await execa('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('sky-'));
   const links = (await execa('ip', ['-o', 'link'])).stdout.split('\n').filter((l) => /^\d+: sky/.test(l));
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes('/netns/sky-'));
-  const etc = (await execa('ls', ['/etc/netns'], { reject: false })).stdout.split('\n').filter((l) => l.startsWith('sky-'));
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('/netns/sky-'));
+  const etc = (await execa('ls', ['/etc/netns'], { reject: false })).stdout
+    .split('\n')
+    .filter((l) => l.startsWith('sky-'));
   return { processes: [...labelledProcesses().keys()], ns, links, mounts, etc };
 }
-const rootIptables = async () => (await execa('iptables-save')).stdout.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, ''));
+const rootIptables = async () =>
+  (await execa('iptables-save')).stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/\[\d+:\d+\]/, ''));
 
 describe('the embedded lab', () => {
   let lab: LabState;
@@ -108,28 +116,50 @@ describe('the embedded lab', () => {
     if (liveLab()) await labDown(execRunner);
   }, 60_000);
 
-  const pods = async (app: string) => (await k.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${app}` })).items;
-  const slices = async (svc: string) => (await k.discovery.listNamespacedEndpointSlice({ namespace: ns, labelSelector: `kubernetes.io/service-name=${svc}` })).items;
+  const pods = async (app: string) =>
+    (await k.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${app}` })).items;
+  const slices = async (svc: string) =>
+    (
+      await k.discovery.listNamespacedEndpointSlice({
+        namespace: ns,
+        labelSelector: `kubernetes.io/service-name=${svc}`,
+      })
+    ).items;
   const inPod = async (pod: V1Pod, argv: string[]) =>
-    execa('ip', ['netns', 'exec', podNetnsName(lab.id, pod.metadata?.uid ?? '').netns, ...argv], { reject: false, timeout: 10_000 });
+    execa('ip', ['netns', 'exec', podNetnsName(lab.id, pod.metadata?.uid ?? '').netns, ...argv], {
+      reject: false,
+      timeout: 10_000,
+    });
 
   it('runs 2 echo replicas as Ready pods with distinct IPs on different nodes, both in the EndpointSlice', async () => {
-    const echo = await waitUntil('2 echo pods Ready', async () => {
-      const p = await pods('echo');
-      return p.length === 2 && p.every(isReady) ? p : undefined;
-    }, 30_000);
+    const echo = await waitUntil(
+      '2 echo pods Ready',
+      async () => {
+        const p = await pods('echo');
+        return p.length === 2 && p.every(isReady) ? p : undefined;
+      },
+      30_000,
+    );
     const ips = echo.map((p) => p.status?.podIP);
     expect(new Set(ips).size).toBe(2);
     expect(new Set(echo.map((p) => p.spec?.nodeName)).size).toBe(2);
     for (const p of echo) expect(p.status?.podIP).toMatch(new RegExp(`^10\\.244\\.${p.spec?.nodeName?.slice(5)}\\.`));
-    await waitUntil('EndpointSlice lists both replicas as ready', async () => readyIps(await slices('echo')).join() === [...ips].sort().join(), 15_000);
+    await waitUntil(
+      'EndpointSlice lists both replicas as ready',
+      async () => readyIps(await slices('echo')).join() === [...ips].sort().join(),
+      15_000,
+    );
   });
 
   it('reaches both replicas from a third pod by ClusterIP, FQDN and short name (kube-proxy + cluster DNS)', async () => {
-    const client = await waitUntil('client pod Ready', async () => {
-      const p = await k.core.readNamespacedPod({ name: 'client', namespace: ns });
-      return isReady(p) ? p : undefined;
-    }, 20_000);
+    const client = await waitUntil(
+      'client pod Ready',
+      async () => {
+        const p = await k.core.readNamespacedPod({ name: 'client', namespace: ns });
+        return isReady(p) ? p : undefined;
+      },
+      20_000,
+    );
     const svc = await k.core.readNamespacedService({ name: 'echo', namespace: ns });
     const echoPods = (await pods('echo')).map((p) => p.metadata?.name).sort();
     for (const target of [svc.spec?.clusterIP, `echo.${ns}.svc.cluster.local`, 'echo']) {
@@ -150,22 +180,46 @@ describe('the embedded lab', () => {
     expect(pid).toBeGreaterThan(1);
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
-    await waitUntil('pod not Ready', async () => !isReady(await k.core.readNamespacedPod({ name: victim.metadata?.name ?? '', namespace: ns })), 5_000, 100);
+    await waitUntil(
+      'pod not Ready',
+      async () => !isReady(await k.core.readNamespacedPod({ name: victim.metadata?.name ?? '', namespace: ns })),
+      5_000,
+      100,
+    );
     expect(Date.now() - killedAt).toBeLessThan(5_000);
-    await waitUntil('pod IP gone from the ready endpoints', async () => !readyIps(await slices('echo')).includes(victim.status?.podIP as string), 5_000, 100);
-    const back = await waitUntil('pod Ready again after a restart', async () => {
-      const p = await k.core.readNamespacedPod({ name: victim.metadata?.name ?? '', namespace: ns });
-      return isReady(p) && (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
-    }, 20_000);
-    expect(back.status?.containerStatuses?.[0]?.containerID).not.toBe(victim.status?.containerStatuses?.[0]?.containerID);
-    await waitUntil('pod back in the ready endpoints', async () => readyIps(await slices('echo')).includes(victim.status?.podIP as string), 10_000);
+    await waitUntil(
+      'pod IP gone from the ready endpoints',
+      async () => !readyIps(await slices('echo')).includes(victim.status?.podIP as string),
+      5_000,
+      100,
+    );
+    const back = await waitUntil(
+      'pod Ready again after a restart',
+      async () => {
+        const p = await k.core.readNamespacedPod({ name: victim.metadata?.name ?? '', namespace: ns });
+        return isReady(p) && (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
+      },
+      20_000,
+    );
+    expect(back.status?.containerStatuses?.[0]?.containerID).not.toBe(
+      victim.status?.containerStatuses?.[0]?.containerID,
+    );
+    await waitUntil(
+      'pod back in the ready endpoints',
+      async () => readyIps(await slices('echo')).includes(victim.status?.podIP as string),
+      10_000,
+    );
   });
 
   it('never lists a pod whose readiness probe fails as a ready endpoint, while its process runs', async () => {
-    const [pod] = await waitUntil('never-ready pod running', async () => {
-      const p = await pods('never-ready');
-      return p.length === 1 && p[0]?.status?.phase === 'Running' && p[0]?.status?.podIP ? p : undefined;
-    }, 20_000);
+    const [pod] = await waitUntil(
+      'never-ready pod running',
+      async () => {
+        const p = await pods('never-ready');
+        return p.length === 1 && p[0]?.status?.phase === 'Running' && p[0]?.status?.podIP ? p : undefined;
+      },
+      20_000,
+    );
     if (!pod) throw new Error('no never-ready pod');
     // The program itself answers: only the probe (tcp 9999) keeps it out.
     const direct = await fetch(`http://${pod.status?.podIP}:8080/`, { signal: AbortSignal.timeout(3000) });

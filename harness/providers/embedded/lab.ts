@@ -64,7 +64,6 @@ export function requireRoot(): void {
     });
 }
 
-
 export async function labUp(o: UpOptions): Promise<LabState> {
   requireRoot();
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > MAX_NODES)
@@ -73,7 +72,15 @@ export async function labUp(o: UpOptions): Promise<LabState> {
   const paths = cachePaths(o.env);
   // Every binary is found before anything is created: a missing one points at setup and leaves nothing behind.
   const binaries = new Map<string, string>();
-  const wanted = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kwok', 'coredns'];
+  const wanted = [
+    'etcd',
+    'kube-apiserver',
+    'kube-controller-manager',
+    'kube-scheduler',
+    'kube-proxy',
+    'kwok',
+    'coredns',
+  ];
   if (o.stack) wanted.push('traefik', 'cert-manager-controller', 'acmesolver', 'echo-basic', 'kubectl');
   for (const b of wanted) binaries.set(b, componentBinary(pins, b, paths));
   const dirOf = (name: string) => {
@@ -91,7 +98,9 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     });
   const swept = await sweepLabs(o.run, () => true, o.env);
   if (swept.processes.length + swept.namespaces.length + swept.links.length > 0)
-    o.progress.info(`swept a killed lab: ${swept.processes.length} processes, ${swept.namespaces.length} namespaces, ${swept.links.length} links`);
+    o.progress.info(
+      `swept a killed lab: ${swept.processes.length} processes, ${swept.namespaces.length} namespaces, ${swept.links.length} links`,
+    );
 
   const id = newLabId();
   const dir = labDir(id, o.env);
@@ -122,11 +131,17 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     await timedStep(o.progress, 'lab', 'network: fabric, control plane, cluster DNS and node hosts', async () => {
       await createFabric(o.run, id);
       for (const plan of [CONTROL_PLANE, CLUSTER_DNS_HOST]) {
-        state.hosts[plan.role] = { netns: await createHost(o.run, id, plan), addresses: plan.addresses.map((a) => a.ip) };
+        state.hosts[plan.role] = {
+          netns: await createHost(o.run, id, plan),
+          addresses: plan.addresses.map((a) => a.ip),
+        };
       }
       for (let n = 1; n <= o.nodes; n++) {
         const plan = nodePlan(n);
-        state.hosts[plan.role] = { netns: await createHost(o.run, id, plan, { forward: true }), addresses: plan.addresses.map((a) => a.ip) };
+        state.hosts[plan.role] = {
+          netns: await createHost(o.run, id, plan, { forward: true }),
+          addresses: plan.addresses.map((a) => a.ip),
+        };
         await routePodCidr(o.run, id, plan.podCidr, plan.addresses[0]?.ip as string);
       }
       state.hosts.fabric = { netns: netnsName(id, 'fabric'), addresses: [] };
@@ -158,10 +173,16 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         const ip = plan.addresses[0]?.ip as string;
         await k.core.createNode({
           body: {
-            metadata: { name: plan.name, labels: { 'kubernetes.io/hostname': plan.name, 'kubernetes.io/os': 'linux', 'skyprobe.io/lab': id } },
+            metadata: {
+              name: plan.name,
+              labels: { 'kubernetes.io/hostname': plan.name, 'kubernetes.io/os': 'linux', 'skyprobe.io/lab': id },
+            },
             spec: { podCIDR: plan.podCidr, podCIDRs: [plan.podCidr] },
             status: {
-              addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: plan.name }],
+              addresses: [
+                { type: 'InternalIP', address: ip },
+                { type: 'Hostname', address: plan.name },
+              ],
               capacity: { cpu: '16', memory: '32Gi', pods: '110' },
               allocatable: { cpu: '16', memory: '32Gi', pods: '110' },
             },
@@ -169,24 +190,47 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         });
       }
       const kwokProc = state.processes.find((p) => p.name === 'kwok') as LabProcess;
-      await waitFor(kwokProc, 'every node Ready', async () => {
-        const nodes = await k.core.listNode();
-        return nodes.items.length === o.nodes && nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      }, 30_000, 200);
+      await waitFor(
+        kwokProc,
+        'every node Ready',
+        async () => {
+          const nodes = await k.core.listNode();
+          return (
+            nodes.items.length === o.nodes &&
+            nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+          );
+        },
+        30_000,
+        200,
+      );
     });
     await timedStep(o.progress, 'lab', 'kube-proxy on every node, cluster DNS', async () => {
       for (let n = 1; n <= o.nodes; n++) {
         const plan = nodePlan(n);
-        start({ name: `kube-proxy-${plan.name}`, netns: netnsName(id, plan.role), argv: args.kubeProxyArgs(bin, pki, plan.name, plan.addresses[0]?.ip as string) });
+        start({
+          name: `kube-proxy-${plan.name}`,
+          netns: netnsName(id, plan.role),
+          argv: args.kubeProxyArgs(bin, pki, plan.name, plan.addresses[0]?.ip as string),
+        });
       }
       const corefile = join(dir, 'Corefile.cluster');
       writeFileSync(corefile, args.clusterCorefile(pki.kubeconfigs.coredns as string));
-      const dns = start({ name: 'coredns-cluster', netns: netnsName(id, 'cdns'), argv: args.coreDnsArgs(bin, corefile) });
+      const dns = start({
+        name: 'coredns-cluster',
+        netns: netnsName(id, 'cdns'),
+        argv: args.coreDnsArgs(bin, corefile),
+      });
       await createKubeDns(k);
-      await waitFor(dns, 'cluster DNS ready', async () => {
-        const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, { signal: AbortSignal.timeout(1000) });
-        return res.ok;
-      }, 30_000, 200);
+      await waitFor(
+        dns,
+        'cluster DNS ready',
+        async () => {
+          const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, { signal: AbortSignal.timeout(1000) });
+          return res.ok;
+        },
+        30_000,
+        200,
+      );
     });
     await timedStep(o.progress, 'lab', 'pod runner', async () => {
       const runner = start({
@@ -205,7 +249,11 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         bin,
         start,
         step: (name, body) => timedStep(o.progress, 'lab', name, body),
-        crdFiles: crdFiles({ gatewayApi: dirOf('gateway-api'), certManager: dirOf('cert-manager'), traefik: dirOf('traefik') }),
+        crdFiles: crdFiles({
+          gatewayApi: dirOf('gateway-api'),
+          certManager: dirOf('cert-manager'),
+          traefik: dirOf('traefik'),
+        }),
       });
       writeState(state);
       await upMgmt({ state, pki, run: o.run, start, step: (name, body) => timedStep(o.progress, 'lab', name, body) });
@@ -248,7 +296,10 @@ async function createKubeDns(k: ReturnType<typeof clientsFor>): Promise<void> {
   await k.discovery.createNamespacedEndpointSlice({
     namespace: 'kube-system',
     body: {
-      metadata: { name: 'kube-dns-skyprobe', labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'skyprobe.io' } },
+      metadata: {
+        name: 'kube-dns-skyprobe',
+        labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'skyprobe.io' },
+      },
       addressType: 'IPv4',
       endpoints: [{ addresses: [args.CLUSTER_DNS_IP], conditions: { ready: true } }],
       ports,
@@ -268,7 +319,11 @@ export interface ProcessStatus extends LabProcess {
 }
 
 export function labStatus(env?: NodeJS.ProcessEnv): (LabState & { procs: ProcessStatus[] }) | undefined {
-  const live = liveLab(env) ?? labDirs(env).map((d) => readState(d)).find(Boolean);
+  const live =
+    liveLab(env) ??
+    labDirs(env)
+      .map((d) => readState(d))
+      .find(Boolean);
   if (!live) return undefined;
   return { ...live, procs: live.processes.map((p) => ({ ...p, alive: isAlive(p.pid) })) };
 }

@@ -6,7 +6,16 @@ import { CommandError, tail } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HARNESS_LINK, type HostPlan, LAB_ROUTES, PUBLIC_DNS_IP, SEGMENTS, type SegmentName, netnsName, rootLinkName } from './address-plan.ts';
+import {
+  HARNESS_LINK,
+  type HostPlan,
+  LAB_ROUTES,
+  PUBLIC_DNS_IP,
+  SEGMENTS,
+  type SegmentName,
+  netnsName,
+  rootLinkName,
+} from './address-plan.ts';
 import { runChecked } from '../../exec/checked.ts';
 
 /** Run iproute2 commands (without the leading `ip`) in one namespace (undefined: the root namespace). */
@@ -17,7 +26,13 @@ export async function ipBatch(run: Runner, ns: string | undefined, lines: string
   if (res.exitCode !== 0) {
     const failed = /Command failed -:(\d+)/.exec(res.output);
     const line = failed ? lines[Number(failed[1]) - 1] : undefined;
-    const said = tail(res.output.split('\n').filter((l) => !/^Command failed/.test(l)).join('\n'), 1);
+    const said = tail(
+      res.output
+        .split('\n')
+        .filter((l) => !/^Command failed/.test(l))
+        .join('\n'),
+      1,
+    );
     throw new CommandError(`failed to ${what}: ${said || `exit ${res.exitCode}`}`, {
       command: `ip ${args.join(' ')} <<< '${line ?? lines.join('; ')}'`,
       exitCode: res.exitCode,
@@ -29,7 +44,11 @@ export async function ipBatch(run: Runner, ns: string | undefined, lines: string
 
 /** Set sysctls inside a namespace. */
 export async function sysctls(run: Runner, ns: string, values: Record<string, string>): Promise<void> {
-  await runChecked(run, ['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], { what: `set sysctls in ${ns}`, timeoutMs: 10_000 });
+  await runChecked(
+    run,
+    ['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)],
+    { what: `set sysctls in ${ns}`, timeoutMs: 10_000 },
+  );
 }
 
 const BRIDGE: Record<SegmentName, string> = { cluster: 'br-c', internet: 'br-i', lb: 'br-l' };
@@ -42,7 +61,11 @@ export async function createFabric(run: Runner, labId: string): Promise<void> {
   const lines = ['link set lo up'];
   for (const [seg, s] of Object.entries(SEGMENTS) as [SegmentName, (typeof SEGMENTS)[SegmentName]][]) {
     const br = BRIDGE[seg];
-    lines.push(`link add ${br} type bridge`, `addr add ${s.gateway}/${prefixOf(s.cidr)} dev ${br}`, `link set ${br} up`);
+    lines.push(
+      `link add ${br} type bridge`,
+      `addr add ${s.gateway}/${prefixOf(s.cidr)} dev ${br}`,
+      `link set ${br} up`,
+    );
   }
   await ipBatch(run, fabric, lines, 'set up the lab fabric');
   await sysctls(run, fabric, { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.rp_filter': '0' });
@@ -58,7 +81,12 @@ export async function createFabric(run: Runner, labId: string): Promise<void> {
     `create the harness link ${root}`,
   );
   writeLabResolvConf(fabric);
-  await ipBatch(run, fabric, [`addr add ${HARNESS_LINK.fabric}/${HARNESS_LINK.prefix} dev h0`, 'link set h0 up'], 'address the harness link');
+  await ipBatch(
+    run,
+    fabric,
+    [`addr add ${HARNESS_LINK.fabric}/${HARNESS_LINK.prefix} dev h0`, 'link set h0 up'],
+    'address the harness link',
+  );
   await ipBatch(
     run,
     undefined,
@@ -68,7 +96,12 @@ export async function createFabric(run: Runner, labId: string): Promise<void> {
 }
 
 /** A host: its namespace, one veth per segment to the fabric's bridge, addresses, default route. */
-export async function createHost(run: Runner, labId: string, plan: HostPlan, extra: { forward?: boolean } = {}): Promise<string> {
+export async function createHost(
+  run: Runner,
+  labId: string,
+  plan: HostPlan,
+  extra: { forward?: boolean } = {},
+): Promise<string> {
   const ns = netnsName(labId, plan.role);
   const fabric = netnsName(labId, 'fabric');
   await ipBatch(run, undefined, [`netns add ${ns}`], `create namespace ${ns}`);
@@ -76,7 +109,11 @@ export async function createHost(run: Runner, labId: string, plan: HostPlan, ext
   const hostLines = ['link set lo up'];
   plan.addresses.forEach((a, i) => {
     const outer = `${a.segment[0]}-${plan.role}`.slice(0, 15);
-    fabricLines.push(`link add ${outer} type veth peer name eth${i} netns ${ns}`, `link set ${outer} master ${BRIDGE[a.segment]}`, `link set ${outer} up`);
+    fabricLines.push(
+      `link add ${outer} type veth peer name eth${i} netns ${ns}`,
+      `link set ${outer} master ${BRIDGE[a.segment]}`,
+      `link set ${outer} up`,
+    );
     hostLines.push(`addr add ${a.ip}/${prefixOf(SEGMENTS[a.segment].cidr)} dev eth${i}`, `link set eth${i} up`);
   });
   const first = plan.addresses[0];
@@ -97,7 +134,12 @@ export function writeLabResolvConf(ns: string, nameserver = PUBLIC_DNS_IP): void
 
 /** Route a node's pod CIDR through the node's address. */
 export async function routePodCidr(run: Runner, labId: string, podCidr: string, via: string): Promise<void> {
-  await ipBatch(run, netnsName(labId, 'fabric'), [`route replace ${podCidr} via ${via}`], `route ${podCidr} via ${via}`);
+  await ipBatch(
+    run,
+    netnsName(labId, 'fabric'),
+    [`route replace ${podCidr} via ${via}`],
+    `route ${podCidr} via ${via}`,
+  );
 }
 
 /** Namespaces whose names start with a prefix. */

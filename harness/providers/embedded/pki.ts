@@ -30,13 +30,24 @@ export const IDENTITIES: ClientIdentity[] = [
 ];
 
 /** Any leaf certificate from the lab CA: `ext` is an openssl extension file's text. */
-export async function issueCert(run: Runner, pki: Pki, name: string, subject: string, ext: string): Promise<{ cert: string; key: string }> {
+export async function issueCert(
+  run: Runner,
+  pki: Pki,
+  name: string,
+  subject: string,
+  ext: string,
+): Promise<{ cert: string; key: string }> {
   await signLeaf(run, pki.dir, name, subject, ext, 30);
   return { cert: join(pki.dir, `${name}.crt`), key: join(pki.dir, `${name}.key`) };
 }
 
 /** A serving certificate from the lab CA for another lab server (Pebble's own listener). */
-export async function issueServerCert(run: Runner, pki: Pki, name: string, ips: string[]): Promise<{ cert: string; key: string }> {
+export async function issueServerCert(
+  run: Runner,
+  pki: Pki,
+  name: string,
+  ips: string[],
+): Promise<{ cert: string; key: string }> {
   const ext = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}\n`;
   return issueCert(run, pki, name, `/CN=${name}`, ext);
 }
@@ -52,9 +63,6 @@ export interface Pki {
   /** kubeconfig path per identity name. */
   kubeconfigs: Record<string, string>;
 }
-
-
-
 
 export function kubeconfigYaml(server: string, ca: string, cert: string, key: string, user: string): string {
   return stringify({
@@ -80,18 +88,39 @@ export async function makePki(run: Runner, dir: string, apiServer: { url: string
     'DNS:kubernetes.default.svc.cluster.local',
   ];
   const serverExt = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`;
-  const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  const clientExt =
+    'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
   await Promise.all([
     signLeaf(run, dir, 'apiserver', '/CN=kube-apiserver', serverExt, 30),
-    openssl(run, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', join(dir, 'sa.key')], 'make the service-account key').then(() =>
-      openssl(run, ['pkey', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')], 'derive the service-account public key'),
+    openssl(
+      run,
+      ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', join(dir, 'sa.key')],
+      'make the service-account key',
+    ).then(() =>
+      openssl(
+        run,
+        ['pkey', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')],
+        'derive the service-account public key',
+      ),
     ),
-    ...IDENTITIES.map((id) => signLeaf(run, dir, id.name, `/CN=${id.user}${id.groups.map((g) => `/O=${g}`).join('')}`, clientExt, 30)),
+    ...IDENTITIES.map((id) =>
+      signLeaf(run, dir, id.name, `/CN=${id.user}${id.groups.map((g) => `/O=${g}`).join('')}`, clientExt, 30),
+    ),
   ]);
   const kubeconfigs: Record<string, string> = {};
   for (const id of IDENTITIES) {
     const path = join(dir, `${id.name}.kubeconfig`);
-    writeFileSync(path, kubeconfigYaml(apiServer.url, join(dir, 'ca.crt'), join(dir, `${id.name}.crt`), join(dir, `${id.name}.key`), id.user), { mode: 0o600 });
+    writeFileSync(
+      path,
+      kubeconfigYaml(
+        apiServer.url,
+        join(dir, 'ca.crt'),
+        join(dir, `${id.name}.crt`),
+        join(dir, `${id.name}.key`),
+        id.user,
+      ),
+      { mode: 0o600 },
+    );
     kubeconfigs[id.name] = path;
   }
   return {

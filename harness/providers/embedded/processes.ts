@@ -77,13 +77,22 @@ export function logTail(p: Pick<LabProcess, 'log'>, lines = 5): string {
 /** The error for a component that exited while starting, with the tail of its log. */
 export function exitedError(p: LabProcess): SkyprobeError {
   const code = exits.get(p.pid);
-  return new SkyprobeError(`${p.name} exited while starting${code === undefined ? '' : ` (${code})`}: ${logTail(p, 1) || 'no output'}`, {
-    hint: `its log: ${p.log}\n${logTail(p, 5).replace(/^/gm, '    ')}`,
-  });
+  return new SkyprobeError(
+    `${p.name} exited while starting${code === undefined ? '' : ` (${code})`}: ${logTail(p, 1) || 'no output'}`,
+    {
+      hint: `its log: ${p.log}\n${logTail(p, 5).replace(/^/gm, '    ')}`,
+    },
+  );
 }
 
 /** Poll `check` until it is true; fail early if the process exits, or after timeoutMs. */
-export async function waitFor(p: LabProcess, what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
+export async function waitFor(
+  p: LabProcess,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(p.pid)) throw exitedError(p);

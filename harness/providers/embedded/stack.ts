@@ -37,11 +37,17 @@ export interface StackContext {
 
 /** Where the stack keeps its files inside the lab folder. */
 export function stackPaths(labDir: string) {
-  return { zones: join(labDir, 'zones'), pebbleRoot: join(labDir, 'pebble-root.pem'), accessLog: join(labDir, 'logs', 'traefik-access.log'), metadata: join(labDir, 'metadata') };
+  return {
+    zones: join(labDir, 'zones'),
+    pebbleRoot: join(labDir, 'pebble-root.pem'),
+    accessLog: join(labDir, 'logs', 'traefik-access.log'),
+    metadata: join(labDir, 'metadata'),
+  };
 }
 
 export function haproxyConfig(): string {
-  const backend = (name: string, port: number) => `backend ${name}\n    server edge ${EDGE_IP}:${port} check inter 1s fall 2 rise 1\n`;
+  const backend = (name: string, port: number) =>
+    `backend ${name}\n    server edge ${EDGE_IP}:${port} check inter 1s fall 2 rise 1\n`;
   return `global
     maxconn 2000
 defaults
@@ -75,15 +81,26 @@ export function certManagerArgs(bin: string, kubeconfig: string): string[] {
 }
 
 async function waitEstablished(k: Clients, names: string[]): Promise<void> {
-  await waitUntil(`CRDs established: ${names.length}`, async () => {
-    const list = (await k.objects.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) as { items: KubernetesObject[] };
-    const established = new Set(
-      list.items
-        .filter((c) => (c as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))
-        .map((c) => c.metadata?.name),
-    );
-    return names.every((n) => established.has(n));
-  }, 30_000, 100);
+  await waitUntil(
+    `CRDs established: ${names.length}`,
+    async () => {
+      const list = (await k.objects.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) as {
+        items: KubernetesObject[];
+      };
+      const established = new Set(
+        list.items
+          .filter((c) =>
+            (c as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some(
+              (x) => x.type === 'Established' && x.status === 'True',
+            ),
+          )
+          .map((c) => c.metadata?.name),
+      );
+      return names.every((n) => established.has(n));
+    },
+    30_000,
+    100,
+  );
 }
 
 export async function upStack(c: StackContext): Promise<void> {
@@ -91,7 +108,10 @@ export async function upStack(c: StackContext): Promise<void> {
   const paths = stackPaths(state.dir);
   await c.step('stack network: internet, dns, acme, lb, edge hosts', async () => {
     for (const plan of Object.values(STACK_HOSTS)) {
-      state.hosts[plan.role] = { netns: await createHost(run, state.id, plan), addresses: plan.addresses.map((a) => a.ip) };
+      state.hosts[plan.role] = {
+        netns: await createHost(run, state.id, plan),
+        addresses: plan.addresses.map((a) => a.ip),
+      };
     }
   });
   const pebbleCa = c.pki.ca;
@@ -99,10 +119,22 @@ export async function upStack(c: StackContext): Promise<void> {
     setRecords(paths.zones, SATUSKY_ZONE, [], PUBLIC_DNS_IP);
     const corefile = join(state.dir, 'Corefile.public');
     writeFileSync(corefile, publicCorefile(paths.zones, PUBLIC_DNS_IP));
-    const dns = c.start({ name: 'coredns-public', netns: state.hosts.dns?.netns, argv: [c.bin('coredns'), '-conf', corefile] });
+    const dns = c.start({
+      name: 'coredns-public',
+      netns: state.hosts.dns?.netns,
+      argv: [c.bin('coredns'), '-conf', corefile],
+    });
     const listener = await issueServerCert(run, c.pki, 'pebble-listener', [ACME_IP]);
     const config = join(state.dir, 'pebble.json');
-    writeFileSync(config, pebbleConfig({ listen: `${ACME_IP}:14000`, mgmt: `${ACME_IP}:15000`, certificate: listener.cert, privateKey: listener.key }));
+    writeFileSync(
+      config,
+      pebbleConfig({
+        listen: `${ACME_IP}:14000`,
+        mgmt: `${ACME_IP}:15000`,
+        certificate: listener.cert,
+        privateKey: listener.key,
+      }),
+    );
     const pebble = c.start({
       name: 'pebble',
       netns: state.hosts.acme?.netns,
@@ -110,20 +142,42 @@ export async function upStack(c: StackContext): Promise<void> {
       env: PEBBLE_ENV,
     });
     const internet = state.hosts.internet?.netns as string;
-    await waitFor(dns, 'public DNS ready', async () => (await httpFromNetns(run, internet, `http://${PUBLIC_DNS_IP}:8181/ready`)).status === 200, 20_000);
-    await waitFor(pebble, "Pebble's root", async () => {
-      const res = await httpFromNetns(run, internet, `https://${ACME_IP}:15000/roots/0`, { cacert: pebbleCa });
-      if (res.status !== 200) return false;
-      writeFileSync(paths.pebbleRoot, `${res.body.trim()}\n`);
-      return true;
-    }, 20_000);
+    await waitFor(
+      dns,
+      'public DNS ready',
+      async () => (await httpFromNetns(run, internet, `http://${PUBLIC_DNS_IP}:8181/ready`)).status === 200,
+      20_000,
+    );
+    await waitFor(
+      pebble,
+      "Pebble's root",
+      async () => {
+        const res = await httpFromNetns(run, internet, `https://${ACME_IP}:15000/roots/0`, { cacert: pebbleCa });
+        if (res.status !== 200) return false;
+        writeFileSync(paths.pebbleRoot, `${res.body.trim()}\n`);
+        return true;
+      },
+      20_000,
+    );
   });
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
     // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
     const log = join(state.dir, 'logs', 'crds.log');
-    const argv = [c.bin('kubectl'), '--kubeconfig', state.kubeconfig, 'apply', '--server-side', '--force-conflicts', ...c.crdFiles.flatMap((f) => ['-f', f])];
+    const argv = [
+      c.bin('kubectl'),
+      '--kubeconfig',
+      state.kubeconfig,
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      ...c.crdFiles.flatMap((f) => ['-f', f]),
+    ];
     await runChecked(run, argv, { what: 'apply the CRDs', timeoutMs: 60_000, logFile: log, hint: `see ${log}` });
-    const names = c.crdFiles.flatMap((f) => parseObjects(readFileSync(f, 'utf8')).filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name as string));
+    const names = c.crdFiles.flatMap((f) =>
+      parseObjects(readFileSync(f, 'utf8'))
+        .filter((o) => o.kind === 'CustomResourceDefinition')
+        .map((o) => o.metadata?.name as string),
+    );
     await waitEstablished(c.k, names);
   });
   await c.step('edge (Traefik), load balancer (HAProxy), cert-manager', async () => {
@@ -136,32 +190,80 @@ export async function upStack(c: StackContext): Promise<void> {
     const cfg = join(state.dir, 'haproxy.cfg');
     writeFileSync(cfg, haproxyConfig());
     const lb = c.start({ name: 'haproxy', netns: state.hosts.lb?.netns, argv: ['haproxy', '-f', cfg, '-db'] });
-    c.start({ name: 'cert-manager', netns: state.hosts.cp?.netns, argv: certManagerArgs(c.bin('cert-manager-controller'), c.pki.kubeconfigs['cert-manager'] as string) });
-    await waitFor(traefik, 'Traefik ping', async () => (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(1000) })).ok, 20_000);
-    await waitFor(lb, 'load balancer forwarding to the edge', async () => (await httpFromNetns(run, state.hosts.internet?.netns as string, `http://${LB_IP}/`)).status === 404, 10_000);
+    c.start({
+      name: 'cert-manager',
+      netns: state.hosts.cp?.netns,
+      argv: certManagerArgs(c.bin('cert-manager-controller'), c.pki.kubeconfigs['cert-manager'] as string),
+    });
+    await waitFor(
+      traefik,
+      'Traefik ping',
+      async () => (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(1000) })).ok,
+      20_000,
+    );
+    await waitFor(
+      lb,
+      'load balancer forwarding to the edge',
+      async () => (await httpFromNetns(run, state.hosts.internet?.netns as string, `http://${LB_IP}/`)).status === 404,
+      10_000,
+    );
   });
   await c.step('edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', async () => {
-    await applyObjects(c.k.objects, edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }));
+    await applyObjects(
+      c.k.objects,
+      edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }),
+    );
     const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
-    await waitFor(traefik, 'Gateway satusky-edge Programmed with the load balancer address', async () => {
-      const gw = (await c.k.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE } })) as KubernetesObject & {
-        status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
-      };
-      return Boolean(gw.status?.conditions?.some((x) => x.type === 'Programmed' && x.status === 'True') && gw.status?.addresses?.some((a) => a.value === LB_IP));
-    }, 30_000, 200);
+    await waitFor(
+      traefik,
+      'Gateway satusky-edge Programmed with the load balancer address',
+      async () => {
+        const gw = (await c.k.objects.read({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE },
+        })) as KubernetesObject & {
+          status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
+        };
+        return Boolean(
+          gw.status?.conditions?.some((x) => x.type === 'Programmed' && x.status === 'True') &&
+          gw.status?.addresses?.some((a) => a.value === LB_IP),
+        );
+      },
+      30_000,
+      200,
+    );
     const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
-    await waitFor(cm, 'ClusterIssuers Ready (ACME accounts registered with Pebble)', async () => {
-      const list = (await c.k.objects.list('cert-manager.io/v1', 'ClusterIssuer')) as { items: (KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } })[] };
-      return list.items.length === 2 && list.items.every((i) => i.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
-    }, 30_000, 200);
+    await waitFor(
+      cm,
+      'ClusterIssuers Ready (ACME accounts registered with Pebble)',
+      async () => {
+        const list = (await c.k.objects.list('cert-manager.io/v1', 'ClusterIssuer')) as {
+          items: (KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } })[];
+        };
+        return (
+          list.items.length === 2 &&
+          list.items.every((i) => i.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
+        );
+      },
+      30_000,
+      200,
+    );
   });
   state.stack = true;
 }
 
 /** The CRD files of the pinned components, in the order they are applied. */
 export function crdFiles(dirs: { gatewayApi: string; certManager: string; traefik: string }): string[] {
-  const yamls = (d: string) => readdirSync(d).filter((f) => f.endsWith('.yaml') && !f.includes('vap_')).map((f) => join(d, f));
-  return [...yamls(join(dirs.gatewayApi, 'crds', 'standard')), ...yamls(join(dirs.certManager, 'crds')), join(dirs.traefik, 'crds', 'traefik.yml')];
+  const yamls = (d: string) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.yaml') && !f.includes('vap_'))
+      .map((f) => join(d, f));
+  return [
+    ...yamls(join(dirs.gatewayApi, 'crds', 'standard')),
+    ...yamls(join(dirs.certManager, 'crds')),
+    join(dirs.traefik, 'crds', 'traefik.yml'),
+  ];
 }
 
 /** Where `skyprobe deploy` applies to on this lab. */

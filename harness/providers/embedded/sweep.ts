@@ -21,18 +21,34 @@ const NS = /^sky-([0-9a-f]{4})-/;
 const LINK = /^sky([0-9a-f]{4})$/;
 
 /** Remove every lab whose id `which` accepts. */
-export async function sweepLabs(run: Runner, which: (id: string) => boolean, env?: NodeJS.ProcessEnv): Promise<SweepReport> {
+export async function sweepLabs(
+  run: Runner,
+  which: (id: string) => boolean,
+  env?: NodeJS.ProcessEnv,
+): Promise<SweepReport> {
   const pids = [...labelledProcesses()].filter(([, id]) => which(id)).map(([pid]) => pid);
   const processes = await stopProcesses(pids);
   const namespaces = (await listNetns(run, 'sky-')).filter((n) => which(NS.exec(n)?.[1] ?? ''));
   // A namespace is deleted once no process holds it; its links go with it.
-  if (namespaces.length > 0) await ipBatch(run, undefined, namespaces.map((n) => `netns del ${n}`), 'delete the lab namespaces').catch(() => undefined);
+  if (namespaces.length > 0)
+    await ipBatch(
+      run,
+      undefined,
+      namespaces.map((n) => `netns del ${n}`),
+      'delete the lab namespaces',
+    ).catch(() => undefined);
   const linkList = await run('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 });
   const links = linkList.output
     .split('\n')
     .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1] ?? '')
     .filter((n) => LINK.test(n) && which(LINK.exec(n)?.[1] ?? ''));
-  if (links.length > 0) await ipBatch(run, undefined, links.map((l) => `link del ${l}`), 'delete the lab links').catch(() => undefined);
+  if (links.length > 0)
+    await ipBatch(
+      run,
+      undefined,
+      links.map((l) => `link del ${l}`),
+      'delete the lab links',
+    ).catch(() => undefined);
   const dirs: string[] = [];
   try {
     for (const d of readdirSync('/etc/netns')) {

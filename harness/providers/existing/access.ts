@@ -13,7 +13,11 @@ export interface AccessQuestion {
 
 export async function mayDo(kc: KubeConfig, q: AccessQuestion): Promise<boolean> {
   const api = kc.makeApiClient(AuthorizationV1Api);
-  const review = await api.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, namespace: q.namespace } } } });
+  const review = await api.createSelfSubjectAccessReview({
+    body: {
+      spec: { resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, namespace: q.namespace } },
+    },
+  });
   return review.status?.allowed === true;
 }
 

@@ -19,16 +19,30 @@ export function existingProvider(o: { kubeconfig?: string; runId: string }): Clu
   return {
     name: 'existing',
     async info() {
-      if (!file) return { name: 'existing', available: false, reason: 'the existing provider needs --kubeconfig FILE', hint: 'skyprobe run --provider existing --kubeconfig FILE' };
+      if (!file)
+        return {
+          name: 'existing',
+          available: false,
+          reason: 'the existing provider needs --kubeconfig FILE',
+          hint: 'skyprobe run --provider existing --kubeconfig FILE',
+        };
       try {
         await mustReachApi(file, kubeconfigServer(file));
         return { name: 'existing', available: true };
       } catch (err) {
-        return { name: 'existing', available: false, reason: (err as Error).message, hint: (err as SkyprobeError).hint };
+        return {
+          name: 'existing',
+          available: false,
+          reason: (err as Error).message,
+          hint: (err as SkyprobeError).hint,
+        };
       }
     },
     async up({ progress }): Promise<ClusterHandle> {
-      if (!file) throw new SkyprobeError('the existing provider needs --kubeconfig FILE', { hint: 'skyprobe run --provider existing --kubeconfig FILE' });
+      if (!file)
+        throw new SkyprobeError('the existing provider needs --kubeconfig FILE', {
+          hint: 'skyprobe run --provider existing --kubeconfig FILE',
+        });
       const kc = new KubeConfig();
       kc.loadFromFile(file);
       const namespace = `skyprobe-${o.runId}`;
@@ -36,22 +50,44 @@ export function existingProvider(o: { kubeconfig?: string; runId: string }): Clu
       let created = false;
       if (await mayDo(kc, { verb: 'delete', group: '', resource: 'namespaces' })) {
         const swept = await sweepRunNamespaces(k);
-        if (swept.length > 0) progress.info(`removed namespaces that killed runs of this machine left: ${swept.join(', ')}`);
+        if (swept.length > 0)
+          progress.info(`removed namespaces that killed runs of this machine left: ${swept.join(', ')}`);
       }
       if (await mayDo(kc, { verb: 'create', group: '', resource: 'namespaces' })) {
         await k.core.createNamespace({ body: runNamespace(namespace, o.runId) });
         created = true;
       }
       const createApps = created && (await mayCreateApps(kc, namespace));
-      progress.info(`existing cluster ${kc.getCurrentCluster()?.server}: ${created ? `namespace ${namespace} created` : 'may not create a namespace'}; ${createApps ? 'apps may be created in it' : 'app scenarios will be skipped'}`);
-      return { provider: 'existing', id: o.runId, kubeconfig: file, namespace: created ? namespace : undefined, created, capabilities: { clusterScoped: false, createApps, faults: false, management: false, internet: false, labHooks: false } };
+      progress.info(
+        `existing cluster ${kc.getCurrentCluster()?.server}: ${created ? `namespace ${namespace} created` : 'may not create a namespace'}; ${createApps ? 'apps may be created in it' : 'app scenarios will be skipped'}`,
+      );
+      return {
+        provider: 'existing',
+        id: o.runId,
+        kubeconfig: file,
+        namespace: created ? namespace : undefined,
+        created,
+        capabilities: {
+          clusterScoped: false,
+          createApps,
+          faults: false,
+          management: false,
+          internet: false,
+          labHooks: false,
+        },
+      };
     },
     async down(h, { keep, progress }) {
       if (!h.created || !h.namespace) return;
       const k = clientsFor(h.kubeconfig);
       if (keep) {
-        await k.core.patchNamespace({ name: h.namespace, body: [{ op: 'add', path: `/metadata/annotations/${KEEP_ANNOTATION.replace('/', '~1')}`, value: 'true' }] });
-        progress.info(`kept namespace ${h.namespace}; remove it with: kubectl --kubeconfig ${h.kubeconfig} delete namespace ${h.namespace}`);
+        await k.core.patchNamespace({
+          name: h.namespace,
+          body: [{ op: 'add', path: `/metadata/annotations/${KEEP_ANNOTATION.replace('/', '~1')}`, value: 'true' }],
+        });
+        progress.info(
+          `kept namespace ${h.namespace}; remove it with: kubectl --kubeconfig ${h.kubeconfig} delete namespace ${h.namespace}`,
+        );
         return;
       }
       await deleteNamespace(k, h.namespace);

@@ -43,8 +43,15 @@ describe('--provider existing, against the lab as a remote cluster', () => {
    * ACME solvers' during issuance).
    */
   async function clusterScoped(): Promise<string[]> {
-    const kubectl = (args: string[]) => execa(componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl', cachePaths()), ['--kubeconfig', env.lab.kubeconfig, ...args]);
-    const kinds = (await kubectl(['api-resources', '--namespaced=false', '--verbs=list', '-o', 'name'])).stdout.split('\n').filter((k) => k && !/^(nodes|componentstatuses|ipaddresses\..*|.*reviews?\..*|.*reviews)$/.test(k));
+    const kubectl = (args: string[]) =>
+      execa(componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl', cachePaths()), [
+        '--kubeconfig',
+        env.lab.kubeconfig,
+        ...args,
+      ]);
+    const kinds = (await kubectl(['api-resources', '--namespaced=false', '--verbs=list', '-o', 'name'])).stdout
+      .split('\n')
+      .filter((k) => k && !/^(nodes|componentstatuses|ipaddresses\..*|.*reviews?\..*|.*reviews)$/.test(k));
     return (await kubectl(['get', kinds.join(','), '-o', 'name'])).stdout.split('\n').filter(Boolean).sort();
   }
 
@@ -65,7 +72,11 @@ describe('--provider existing, against the lab as a remote cluster', () => {
     const foreign = runNamespace('skyprobe-other-machine', 'other', 'another-machine/1');
     for (const body of [killed, foreign]) await env.k.core.createNamespace({ body });
     const before = (await clusterScoped()).filter((o) => o !== 'namespace/skyprobe-killed-run');
-    const r = await execa('node', [bin, 'run', '--provider', 'existing', '--kubeconfig', env.lab.kubeconfig, '--out', out], { reject: false, env: { NO_COLOR: '1' } });
+    const r = await execa(
+      'node',
+      [bin, 'run', '--provider', 'existing', '--kubeconfig', env.lab.kubeconfig, '--out', out],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     expect(report.run.provider).toBe('existing');

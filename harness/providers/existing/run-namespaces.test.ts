@@ -16,7 +16,10 @@ describe('run namespaces on an existing cluster', () => {
     expect(leftByKilledRun(ns, 'ci-7', dead)).toBe(true);
     expect(leftByKilledRun(ns, 'ci-7', alive)).toBe(false);
     expect(leftByKilledRun(ns, 'laptop', dead)).toBe(false);
-    const kept = { ...ns, metadata: { ...ns.metadata, annotations: { ...ns.metadata?.annotations, [KEEP_ANNOTATION]: 'true' } } };
+    const kept = {
+      ...ns,
+      metadata: { ...ns.metadata, annotations: { ...ns.metadata?.annotations, [KEEP_ANNOTATION]: 'true' } },
+    };
     expect(leftByKilledRun(kept, 'ci-7', dead)).toBe(false);
     expect(leftByKilledRun({ metadata: { name: 'x', annotations: {} } }, 'ci-7', dead)).toBe(false);
   });

@@ -19,7 +19,11 @@ export function runNamespace(name: string, runId: string, owner = `${hostname()}
 }
 
 /** Whether a run namespace was left by a killed run of this machine (and not kept on purpose). */
-export function leftByKilledRun(ns: V1Namespace, host = hostname(), alive: (pid: number) => boolean = ownerAlive): boolean {
+export function leftByKilledRun(
+  ns: V1Namespace,
+  host = hostname(),
+  alive: (pid: number) => boolean = ownerAlive,
+): boolean {
   const a = ns.metadata?.annotations ?? {};
   if (a[KEEP_ANNOTATION] === 'true' || ns.status?.phase === 'Terminating') return false;
   const [ownerHost, pid] = (a[OWNER_ANNOTATION] ?? '').split('/');
@@ -38,5 +42,14 @@ export async function deleteNamespace(k: Clients, name: string): Promise<void> {
   await k.core.deleteNamespace({ name }).catch((err: unknown) => {
     if (apiStatus(err) !== 404) throw err;
   });
-  await waitUntil(`namespace ${name} gone`, () => k.core.readNamespace({ name }).then(() => false, (err: unknown) => apiStatus(err) === 404), 60_000, 500);
+  await waitUntil(
+    `namespace ${name} gone`,
+    () =>
+      k.core.readNamespace({ name }).then(
+        () => false,
+        (err: unknown) => apiStatus(err) === 404,
+      ),
+    60_000,
+    500,
+  );
 }

@@ -31,7 +31,9 @@ describe("Pebble's listener TLS (openssl)", () => {
     const dir = tmp();
     const tls = await makeAcmeTls(execRunner, join(dir, 'a'), ['pebble']);
     const other = await makeAcmeTls(execRunner, join(dir, 'b'), ['pebble']);
-    const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (_req, res) => res.end('-----BEGIN CERTIFICATE-----\nROOT\n'));
+    const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (_req, res) =>
+      res.end('-----BEGIN CERTIFICATE-----\nROOT\n'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `https://localhost:${(server.address() as AddressInfo).port}/roots/0`;
     try {

@@ -18,8 +18,6 @@ export interface AcmeTls {
   keyPem: string;
 }
 
-
-
 /** The openssl extension text of Pebble's listener certificate. Pure. */
 export function listenerExtensions(dnsNames: string[], ips: string[]): string {
   const sans = [...dnsNames.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)];
@@ -30,8 +28,19 @@ export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[]):
   mkdirSync(dir, { recursive: true });
   const f = (n: string) => join(dir, n);
   await makeCa(run, dir, '/CN=skyprobe-kind-acme-ca', 7, 'make the ACME listener CA');
-  await signLeaf(run, dir, 'listener', `/CN=${dnsNames[0] ?? 'pebble'}`, listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1']), 7);
-  return { caPem: readFileSync(f('ca.crt'), 'utf8'), certPem: readFileSync(f('listener.crt'), 'utf8'), keyPem: readFileSync(f('listener.key'), 'utf8') };
+  await signLeaf(
+    run,
+    dir,
+    'listener',
+    `/CN=${dnsNames[0] ?? 'pebble'}`,
+    listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1']),
+    7,
+  );
+  return {
+    caPem: readFileSync(f('ca.crt'), 'utf8'),
+    certPem: readFileSync(f('listener.crt'), 'utf8'),
+    keyPem: readFileSync(f('listener.key'), 'utf8'),
+  };
 }
 
 /** GET an https URL of Pebble, trusting only the run's listener CA. */
@@ -40,7 +49,10 @@ export async function fetchFromPebble(url: string, caPem: string): Promise<strin
   try {
     const res = await fetch(url, { dispatcher: agent, signal: AbortSignal.timeout(5000) });
     const body = await res.text();
-    if (!res.ok) throw new SkyprobeError(`${url} answered ${res.status}`, { hint: "see the Pebble container's log (docker logs)" });
+    if (!res.ok)
+      throw new SkyprobeError(`${url} answered ${res.status}`, {
+        hint: "see the Pebble container's log (docker logs)",
+      });
     return body;
   } finally {
     await agent.close();

@@ -37,9 +37,18 @@ export function kindLog(id: string, env?: NodeJS.ProcessEnv): string {
   return join(dir, `${id}.log`);
 }
 
-const checked = (run: Runner, argv: string[], o: { log: string; what: string; timeoutMs: number; input?: string; hint?: string }): Promise<string> =>
-  runChecked(run, argv, { what: o.what, timeoutMs: o.timeoutMs, input: o.input, logFile: o.log, hint: o.hint ?? `see ${o.log}; rerun with --keep to inspect the cluster` });
-
+const checked = (
+  run: Runner,
+  argv: string[],
+  o: { log: string; what: string; timeoutMs: number; input?: string; hint?: string },
+): Promise<string> =>
+  runChecked(run, argv, {
+    what: o.what,
+    timeoutMs: o.timeoutMs,
+    input: o.input,
+    logFile: o.log,
+    hint: o.hint ?? `see ${o.log}; rerun with --keep to inspect the cluster`,
+  });
 
 export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): Promise<KindRun> {
   const { run, progress } = o;
@@ -52,13 +61,40 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
   const network = kindNetwork(d.env);
   try {
     await timedStep(progress, 'kind', `create cluster ${rec.cluster} (${pins.nodeImage.split('@')[0]})`, () =>
-      checked(run, ['kind', 'create', 'cluster', '--name', rec.cluster, '--config', '-', '--kubeconfig', rec.kubeconfig, '--wait', '180s'], {
-        log, what: `create kind cluster ${rec.cluster}`, timeoutMs: 600_000, input: kindConfig(pins, id, d.hostPorts),
-        hint: `see ${log}; ports ${d.hostPorts.http} and ${d.hostPorts.https} on ${d.hostPorts.listenAddress} must be free`,
-      }),
+      checked(
+        run,
+        [
+          'kind',
+          'create',
+          'cluster',
+          '--name',
+          rec.cluster,
+          '--config',
+          '-',
+          '--kubeconfig',
+          rec.kubeconfig,
+          '--wait',
+          '180s',
+        ],
+        {
+          log,
+          what: `create kind cluster ${rec.cluster}`,
+          timeoutMs: 600_000,
+          input: kindConfig(pins, id, d.hostPorts),
+          hint: `see ${log}; ports ${d.hostPorts.http} and ${d.hostPorts.https} on ${d.hostPorts.listenAddress} must be free`,
+        },
+      ),
     );
-    const inspect = ['docker', 'inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, controlPlaneNode(id)];
-    rec.edgeIp = await timedStep(progress, 'kind', `edge address (the node on network ${network})`, async () => (await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: 20_000 })).trim());
+    const inspect = [
+      'docker',
+      'inspect',
+      '--format',
+      `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`,
+      controlPlaneNode(id),
+    ];
+    rec.edgeIp = await timedStep(progress, 'kind', `edge address (the node on network ${network})`, async () =>
+      (await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: 20_000 })).trim(),
+    );
     writeRun(rec);
     await timedStep(progress, 'kind', 'public DNS (CoreDNS container)', async () => {
       const dns = await d.startContainer(publicDnsSpec(pins, id, { network, zonesDir: rec.zonesDir }), { keep });
@@ -67,7 +103,10 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
     });
     const tls = await timedStep(progress, 'kind', 'ACME (Pebble container) and its issuing root', async () => {
       const t = await d.makeTls(run, join(rec.dir, 'tls'), [containerName(id, 'acme')]);
-      const acme = await d.startContainer(pebbleSpec(pins, id, { network, publicDnsIp: rec.publicDnsIp as string, tls: t }), { keep });
+      const acme = await d.startContainer(
+        pebbleSpec(pins, id, { network, publicDnsIp: rec.publicDnsIp as string, tls: t }),
+        { keep },
+      );
       const url = `https://${acme.host}:${acme.port(ACME_MGMT_PORT)}/roots/0`;
       const root = await waitUntil(`Pebble's root at ${url}`, () => d.fetchFromPebble(url, t.caPem), 20_000, 250);
       writeFileSync(rec.pebbleRoot, `${root.trim()}\n`);
@@ -75,10 +114,20 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       writeRun(rec);
       return t;
     });
-    const plan = installPlan(pins, { edgeIp: rec.edgeIp, publicDnsIp: rec.publicDnsIp as string, acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem } });
+    const plan = installPlan(pins, {
+      edgeIp: rec.edgeIp,
+      publicDnsIp: rec.publicDnsIp as string,
+      acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem },
+    });
     for (const s of plan)
       await timedStep(progress, 'kind', s.name, () =>
-        checked(run, ['kubectl', '--kubeconfig', rec.kubeconfig, ...s.args], { log, what: s.name, timeoutMs: s.timeoutMs, input: s.input, hint: s.hint && `${s.hint}; log: ${log}` }),
+        checked(run, ['kubectl', '--kubeconfig', rec.kubeconfig, ...s.args], {
+          log,
+          what: s.name,
+          timeoutMs: s.timeoutMs,
+          input: s.input,
+          hint: s.hint && `${s.hint}; log: ${log}`,
+        }),
       );
     rec.status = 'up';
     writeRun(rec);
@@ -86,9 +135,14 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
   } catch (err) {
     if (!keep) {
       progress.info(`removing what was created for ${rec.cluster} (keep it for inspection with --keep)`);
-      await runTeardown(run, teardownPlan(id, rec.kubeconfig), log).catch((e: unknown) => progress.info(`teardown incomplete: ${(e as Error).message}`));
+      await runTeardown(run, teardownPlan(id, rec.kubeconfig), log).catch((e: unknown) =>
+        progress.info(`teardown incomplete: ${(e as Error).message}`),
+      );
       removeRun(rec);
-    } else progress.info(`kept ${rec.cluster} for inspection (kubeconfig ${rec.kubeconfig}); remove it with: ${teardownByHand(id, rec.kubeconfig)}`);
+    } else
+      progress.info(
+        `kept ${rec.cluster} for inspection (kubeconfig ${rec.kubeconfig}); remove it with: ${teardownByHand(id, rec.kubeconfig)}`,
+      );
     throw err;
   }
 }

@@ -10,7 +10,7 @@ const pins = parsePinFile(text).kind as KindPins;
 const tls = { caPem: 'CA', certPem: 'LISTENER-CERT', keyPem: 'LISTENER-KEY' };
 
 describe('containers beside the kind cluster', () => {
-  it('public DNS: pinned CoreDNS on kind\'s network, serving the host\'s zone folder, labelled with the run', () => {
+  it("public DNS: pinned CoreDNS on kind's network, serving the host's zone folder, labelled with the run", () => {
     const s = publicDnsSpec(pins, 'ab12cd', { network: 'kind', zonesDir: '/cache/kind/ab12cd/zones' });
     expect(s).toMatchObject({
       role: 'public-dns',
@@ -58,7 +58,11 @@ describe('containers beside the kind cluster', () => {
   });
 
   it('takes images from the pin file', () => {
-    const other = parsePinFile(text.replace('pebble:2.10.1', 'pebble:2.10.2').replace('version: v2.10.1', 'version: v2.10.2')).kind as KindPins;
-    expect(pebbleSpec(other, 'x', { network: 'kind', publicDnsIp: '1.2.3.4', tls }).image).toBe('ghcr.io/letsencrypt/pebble:2.10.2');
+    const other = parsePinFile(
+      text.replace('pebble:2.10.1', 'pebble:2.10.2').replace('version: v2.10.1', 'version: v2.10.2'),
+    ).kind as KindPins;
+    expect(pebbleSpec(other, 'x', { network: 'kind', publicDnsIp: '1.2.3.4', tls }).image).toBe(
+      'ghcr.io/letsencrypt/pebble:2.10.2',
+    );
   });
 });

@@ -54,7 +54,11 @@ export function publicDnsSpec(pins: KindPins, id: string, o: { network: string; 
 }
 
 /** Pebble: its listeners use the run's TLS, validation goes to ports 80/443 of the edge. */
-export function pebbleSpec(pins: KindPins, id: string, o: { network: string; publicDnsIp: string; tls: AcmeTls }): ContainerSpec {
+export function pebbleSpec(
+  pins: KindPins,
+  id: string,
+  o: { network: string; publicDnsIp: string; tls: AcmeTls },
+): ContainerSpec {
   return {
     role: 'acme',
     name: containerName(id, 'acme'),
@@ -67,7 +71,15 @@ export function pebbleSpec(pins: KindPins, id: string, o: { network: string; pub
     network: o.network,
     labels: runLabels(id, 'acme'),
     files: [
-      { target: '/skyprobe/pebble.json', content: pebbleConfig({ listen: `0.0.0.0:${ACME_PORT}`, mgmt: `0.0.0.0:${ACME_MGMT_PORT}`, certificate: '/skyprobe/listener.crt', privateKey: '/skyprobe/listener.key' }) },
+      {
+        target: '/skyprobe/pebble.json',
+        content: pebbleConfig({
+          listen: `0.0.0.0:${ACME_PORT}`,
+          mgmt: `0.0.0.0:${ACME_MGMT_PORT}`,
+          certificate: '/skyprobe/listener.crt',
+          privateKey: '/skyprobe/listener.key',
+        }),
+      },
       { target: '/skyprobe/listener.crt', content: o.tls.certPem },
       { target: '/skyprobe/listener.key', content: o.tls.keyPem, mode: 0o600 },
     ],

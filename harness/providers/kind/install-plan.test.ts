@@ -10,20 +10,38 @@ const pins = parsePinFile(text).kind as KindPins;
 const ctx: InstallContext = {
   edgeIp: '172.18.0.2',
   publicDnsIp: '172.18.0.3',
-  acme: { directory: 'https://skyprobe-ab12cd-acme:14000/dir', caPem: '-----BEGIN CERTIFICATE-----\nLISTENER-CA\n-----END CERTIFICATE-----\n' },
+  acme: {
+    directory: 'https://skyprobe-ab12cd-acme:14000/dir',
+    caPem: '-----BEGIN CERTIFICATE-----\nLISTENER-CA\n-----END CERTIFICATE-----\n',
+  },
 };
 const docs = (yaml: string | undefined) => parseAllDocuments(yaml ?? '').map((d) => d.toJS());
-const TRAEFIK_RAW = 'https://raw.githubusercontent.com/traefik/traefik/v3.6.12/docs/content/reference/dynamic-configuration';
+const TRAEFIK_RAW =
+  'https://raw.githubusercontent.com/traefik/traefik/v3.6.12/docs/content/reference/dynamic-configuration';
 
 describe('install plan', () => {
   const plan = installPlan(pins, ctx);
 
   it('applies each pinned manifest by its exact URL, in dependency order', () => {
-    const applied = plan.filter((s) => s.args[0] === 'apply' && s.args.at(-1) !== '-').map((s) => [s.component, s.version, s.args.join(' ')]);
+    const applied = plan
+      .filter((s) => s.args[0] === 'apply' && s.args.at(-1) !== '-')
+      .map((s) => [s.component, s.version, s.args.join(' ')]);
     expect(applied).toEqual([
-      ['gateway-api', 'v1.6.3', 'apply --server-side --force-conflicts -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.3/standard-install.yaml'],
-      ['cert-manager', 'v1.21.2', 'apply --server-side --force-conflicts -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.2/cert-manager.yaml'],
-      ['traefik', 'v3.6.12', `apply --server-side --force-conflicts -f ${TRAEFIK_RAW}/kubernetes-crd-definition-v1.yml`],
+      [
+        'gateway-api',
+        'v1.6.3',
+        'apply --server-side --force-conflicts -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.3/standard-install.yaml',
+      ],
+      [
+        'cert-manager',
+        'v1.21.2',
+        'apply --server-side --force-conflicts -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.2/cert-manager.yaml',
+      ],
+      [
+        'traefik',
+        'v3.6.12',
+        `apply --server-side --force-conflicts -f ${TRAEFIK_RAW}/kubernetes-crd-definition-v1.yml`,
+      ],
       ['traefik', 'v3.6.12', `apply --server-side --force-conflicts -f ${TRAEFIK_RAW}/kubernetes-crd-rbac.yml`],
       ['traefik', 'v3.6.12', `apply --server-side --force-conflicts -f ${TRAEFIK_RAW}/kubernetes-gateway-rbac.yml`],
     ]);
@@ -37,9 +55,18 @@ describe('install plan', () => {
 
   it('replaces cluster.local CoreDNS with the pinned image and waits for the rollout', () => {
     const set = plan.find((s) => s.component === 'coredns' && s.args.includes('set'));
-    expect(set?.args).toEqual(['-n', 'kube-system', 'set', 'image', 'deployment/coredns', 'coredns=docker.io/coredns/coredns:1.14.7']);
+    expect(set?.args).toEqual([
+      '-n',
+      'kube-system',
+      'set',
+      'image',
+      'deployment/coredns',
+      'coredns=docker.io/coredns/coredns:1.14.7',
+    ]);
     expect(set?.source).toBe('docker.io/coredns/coredns:1.14.7');
-    expect(plan.some((s) => s.args.join(' ') === '-n kube-system rollout status deployment/coredns --timeout=180s')).toBe(true);
+    expect(
+      plan.some((s) => s.args.join(' ') === '-n kube-system rollout status deployment/coredns --timeout=180s'),
+    ).toBe(true);
   });
 
   it("wires public DNS into cert-manager's self-check and turns on its Gateway API support", () => {
@@ -64,13 +91,22 @@ describe('install plan', () => {
     expect(c.image).toBe('docker.io/library/traefik:v3.6.12');
     expect(c.args).toContain('--providers.kubernetesgateway.statusaddress.ip=172.18.0.2');
     expect(c.args).toContain('--providers.kubernetesingress.ingressendpoint.ip=172.18.0.2');
-    expect(c.ports.filter((p: { hostPort?: number }) => p.hostPort).map((p: { hostPort: number }) => p.hostPort)).toEqual([80, 443]);
-    const roles = objects.filter((o) => o.kind === 'ClusterRoleBinding').map((o) => [o.roleRef.name, o.subjects[0].name, o.subjects[0].namespace]);
-    expect(roles).toEqual([['traefik-ingress-controller', 'traefik', 'traefik'], ['gateway-role', 'traefik', 'traefik']]);
+    expect(
+      c.ports.filter((p: { hostPort?: number }) => p.hostPort).map((p: { hostPort: number }) => p.hostPort),
+    ).toEqual([80, 443]);
+    const roles = objects
+      .filter((o) => o.kind === 'ClusterRoleBinding')
+      .map((o) => [o.roleRef.name, o.subjects[0].name, o.subjects[0].namespace]);
+    expect(roles).toEqual([
+      ['traefik-ingress-controller', 'traefik', 'traefik'],
+      ['gateway-role', 'traefik', 'traefik'],
+    ]);
   });
 
   it("points both ClusterIssuers at Pebble's directory with its listener CA as caBundle (TLS verified)", () => {
-    const issuers = docs(plan.find((s) => s.component === 'edge' && s.input)?.input).filter((o) => o.kind === 'ClusterIssuer');
+    const issuers = docs(plan.find((s) => s.component === 'edge' && s.input)?.input).filter(
+      (o) => o.kind === 'ClusterIssuer',
+    );
     expect(issuers.map((i) => i.metadata.name)).toEqual(['pebble-ingress', 'pebble-gateway']);
     for (const i of issuers) {
       expect(i.spec.acme.server).toBe('https://skyprobe-ab12cd-acme:14000/dir');
@@ -81,11 +117,22 @@ describe('install plan', () => {
 
   it('follows the pin file: a new release changes the URLs and images of the plan', () => {
     const bumped = parsePinFile(text.replaceAll('v3.6.12', 'v3.6.15').replaceAll('v1.6.3', 'v1.6.4')).kind as KindPins;
-    const args = installPlan(bumped, ctx).map((s) => s.args.join(' ')).join('\n');
-    expect(args).toContain('https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.4/standard-install.yaml');
+    const args = installPlan(bumped, ctx)
+      .map((s) => s.args.join(' '))
+      .join('\n');
+    expect(args).toContain(
+      'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.4/standard-install.yaml',
+    );
     expect(args).toContain('raw.githubusercontent.com/traefik/traefik/v3.6.15/');
     expect(args).not.toContain('v3.6.12');
-    expect(parse(installPlan(bumped, ctx).find((s) => s.source?.includes('traefik:'))?.input?.split('---\n').at(-1) ?? '').spec.template.spec.containers[0].image).toBe('docker.io/library/traefik:v3.6.15');
+    expect(
+      parse(
+        installPlan(bumped, ctx)
+          .find((s) => s.source?.includes('traefik:'))
+          ?.input?.split('---\n')
+          .at(-1) ?? '',
+      ).spec.template.spec.containers[0].image,
+    ).toBe('docker.io/library/traefik:v3.6.15');
   });
 
   it('bounds every step: kubectl waits carry a timeout shorter than the runner timeout', () => {

@@ -6,7 +6,15 @@
  */
 import { certManagerFlags } from '../../stack/programs.ts';
 import type { KindComponentName, KindComponentPin, KindPins } from '../../setup/kind-pins.ts';
-import { type AcmeServer, CERT_MANAGER_NAMESPACE, EDGE_NAMESPACE, GATEWAY_NAME, ISSUER_GATEWAY, ISSUER_INGRESS, edgeObjects } from '../../stack/edge-objects.ts';
+import {
+  type AcmeServer,
+  CERT_MANAGER_NAMESPACE,
+  EDGE_NAMESPACE,
+  GATEWAY_NAME,
+  ISSUER_GATEWAY,
+  ISSUER_INGRESS,
+  edgeObjects,
+} from '../../stack/edge-objects.ts';
 import { TRAEFIK_NAMESPACE, toYaml, traefikObjects } from './traefik-manifest.ts';
 
 export interface InstallContext {
@@ -33,8 +41,9 @@ export interface InstallStep {
   hint?: string;
 }
 
-const GATEWAY_CRDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map((r) => `crd/${r}.gateway.networking.k8s.io`);
-
+const GATEWAY_CRDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map(
+  (r) => `crd/${r}.gateway.networking.k8s.io`,
+);
 
 function applyUrls(component: KindComponentName, pin: KindComponentPin, what: string): InstallStep[] {
   return pin.manifests.map((url) => ({
@@ -50,31 +59,119 @@ function applyUrls(component: KindComponentName, pin: KindComponentPin, what: st
 
 export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] {
   const { 'gateway-api': gw, 'cert-manager': cm, traefik, coredns } = pins.components;
-  const wait = (component: InstallStep['component'], version: string | undefined, name: string, args: string[], timeoutS = 180): InstallStep => ({
+  const wait = (
+    component: InstallStep['component'],
+    version: string | undefined,
+    name: string,
+    args: string[],
+    timeoutS = 180,
+  ): InstallStep => ({
     component,
     version,
     name,
     args: [...args, `--timeout=${timeoutS}s`],
     timeoutMs: (timeoutS + 15) * 1000,
   });
-  const patch = certManagerFlags(ctx.publicDnsIp).map((value) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value }));
+  const patch = certManagerFlags(ctx.publicDnsIp).map((value) => ({
+    op: 'add',
+    path: '/spec/template/spec/containers/0/args/-',
+    value,
+  }));
   return [
     ...applyUrls('gateway-api', gw, 'Gateway API CRDs'),
-    wait('gateway-api', gw.version, 'Gateway API CRDs established', ['wait', '--for=condition=Established', ...GATEWAY_CRDS], 60),
+    wait(
+      'gateway-api',
+      gw.version,
+      'Gateway API CRDs established',
+      ['wait', '--for=condition=Established', ...GATEWAY_CRDS],
+      60,
+    ),
     // kubeadm installs CoreDNS for cluster.local at its own default version; the pin replaces the image.
-    { component: 'coredns', version: coredns.version, name: `cluster DNS: CoreDNS ${coredns.version}`, source: coredns.image, args: ['-n', 'kube-system', 'set', 'image', 'deployment/coredns', `coredns=${coredns.image}`], timeoutMs: 30_000 },
-    wait('coredns', coredns.version, 'cluster DNS rolled out', ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns']),
-    ...applyUrls('cert-manager', cm, 'cert-manager'),
-    { component: 'cert-manager', version: cm.version, name: 'cert-manager controller flags', args: ['-n', CERT_MANAGER_NAMESPACE, 'patch', 'deployment/cert-manager', '--type=json', '-p', JSON.stringify(patch)], timeoutMs: 30_000 },
-    wait('cert-manager', cm.version, 'cert-manager controller rolled out', ['-n', CERT_MANAGER_NAMESPACE, 'rollout', 'status', 'deployment/cert-manager']),
-    wait('cert-manager', cm.version, 'cert-manager webhook and cainjector available', ['-n', CERT_MANAGER_NAMESPACE, 'wait', '--for=condition=Available', 'deployment/cert-manager-webhook', 'deployment/cert-manager-cainjector']),
-    ...applyUrls('traefik', traefik, 'Traefik'),
-    { component: 'traefik', version: traefik.version, name: `Traefik ${traefik.version} deployment`, source: traefik.image, args: ['apply', '--server-side', '--force-conflicts', '-f', '-'], input: toYaml(traefikObjects(traefik, ctx.edgeIp)), timeoutMs: 30_000 },
-    wait('traefik', traefik.version, 'Traefik ready', ['-n', TRAEFIK_NAMESPACE, 'rollout', 'status', 'deployment/traefik']),
-    { component: 'edge', name: 'edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', args: ['apply', '--server-side', '--force-conflicts', '-f', '-'], input: toYaml(edgeObjects(ctx.acme)), timeoutMs: 30_000 },
-    wait('edge', undefined, 'Gateway satusky-edge Programmed', ['-n', EDGE_NAMESPACE, 'wait', '--for=condition=Programmed', `gateway/${GATEWAY_NAME}`], 120),
     {
-      ...wait('edge', undefined, 'ClusterIssuers Ready (ACME accounts registered with Pebble)', ['wait', '--for=condition=Ready', `clusterissuer/${ISSUER_INGRESS}`, `clusterissuer/${ISSUER_GATEWAY}`], 120),
+      component: 'coredns',
+      version: coredns.version,
+      name: `cluster DNS: CoreDNS ${coredns.version}`,
+      source: coredns.image,
+      args: ['-n', 'kube-system', 'set', 'image', 'deployment/coredns', `coredns=${coredns.image}`],
+      timeoutMs: 30_000,
+    },
+    wait('coredns', coredns.version, 'cluster DNS rolled out', [
+      '-n',
+      'kube-system',
+      'rollout',
+      'status',
+      'deployment/coredns',
+    ]),
+    ...applyUrls('cert-manager', cm, 'cert-manager'),
+    {
+      component: 'cert-manager',
+      version: cm.version,
+      name: 'cert-manager controller flags',
+      args: [
+        '-n',
+        CERT_MANAGER_NAMESPACE,
+        'patch',
+        'deployment/cert-manager',
+        '--type=json',
+        '-p',
+        JSON.stringify(patch),
+      ],
+      timeoutMs: 30_000,
+    },
+    wait('cert-manager', cm.version, 'cert-manager controller rolled out', [
+      '-n',
+      CERT_MANAGER_NAMESPACE,
+      'rollout',
+      'status',
+      'deployment/cert-manager',
+    ]),
+    wait('cert-manager', cm.version, 'cert-manager webhook and cainjector available', [
+      '-n',
+      CERT_MANAGER_NAMESPACE,
+      'wait',
+      '--for=condition=Available',
+      'deployment/cert-manager-webhook',
+      'deployment/cert-manager-cainjector',
+    ]),
+    ...applyUrls('traefik', traefik, 'Traefik'),
+    {
+      component: 'traefik',
+      version: traefik.version,
+      name: `Traefik ${traefik.version} deployment`,
+      source: traefik.image,
+      args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+      input: toYaml(traefikObjects(traefik, ctx.edgeIp)),
+      timeoutMs: 30_000,
+    },
+    wait('traefik', traefik.version, 'Traefik ready', [
+      '-n',
+      TRAEFIK_NAMESPACE,
+      'rollout',
+      'status',
+      'deployment/traefik',
+    ]),
+    {
+      component: 'edge',
+      name: 'edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers',
+      args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+      input: toYaml(edgeObjects(ctx.acme)),
+      timeoutMs: 30_000,
+    },
+    wait(
+      'edge',
+      undefined,
+      'Gateway satusky-edge Programmed',
+      ['-n', EDGE_NAMESPACE, 'wait', '--for=condition=Programmed', `gateway/${GATEWAY_NAME}`],
+      120,
+    ),
+    {
+      ...wait(
+        'edge',
+        undefined,
+        'ClusterIssuers Ready (ACME accounts registered with Pebble)',
+        ['wait', '--for=condition=Ready', `clusterissuer/${ISSUER_INGRESS}`, `clusterissuer/${ISSUER_GATEWAY}`],
+        120,
+      ),
       hint: 'cert-manager must reach Pebble by its container name and trust its listener CA: see `kubectl -n cert-manager logs deployment/cert-manager`',
     },
   ];

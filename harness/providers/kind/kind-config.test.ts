@@ -30,13 +30,23 @@ describe('kind config', () => {
 
   it('takes the node image from the pin file, so a changed pin changes the cluster', () => {
     const digest = 'a'.repeat(64);
-    const other = parsePinFile(text.replace(/kindest\/node:v1\.36\.4@sha256:[0-9a-f]+/, `kindest/node:v1.36.9@sha256:${digest}`)).kind as KindPins;
+    const other = parsePinFile(
+      text.replace(/kindest\/node:v1\.36\.4@sha256:[0-9a-f]+/, `kindest/node:v1.36.9@sha256:${digest}`),
+    ).kind as KindPins;
     expect(parse(kindConfig(other, 'x')).nodes[0].image).toBe(`kindest/node:v1.36.9@sha256:${digest}`);
   });
 
   it('maps other host ports when 80/443 are taken on the machine', () => {
     const cfg = parse(kindConfig(pins, 'x', { http: 8080, https: 8443, listenAddress: '0.0.0.0' }));
-    expect(cfg.nodes[0].extraPortMappings.map((m: { hostPort: number; containerPort: number }) => [m.hostPort, m.containerPort])).toEqual([[8080, 80], [8443, 443]]);
+    expect(
+      cfg.nodes[0].extraPortMappings.map((m: { hostPort: number; containerPort: number }) => [
+        m.hostPort,
+        m.containerPort,
+      ]),
+    ).toEqual([
+      [8080, 80],
+      [8443, 443],
+    ]);
     expect(cfg.nodes[0].extraPortMappings[0].listenAddress).toBe('0.0.0.0');
   });
 });

@@ -17,7 +17,12 @@ export interface HostPorts {
 export const DEFAULT_HOST_PORTS: HostPorts = { http: 80, https: 443, listenAddress: '127.0.0.1' };
 
 export function kindConfig(pins: KindPins, id: string, ports: HostPorts = DEFAULT_HOST_PORTS): string {
-  const mapping = (containerPort: number, hostPort: number) => ({ containerPort, hostPort, listenAddress: ports.listenAddress, protocol: 'TCP' });
+  const mapping = (containerPort: number, hostPort: number) => ({
+    containerPort,
+    hostPort,
+    listenAddress: ports.listenAddress,
+    protocol: 'TCP',
+  });
   return stringify({
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',

@@ -31,7 +31,10 @@ function hostPort(url: string): { host: string; port: string; literal: boolean }
 /** `env` locates the run's record (SKYPROBE_CACHE); the vitest worker inherits it from `skyprobe run`. */
 export function kindScenarioEnv(h: ClusterHandle, run: Runner, env: NodeJS.ProcessEnv = process.env): KindScenarioEnv {
   const rec = readRun(h.id, env);
-  if (!rec) throw new SkyprobeError(`no record of kind run ${h.id} on this machine`, { hint: 'the run that started the cluster writes it (skyprobe run --provider kind)' });
+  if (!rec)
+    throw new SkyprobeError(`no record of kind run ${h.id} on this machine`, {
+      hint: 'the run that started the cluster writes it (skyprobe run --provider kind)',
+    });
   const base = clusterEnv(h, run);
   const target = kindDeployTarget(rec, base.k); // throws unless the run is up (edge and public DNS known)
   const edgeIp = target.dns.lbIp;
@@ -52,7 +55,11 @@ export function kindScenarioEnv(h: ClusterHandle, run: Runner, env: NodeJS.Proce
     const addr = r.addresses[0];
     if (!addr) {
       const last = r.answers.at(-1);
-      return { status: 0, body: '', error: `${host} does not resolve at public DNS ${publicDns}: ${r.chain.join(' -> ')} A ${last?.rcode ?? 'no answer'}${last?.rcode === 'NOERROR' ? ' (no address)' : ''}` };
+      return {
+        status: 0,
+        body: '',
+        error: `${host} does not resolve at public DNS ${publicDns}: ${r.chain.join(' -> ')} A ${last?.rcode ?? 'no answer'}${last?.rcode === 'NOERROR' ? ' (no address)' : ''}`,
+      };
     }
     return httpFromNetns(run, undefined, url, { ...o, resolve: `${host}:${port}:${addr}` });
   }

@@ -30,7 +30,12 @@ function provider() {
       fetchFromPebble: async (url) => (url === 'https://localhost:45000/roots/0' ? 'PEBBLE-ROOT' : 'wrong url'),
       startContainer: async (spec) => {
         started.push(spec);
-        return { name: spec.name, ip: spec.role === 'public-dns' ? '172.18.0.3' : '172.18.0.4', host: 'localhost', port: (p) => 30000 + p };
+        return {
+          name: spec.name,
+          ip: spec.role === 'public-dns' ? '172.18.0.3' : '172.18.0.4',
+          host: 'localhost',
+          port: (p) => 30000 + p,
+        };
       },
     },
   });
@@ -57,7 +62,14 @@ describe('kind provider: up and down', () => {
       id: 'ab12cd',
       kubeconfig: rec?.kubeconfig,
       created: true,
-      capabilities: { clusterScoped: true, createApps: true, faults: false, management: false, internet: true, labHooks: false },
+      capabilities: {
+        clusterScoped: true,
+        createApps: true,
+        faults: false,
+        management: false,
+        internet: true,
+        labHooks: false,
+      },
       // The domain facts reach the cluster through its public DNS container, the node's address and Pebble's root.
       probes: { resolver: '172.18.0.3', edge: ['172.18.0.2'], ca: rec?.pebbleRoot, metadata: `${rec?.dir}/metadata` },
     });
@@ -67,32 +79,60 @@ describe('kind provider: up and down', () => {
       'docker inspect --format {{(index .NetworkSettings.Networks "kind").IPAddress}} skyprobe-ab12cd-control-plane',
     ]);
     expect(m.calls[3]?.opts.input).toBe(kindConfig(pins, 'ab12cd'));
-    const plan = installPlan(pins, { edgeIp: '172.18.0.2', publicDnsIp: '172.18.0.3', acme: { directory: 'https://skyprobe-ab12cd-acme:14000/dir', caPem: TLS.caPem } });
+    const plan = installPlan(pins, {
+      edgeIp: '172.18.0.2',
+      publicDnsIp: '172.18.0.3',
+      acme: { directory: 'https://skyprobe-ab12cd-acme:14000/dir', caPem: TLS.caPem },
+    });
     expect(lines.slice(5)).toEqual(plan.map((s) => ['kubectl', '--kubeconfig', rec?.kubeconfig, ...s.args].join(' ')));
     expect(started.map((s) => [s.role, s.image, s.network])).toEqual([
       ['public-dns', 'docker.io/coredns/coredns:1.14.7', 'kind'],
       ['acme', 'ghcr.io/letsencrypt/pebble:2.10.1', 'kind'],
     ]);
     expect(started[1]?.command).toContain('172.18.0.3:53');
-    expect(rec).toMatchObject({ status: 'up', edgeIp: '172.18.0.2', publicDnsIp: '172.18.0.3', acmeDirectory: 'https://skyprobe-ab12cd-acme:14000/dir' });
+    expect(rec).toMatchObject({
+      status: 'up',
+      edgeIp: '172.18.0.2',
+      publicDnsIp: '172.18.0.3',
+      acmeDirectory: 'https://skyprobe-ab12cd-acme:14000/dir',
+    });
     expect(readFileSync(rec?.pebbleRoot as string, 'utf8')).toBe('PEBBLE-ROOT\n');
     expect(readFileSync(join(rec?.zonesDir as string, 'db.satusky.com'), 'utf8')).toContain('ns1 60 IN A 172.18.0.3');
   });
 
   it('removes the cluster and the labelled containers when a step fails, and names the failed command', async () => {
-    const m = machine([{ match: /patch deployment\/cert-manager/, reply: { exitCode: 1, output: 'Error from server (NotFound): deployments.apps "cert-manager" not found' } }]);
-    const err = await provider().up({ run: m.run, progress: silentProgress }).catch((e: unknown) => e);
+    const m = machine([
+      {
+        match: /patch deployment\/cert-manager/,
+        reply: { exitCode: 1, output: 'Error from server (NotFound): deployments.apps "cert-manager" not found' },
+      },
+    ]);
+    const err = await provider()
+      .up({ run: m.run, progress: silentProgress })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandError);
-    expect(err).toMatchObject({ message: 'failed to cert-manager controller flags', commandExitCode: 1, outputTail: expect.stringContaining('NotFound') });
-    expect((err as CommandError).command).toMatch(/^kubectl --kubeconfig \S+ -n cert-manager patch deployment\/cert-manager --type=json -p /);
+    expect(err).toMatchObject({
+      message: 'failed to cert-manager controller flags',
+      commandExitCode: 1,
+      outputTail: expect.stringContaining('NotFound'),
+    });
+    expect((err as CommandError).command).toMatch(
+      /^kubectl --kubeconfig \S+ -n cert-manager patch deployment\/cert-manager --type=json -p /,
+    );
     const lines = m.calls.map((c) => c.line);
-    expect(lines.slice(-3)).toEqual([`kind delete cluster --name skyprobe-ab12cd --kubeconfig ${env.SKYPROBE_CACHE}/kind/ab12cd/kubeconfig`, 'docker ps --all --quiet --filter label=io.skyprobe.run=ab12cd', 'docker rm --force --volumes c0ffee000001']);
+    expect(lines.slice(-3)).toEqual([
+      `kind delete cluster --name skyprobe-ab12cd --kubeconfig ${env.SKYPROBE_CACHE}/kind/ab12cd/kubeconfig`,
+      'docker ps --all --quiet --filter label=io.skyprobe.run=ab12cd',
+      'docker rm --force --volumes c0ffee000001',
+    ]);
     expect(readRun('ab12cd', env)).toBeUndefined();
   });
 
   it('keeps what it made when asked to, for inspection', async () => {
     const m = machine([{ match: /rollout status deployment\/traefik/, reply: { exitCode: 1, timedOut: true } }]);
-    await expect(provider().up({ run: m.run, progress: silentProgress, keep: true })).rejects.toThrow(/Traefik ready \(timed out/);
+    await expect(provider().up({ run: m.run, progress: silentProgress, keep: true })).rejects.toThrow(
+      /Traefik ready \(timed out/,
+    );
     expect(m.calls.some((c) => c.line.startsWith('kind delete'))).toBe(false);
     expect(readRun('ab12cd', env)?.keep).toBe(true);
   });
@@ -102,18 +142,34 @@ describe('kind provider: up and down', () => {
     const h = await provider().up({ run: m.run, progress: silentProgress });
     const kept = machine();
     const lines: string[] = [];
-    await provider().down(h, { run: kept.run, progress: { ...silentProgress, info: (l) => lines.push(l) }, keep: true });
+    await provider().down(h, {
+      run: kept.run,
+      progress: { ...silentProgress, info: (l) => lines.push(l) },
+      keep: true,
+    });
     expect(kept.calls).toEqual([]);
-    expect(lines.join('\n')).toContain(`remove it with: kind delete cluster --name skyprobe-ab12cd --kubeconfig ${h.kubeconfig} && docker ps --all --quiet --filter label=io.skyprobe.run=ab12cd | xargs -r docker rm`);
+    expect(lines.join('\n')).toContain(
+      `remove it with: kind delete cluster --name skyprobe-ab12cd --kubeconfig ${h.kubeconfig} && docker ps --all --quiet --filter label=io.skyprobe.run=ab12cd | xargs -r docker rm`,
+    );
     const d = machine();
     await provider().down(h, { run: d.run, progress: silentProgress });
-    expect(d.calls.map((c) => c.line)).toEqual([`kind delete cluster --name skyprobe-ab12cd --kubeconfig ${env.SKYPROBE_CACHE}/kind/ab12cd/kubeconfig`, 'docker ps --all --quiet --filter label=io.skyprobe.run=ab12cd', 'docker rm --force --volumes c0ffee000001']);
+    expect(d.calls.map((c) => c.line)).toEqual([
+      `kind delete cluster --name skyprobe-ab12cd --kubeconfig ${env.SKYPROBE_CACHE}/kind/ab12cd/kubeconfig`,
+      'docker ps --all --quiet --filter label=io.skyprobe.run=ab12cd',
+      'docker rm --force --volumes c0ffee000001',
+    ]);
     expect(readRun('ab12cd', env)).toBeUndefined();
   });
 
-  it("tears down a run whose harness was killed before it starts a new one, and leaves kept runs alone", async () => {
-    const dead = { ...newRunRecord('dead01', 'skyprobe-dead01', false, { http: 80, https: 443, listenAddress: '127.0.0.1' }, env), ownerPid: 2 ** 31 - 2 };
-    const kept = { ...newRunRecord('kept01', 'skyprobe-kept01', true, { http: 80, https: 443, listenAddress: '127.0.0.1' }, env), ownerPid: 2 ** 31 - 2 };
+  it('tears down a run whose harness was killed before it starts a new one, and leaves kept runs alone', async () => {
+    const dead = {
+      ...newRunRecord('dead01', 'skyprobe-dead01', false, { http: 80, https: 443, listenAddress: '127.0.0.1' }, env),
+      ownerPid: 2 ** 31 - 2,
+    };
+    const kept = {
+      ...newRunRecord('kept01', 'skyprobe-kept01', true, { http: 80, https: 443, listenAddress: '127.0.0.1' }, env),
+      ownerPid: 2 ** 31 - 2,
+    };
     writeRun(dead);
     writeRun(kept);
     const m = machine();
@@ -126,9 +182,15 @@ describe('kind provider: up and down', () => {
   });
 
   it('refuses to start where it cannot run, with the fix as the hint', async () => {
-    const m = fakeRunner([{ match: /^docker info/, reply: { exitCode: 1, output: 'permission denied while trying to connect to the Docker daemon socket' } }]);
+    const m = fakeRunner([
+      {
+        match: /^docker info/,
+        reply: { exitCode: 1, output: 'permission denied while trying to connect to the Docker daemon socket' },
+      },
+    ]);
     await expect(provider().up({ run: m.run, progress: silentProgress })).rejects.toMatchObject({
-      message: 'the kind provider cannot run here: docker info failed: permission denied while trying to connect to the Docker daemon socket',
+      message:
+        'the kind provider cannot run here: docker info failed: permission denied while trying to connect to the Docker daemon socket',
       hint: 'start the Docker daemon or give this user access to its socket',
     });
   });

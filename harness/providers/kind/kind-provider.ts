@@ -25,7 +25,14 @@ import { startWithTestcontainers } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 
 /** The internet is played from this machine (kind-env.ts); the embedded lab's own hooks do not exist here. */
-export const KIND_CAPABILITIES: Capabilities = { clusterScoped: true, createApps: true, faults: false, management: false, internet: true, labHooks: false };
+export const KIND_CAPABILITIES: Capabilities = {
+  clusterScoped: true,
+  createApps: true,
+  faults: false,
+  management: false,
+  internet: true,
+  labHooks: false,
+};
 
 export interface KindProviderOptions {
   /** Runs info()'s checks (up and down use the runner they are given). */
@@ -39,7 +46,10 @@ export interface KindProviderOptions {
 
 export function loadKindPins(pinFile = join(repoRoot(), PIN_FILE)): KindPins {
   const pins = loadPinFile(pinFile).kind;
-  if (!pins) throw new SkyprobeError(`${pinFile} has no kind: section`, { hint: 'the kind provider installs what that section pins' });
+  if (!pins)
+    throw new SkyprobeError(`${pinFile} has no kind: section`, {
+      hint: 'the kind provider installs what that section pins',
+    });
   return pins;
 }
 
@@ -66,7 +76,11 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
         p = pins();
       } catch (err) {
         const hint = (err as SkyprobeError).hint;
-        return { name: 'kind', available: false, reason: hint ? `${(err as Error).message}; ${hint}` : (err as Error).message };
+        return {
+          name: 'kind',
+          available: false,
+          reason: hint ? `${(err as Error).message}; ${hint}` : (err as Error).message,
+        };
       }
       const why = await kindUnavailable(opts.run ?? execRunner, p);
       preflightPassed = !why;
@@ -83,12 +97,26 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
           .catch((err: unknown) => o.progress.info(`could not remove kind run ${stale.id}: ${(err as Error).message}`));
       }
       const rec = await bringUp(pins(), o, deps);
-      const probes = { resolver: rec.publicDnsIp, edge: rec.edgeIp ? [rec.edgeIp] : undefined, ca: rec.pebbleRoot, metadata: join(rec.dir, 'metadata') };
-      return { provider: 'kind', id: rec.id, kubeconfig: rec.kubeconfig, capabilities: KIND_CAPABILITIES, created: true, probes };
+      const probes = {
+        resolver: rec.publicDnsIp,
+        edge: rec.edgeIp ? [rec.edgeIp] : undefined,
+        ca: rec.pebbleRoot,
+        metadata: join(rec.dir, 'metadata'),
+      };
+      return {
+        provider: 'kind',
+        id: rec.id,
+        kubeconfig: rec.kubeconfig,
+        capabilities: KIND_CAPABILITIES,
+        created: true,
+        probes,
+      };
     },
     async down(h, o): Promise<void> {
       if (o.keep) {
-        o.progress.info(`kept ${clusterName(h.id)} (kubeconfig ${h.kubeconfig}); remove it with: ${teardownByHand(h.id, h.kubeconfig)}`);
+        o.progress.info(
+          `kept ${clusterName(h.id)} (kubeconfig ${h.kubeconfig}); remove it with: ${teardownByHand(h.id, h.kubeconfig)}`,
+        );
         return;
       }
       await runTeardown(o.run, teardownPlan(h.id, h.kubeconfig), kindLog(h.id, env));
@@ -100,6 +128,11 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
 
 /** Where `skyprobe deploy` and the probes act on a kind run: its zone files, public DNS and edge address. */
 export function kindDeployTarget(rec: KindRun, k: Clients): DeployTarget {
-  if (!rec.publicDnsIp || !rec.edgeIp) throw new SkyprobeError(`kind run ${rec.id} is not up`, { hint: 'bring it up with --provider kind' });
-  return { k, metadataDir: join(rec.dir, 'metadata'), dns: { zonesDir: rec.zonesDir, nameserverIp: rec.publicDnsIp, lbIp: rec.edgeIp } };
+  if (!rec.publicDnsIp || !rec.edgeIp)
+    throw new SkyprobeError(`kind run ${rec.id} is not up`, { hint: 'bring it up with --provider kind' });
+  return {
+    k,
+    metadataDir: join(rec.dir, 'metadata'),
+    dns: { zonesDir: rec.zonesDir, nameserverIp: rec.publicDnsIp, lbIp: rec.edgeIp },
+  };
 }

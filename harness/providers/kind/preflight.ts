@@ -13,7 +13,12 @@ export interface Unavailable {
 export const oneLine = (u: Unavailable): string => `${u.problem}; ${u.fix}`;
 
 function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '(no output)';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '(no output)'
+  );
 }
 
 const minor = (v: string) => v.split('.').slice(0, 2).join('.');
@@ -26,19 +31,32 @@ export function installKind(version: string): string {
 export async function kindUnavailable(run: Runner, pins: KindPins): Promise<Unavailable | undefined> {
   const docker = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
   if (docker.notFound)
-    return { problem: 'docker info failed: docker is not on PATH', fix: 'install Docker Engine (kind runs its nodes, Pebble and CoreDNS as containers)' };
+    return {
+      problem: 'docker info failed: docker is not on PATH',
+      fix: 'install Docker Engine (kind runs its nodes, Pebble and CoreDNS as containers)',
+    };
   if (docker.exitCode !== 0)
-    return { problem: `docker info failed: ${firstLine(docker.output)}`, fix: 'start the Docker daemon or give this user access to its socket' };
+    return {
+      problem: `docker info failed: ${firstLine(docker.output)}`,
+      fix: 'start the Docker daemon or give this user access to its socket',
+    };
   const kind = await run('kind', ['version'], { timeoutMs: 10_000 });
   if (kind.notFound) return { problem: 'kind is not on PATH', fix: installKind(pins.version) };
   const found = /\bv\d+\.\d+\.\d+\S*/.exec(kind.output)?.[0];
-  if (kind.exitCode !== 0 || !found) return { problem: `kind version failed: ${firstLine(kind.output)}`, fix: installKind(pins.version) };
+  if (kind.exitCode !== 0 || !found)
+    return { problem: `kind version failed: ${firstLine(kind.output)}`, fix: installKind(pins.version) };
   // kind supports a node image only with the release that built it (kind's release notes): the minor must match.
   if (minor(found) !== minor(pins.version))
-    return { problem: `kind ${found} is not the pinned ${pins.version} (the pinned node image is built for it)`, fix: installKind(pins.version) };
+    return {
+      problem: `kind ${found} is not the pinned ${pins.version} (the pinned node image is built for it)`,
+      fix: installKind(pins.version),
+    };
   const kubectl = await run('kubectl', ['version', '--client'], { timeoutMs: 10_000 });
   const kube = /:(v\d+\.\d+)\./.exec(pins.nodeImage)?.[1] ?? 'matching the node image';
   if (kubectl.notFound || kubectl.exitCode !== 0)
-    return { problem: 'kubectl is not on PATH', fix: `install kubectl ${kube} (https://kubernetes.io/docs/tasks/tools/)` };
+    return {
+      problem: 'kubectl is not on PATH',
+      fix: `install kubectl ${kube} (https://kubernetes.io/docs/tasks/tools/)`,
+    };
   return undefined;
 }

@@ -35,10 +35,20 @@ export function kindRunsRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(cachePaths(env).root, 'kind');
 }
 
-export function newRunRecord(id: string, cluster: string, keep: boolean, hostPorts: HostPorts, env?: NodeJS.ProcessEnv): KindRun {
+export function newRunRecord(
+  id: string,
+  cluster: string,
+  keep: boolean,
+  hostPorts: HostPorts,
+  env?: NodeJS.ProcessEnv,
+): KindRun {
   const dir = join(kindRunsRoot(env), id);
   return {
-    id, cluster, dir, keep, hostPorts,
+    id,
+    cluster,
+    dir,
+    keep,
+    hostPorts,
     kubeconfig: join(dir, 'kubeconfig'),
     ownerPid: process.pid,
     status: 'starting',

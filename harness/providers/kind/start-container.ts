@@ -29,9 +29,15 @@ export const startWithTestcontainers: StartContainer = async (spec, o) => {
     .withWaitStrategy(Wait.forLogMessage(spec.readyLog))
     .withStartupTimeout(90_000)
     .withAutoCleanup(!o.keep);
-  if (spec.files.length > 0) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
+  if (spec.files.length > 0)
+    c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
   if (spec.binds.length > 0) c = c.withBindMounts(spec.binds);
   // testcontainers stops and removes a container whose wait failed before it rethrows: nothing half-started leaks.
   const started = await c.start();
-  return { name: spec.name, ip: started.getIpAddress(spec.network), host: started.getHost(), port: (p) => started.getMappedPort(p) };
+  return {
+    name: spec.name,
+    ip: started.getIpAddress(spec.network),
+    host: started.getHost(),
+    port: (p) => started.getMappedPort(p),
+  };
 };

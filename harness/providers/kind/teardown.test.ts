@@ -6,7 +6,10 @@ import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 describe('kind teardown', () => {
   it('deletes the cluster by name and the containers by the run label', () => {
     expect(teardownPlan('ab12cd', '/k/kubeconfig')).toEqual([
-      { name: 'delete kind cluster skyprobe-ab12cd', argv: ['kind', 'delete', 'cluster', '--name', 'skyprobe-ab12cd', '--kubeconfig', '/k/kubeconfig'] },
+      {
+        name: 'delete kind cluster skyprobe-ab12cd',
+        argv: ['kind', 'delete', 'cluster', '--name', 'skyprobe-ab12cd', '--kubeconfig', '/k/kubeconfig'],
+      },
       {
         name: 'remove containers labelled io.skyprobe.run=ab12cd',
         argv: ['docker', 'ps', '--all', '--quiet', '--filter', 'label=io.skyprobe.run=ab12cd'],
@@ -23,7 +26,10 @@ describe('kind teardown', () => {
 
   it('removes exactly the containers docker lists for the label', async () => {
     const f = fakeRunner([
-      { match: /^kind delete cluster --name skyprobe-ab12cd --kubeconfig \/k\/kubeconfig$/, reply: { output: 'Deleting cluster "skyprobe-ab12cd" ...' } },
+      {
+        match: /^kind delete cluster --name skyprobe-ab12cd --kubeconfig \/k\/kubeconfig$/,
+        reply: { output: 'Deleting cluster "skyprobe-ab12cd" ...' },
+      },
       { match: /^docker ps/, reply: { output: '0123456789ab\nba9876543210\n' } },
       { match: /^docker rm/, reply: {} },
     ]);
@@ -49,7 +55,11 @@ describe('kind teardown', () => {
     ]);
     const err = await runTeardown(f.run, teardownPlan('ab12cd', '/k/kubeconfig')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandError);
-    expect(err).toMatchObject({ command: 'kind delete cluster --name skyprobe-ab12cd --kubeconfig /k/kubeconfig', commandExitCode: 1, outputTail: 'ERROR: failed to delete cluster' });
+    expect(err).toMatchObject({
+      command: 'kind delete cluster --name skyprobe-ab12cd --kubeconfig /k/kubeconfig',
+      commandExitCode: 1,
+      outputTail: 'ERROR: failed to delete cluster',
+    });
     expect(f.calls.map((c) => c.line)).toContain('docker rm --force --volumes abcdef123456');
   });
 });

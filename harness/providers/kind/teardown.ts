@@ -18,7 +18,10 @@ export interface TeardownStep {
 /** `kubeconfig` is the run's own file: kind then edits that one, never the user's ~/.kube/config. */
 export function teardownPlan(id: string, kubeconfig: string): TeardownStep[] {
   return [
-    { name: `delete kind cluster ${clusterName(id)}`, argv: ['kind', 'delete', 'cluster', '--name', clusterName(id), '--kubeconfig', kubeconfig] },
+    {
+      name: `delete kind cluster ${clusterName(id)}`,
+      argv: ['kind', 'delete', 'cluster', '--name', clusterName(id), '--kubeconfig', kubeconfig],
+    },
     {
       name: `remove containers labelled ${RUN_LABEL}=${id}`,
       argv: ['docker', 'ps', '--all', '--quiet', '--filter', `label=${RUN_LABEL}=${id}`],
@@ -39,7 +42,10 @@ const runOne = (run: Runner, argv: string[], what: string, logFile?: string): Pr
     what,
     timeoutMs: 180_000,
     logFile,
-    hint: (res) => (res.notFound ? `${argv[0]} is not on PATH: remove the rest by hand with the command above` : 'run the command above by hand'),
+    hint: (res) =>
+      res.notFound
+        ? `${argv[0]} is not on PATH: remove the rest by hand with the command above`
+        : 'run the command above by hand',
   });
 
 /** Execute every step; one failing step does not stop the others. The first failure is thrown at the end. */
@@ -48,7 +54,10 @@ export async function runTeardown(run: Runner, plan: TeardownStep[], logFile?: s
   for (const step of plan) {
     try {
       const out = await runOne(run, step.argv, step.name, logFile);
-      const ids = out.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{6,64}$/.test(l));
+      const ids = out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /^[0-9a-f]{6,64}$/.test(l));
       if (step.forEachLine && ids.length > 0) await runOne(run, [...step.forEachLine, ...ids], step.name, logFile);
     } catch (err) {
       first ??= err;

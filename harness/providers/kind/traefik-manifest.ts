@@ -13,9 +13,12 @@ export const TRAEFIK_NAMESPACE = 'traefik';
 /** ClusterRole names inside upstream's kubernetes-crd-rbac.yml and kubernetes-gateway-rbac.yml (v3.6.12). */
 export const UPSTREAM_ROLES = ['traefik-ingress-controller', 'gateway-role'];
 
-
 export function traefikObjects(pin: KindComponentPin, edgeIp: string): KubernetesObject[] {
-  const meta = (name: string) => ({ name, namespace: TRAEFIK_NAMESPACE, labels: { 'app.kubernetes.io/name': 'traefik' } });
+  const meta = (name: string) => ({
+    name,
+    namespace: TRAEFIK_NAMESPACE,
+    labels: { 'app.kubernetes.io/name': 'traefik' },
+  });
   const binding = (role: string): KubernetesObject =>
     ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -24,7 +27,12 @@ export function traefikObjects(pin: KindComponentPin, edgeIp: string): Kubernete
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
       subjects: [{ kind: 'ServiceAccount', name: 'traefik', namespace: TRAEFIK_NAMESPACE }],
     }) as KubernetesObject;
-  const port = (name: string, containerPort: number, hostPort?: number) => ({ name, containerPort, protocol: 'TCP', ...(hostPort ? { hostPort } : {}) });
+  const port = (name: string, containerPort: number, hostPort?: number) => ({
+    name,
+    containerPort,
+    protocol: 'TCP',
+    ...(hostPort ? { hostPort } : {}),
+  });
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
