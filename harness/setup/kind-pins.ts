@@ -4,7 +4,6 @@
  * version, and a component that the embedded lab also builds must be pinned to the same upstream release, so
  * both providers run the same Traefik, cert-manager, Gateway API and CoreDNS.
  */
-import type { GoComponent } from './components.ts';
 import { PinError, SEMVER, checkKeys, isRecord, stringList } from './pin-schema.ts';
 
 export const KIND_COMPONENTS = ['gateway-api', 'cert-manager', 'traefik', 'coredns', 'pebble'] as const;
@@ -37,12 +36,18 @@ const NEEDS: Record<KindComponentName, ('image' | 'manifests')[]> = {
 
 const NODE_IMAGE = /^kindest\/node:(v\d+\.\d+)\.\d+@sha256:[0-9a-f]{64}$/;
 
+/**
+ * What the `kind:` section reads of the pin file's Go components (components.ts GoComponent): each one's name and
+ * version. Only these, so that this file needs nothing from components.ts, which imports it.
+ */
+export type BuiltVersion = { name: string; version: string };
+
 function imageNamesVersion(image: string, version: string): boolean {
   const tag = /:([^:/@]+)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
   return tag === version || tag === version.replace(/^v/, '');
 }
 
-function parseComponent(file: string, name: KindComponentName, v: unknown, built: GoComponent[]): KindComponentPin {
+function parseComponent(file: string, name: KindComponentName, v: unknown, built: BuiltVersion[]): KindComponentPin {
   const at = `kind.components.${name}`;
   if (!isRecord(v)) throw new PinError(file, at, 'must be a map');
   checkKeys(file, at, v, ['version', 'image', 'manifests'], ['version', ...NEEDS[name]]);
@@ -71,7 +76,7 @@ function parseComponent(file: string, name: KindComponentName, v: unknown, built
 }
 
 /** Parse the `kind:` section; `built` are the Go components of the same file (their versions must agree). */
-export function parseKindPins(file: string, v: unknown, built: GoComponent[]): KindPins {
+export function parseKindPins(file: string, v: unknown, built: BuiltVersion[]): KindPins {
   if (!isRecord(v)) throw new PinError(file, 'kind', 'must be a map');
   checkKeys(file, 'kind', v, ['version', 'nodeImage', 'components'], ['version', 'nodeImage', 'components']);
   const version = String(v.version);
