@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
 import { parseAppFixture } from '../stack/app-fixture.ts';
-import { ROUTINGS, type Routing } from '../stack/render.ts';
+import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
 export function registerDeploy(program: Command): void {
   program

@@ -1,7 +1,7 @@
 /** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
 import { type Command, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 
 export function registerRun(program: Command): void {
   program

@@ -1,6 +1,6 @@
 /** A host's facts as report.json's hosts[] holds them (summary and remedy per fact; evidence stays in the checks). */
 import type { ReportHost } from '../report/schema.ts';
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 import { type DomainReport, FACT_NAMES } from './fact.ts';
 
 export function reportHost(

@@ -1,6 +1,6 @@
 /** Building report.json and junit.xml from scenario results. Pure functions, unit-tested. */
 import type { ScenarioResult } from '../scenario/define.ts';
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 import { REPORT_SCHEMA, type Report, type ReportScenario } from './schema.ts';
 
 export interface ScenarioOutcome {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { ScenarioResult } from '../scenario/define.ts';
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
 import { renderHtml } from './html.ts';
 import type { Report } from './schema.ts';

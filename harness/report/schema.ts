@@ -1,5 +1,5 @@
 /** report.json, schema skyprobe.report/v1 (DESIGN.md "Reports"). The HTML report is built from this alone. */
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 
 export const REPORT_SCHEMA = 'skyprobe.report/v1';
 

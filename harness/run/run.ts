@@ -16,7 +16,7 @@ import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
-import { ROUTINGS, type Routing } from '../stack/render.ts';
+import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
 export interface RunOptions {
   suites: string[];

@@ -4,7 +4,7 @@
  * fault-twin tests both go through it, so a twin proves that the very checks of the conformance run can fail.
  */
 import type { Capabilities } from '../providers/provider.ts';
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 import type { ScenarioEnv } from './env.ts';
 
 export type Area =

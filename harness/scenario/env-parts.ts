@@ -11,7 +11,8 @@ import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts
 import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
 import { type AppMetadata, type DeployTarget, deployApp } from '../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
-import { type Routing, orgNamespace } from '../stack/render.ts';
+import { orgNamespace } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 import { waitUntil } from '../wait.ts';
 import type { LabHook, ScenarioEnv } from './env.ts';
 

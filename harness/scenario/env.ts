@@ -29,7 +29,7 @@ import { type LabState, readState, writeState } from '../providers/embedded/stat
 import type { AppFixture } from '../stack/app-fixture.ts';
 import { type AppMetadata, deleteApp, metadataFile, readMetadata } from '../stack/deploy.ts';
 import type { DnsRecord } from '../stack/public-dns.ts';
-import type { Routing } from '../stack/render.ts';
+import type { Routing } from '../stack/routing.ts';
 
 export interface ScenarioEnv extends ClusterEnv {
   lab: LabState;

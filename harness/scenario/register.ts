@@ -4,7 +4,7 @@
  * leaves the result in the test's meta for the reporter.
  */
 import { describe } from 'vitest';
-import { ROUTINGS, type Routing } from '../stack/render.ts';
+import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { test } from '../test.ts';
 import { runCluster } from './cluster-env.ts';
 import { prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';

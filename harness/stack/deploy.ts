@@ -12,7 +12,8 @@ import { apiStatus, type Clients } from '../k8s/client.ts';
 import type { AppFixture } from './app-fixture.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
 import { publishGenerated, unpublishGenerated } from './public-dns.ts';
-import { type GatewayListener, type Rendered, type Routing, render } from './render.ts';
+import { type GatewayListener, type Rendered, render } from './render.ts';
+import type { Routing } from './routing.ts';
 
 /** What the platform records for a deployed app: the metadata fact. */
 export interface AppMetadata {

@@ -14,9 +14,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { type AppFixture, appHosts } from './app-fixture.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, HTTP_LISTENER, INGRESS_CLASS, ISSUER_INGRESS } from './edge-objects.ts';
-
-export type Routing = 'current' | 'target';
-export const ROUTINGS: Routing[] = ['current', 'target'];
+import type { Routing } from './routing.ts';
 
 export interface GatewayListener {
   name: string;

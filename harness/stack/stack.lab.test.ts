@@ -21,7 +21,8 @@ import { parseAppFixture } from './app-fixture.ts';
 import { type DeployTarget, deleteApp, deployApp } from './deploy.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
 import { setRecords } from './public-dns.ts';
-import { ROUTINGS, render } from './render.ts';
+import { render } from './render.ts';
+import { ROUTINGS } from './routing.ts';
 
 const shop = parseAppFixture(readFileSync(new URL('../../fixtures/apps/shop.yaml', import.meta.url), 'utf8'));
 type Conditioned = KubernetesObject & {

@@ -8,7 +8,7 @@ import { deployWithUserDns, faultRoute, parseEcho } from '../../harness/scenario
 import { certificateReady } from '../../harness/scenario/tls-steps.ts';
 import { appHosts } from '../../harness/stack/app-fixture.ts';
 import { waitUntil } from '../../harness/wait.ts';
-import type { Routing } from '../../harness/stack/render.ts';
+import type { Routing } from '../../harness/stack/routing.ts';
 
 const PATH = '/parity?x=1';
 /** Only in target routing (the listener exists there alone): the alias redirects instead of serving. */
