@@ -4,7 +4,8 @@
  * the four facts per host; the current-vs-target matrix; a convergence timeline (SVG); every scenario with its
  * checks and evidence; the environment; filters by status and area, text search, and an anchor per scenario.
  */
-import type { Report, ReportHost, ReportScenario } from './schema.ts';
+import type { ReportHost } from '../scenario/report-host.ts';
+import type { Report, ReportScenario } from './schema.ts';
 
 /** Evidence longer than this is cut in the page (report.json keeps it whole). */
 export const EVIDENCE_LIMIT = 8_000;

@@ -1,4 +1,5 @@
 /** report.json, schema skyprobe.report/v1 (DESIGN.md "Reports"). The HTML report is built from this alone. */
+import type { ReportHost } from '../scenario/report-host.ts';
 import type { Routing } from '../stack/routing.ts';
 
 export const REPORT_SCHEMA = 'skyprobe.report/v1';
@@ -23,22 +24,6 @@ export interface ReportScenario {
   /** Why it failed (the failed check's message) or was skipped. */
   message?: string;
   notes?: Record<string, unknown>;
-}
-
-export interface FactReport {
-  status: 'pass' | 'fail' | 'pending' | 'unknown';
-  /** One line: what was found (the domains check's summary). */
-  summary?: string;
-  evidence?: unknown;
-  remediation?: string;
-}
-
-export interface ReportHost {
-  host: string;
-  routing: Routing;
-  facts: { metadata: FactReport; routing: FactReport; dns: FactReport; tls: FactReport };
-  workload: { status: string; [k: string]: unknown };
-  timeline: { routeAccepted?: string; dnsResolved?: string; certReady?: string; httpsOk?: string };
 }
 
 export interface Report {

@@ -5,7 +5,7 @@
  * The facts fill report.json's hosts[] matrix.
  */
 import type { DomainsReport, FactName } from '../../harness/facts/fact.ts';
-import { reportHost } from '../../harness/facts/report-host.ts';
+import { reportHost } from '../../harness/scenario/report-host.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';

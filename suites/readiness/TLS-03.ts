@@ -3,7 +3,7 @@
  * "workload ready, endpoint not ready: TLS pending". Then the endpoint converges; the moment each fact became
  * true is recorded (hosts[].timeline in report.json).
  */
-import { reportHost } from '../../harness/facts/report-host.ts';
+import { reportHost } from '../../harness/scenario/report-host.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { readinessVerdict } from '../../harness/scenario/readiness.ts';
