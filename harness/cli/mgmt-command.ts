@@ -11,17 +11,18 @@ export function registerMgmt(mgmt: Command): void {
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
       // Loaded when the verb runs (the lab's modules pull in the Kubernetes client): see lab-command.ts.
-      const [{ apidProbe, overlayStatus }, { liveLab }] = await Promise.all([
+      const [{ apidProbe, overlayStatus }, { liveLab }, { labApidClient, labOverlay }] = await Promise.all([
         import('../probes/mgmt.ts'),
         import('../providers/embedded/lab.ts'),
+        import('../providers/embedded/mgmt.ts'),
       ]);
       const lab = liveLab();
       if (!lab?.hosts.machine)
         throw new SkyprobeError('no lab with the management path is running', {
           hint: 'start one: skyprobe lab up --keep',
         });
-      const overlay = await overlayStatus(execRunner, lab);
-      const apid = await apidProbe(execRunner, lab, MGMT.machineUla);
+      const overlay = await overlayStatus(execRunner, labOverlay(lab));
+      const apid = await apidProbe(execRunner, labApidClient(lab), MGMT.machineUla);
       if (opts.json) return void process.stdout.write(`${JSON.stringify({ overlay, apid }, null, 2)}\n`);
       const out = [
         `SideroLink ${overlay.iface} in the control plane: ${overlay.up ? `up, listening on UDP ${overlay.listenPort}` : `DOWN (${overlay.error})`}`,

@@ -1,12 +1,16 @@
 /**
- * Management-path probes, from the control plane's namespace: the SideroLink overlay as WireGuard reports it
+ * Management-path probes, from a host's network namespace: the SideroLink overlay as WireGuard reports it
  * (peers, last handshake, transfer counters), and the Talos API answering a Version call (answer and latency).
+ * The caller says where they stand and what they present (OverlayAt, ApidClient: plain data; the embedded lab's
+ * come from providers/embedded/mgmt.ts); the probes know no lab.
  */
-import { join } from 'node:path';
 import type { Runner } from '../exec/runner.ts';
-import { repoRoot } from '../paths.ts';
-import { MGMT, wgIface } from '../providers/embedded/address-plan.ts';
-import type { LabState } from '../providers/embedded/state.ts';
+
+/** Where the overlay is read: a host's network namespace and its WireGuard interface. */
+export interface OverlayAt {
+  netns: string;
+  iface: string;
+}
 
 export interface OverlayPeer {
   publicKey: string;
@@ -46,10 +50,9 @@ export function parseWgDump(text: string, nowS = Date.now() / 1000): Omit<Overla
   return { listenPort: head[2] ? Number(head[2]) : undefined, peers };
 }
 
-export async function overlayStatus(run: Runner, state: LabState, role = 'cp'): Promise<OverlayStatus> {
-  const ns = state.hosts[role]?.netns ?? '';
-  const iface = wgIface(state.id, role === 'machine' ? 'machine' : 'cp');
-  const res = await run('ip', ['netns', 'exec', ns, 'wg', 'show', iface, 'dump'], { timeoutMs: 5000 });
+export async function overlayStatus(run: Runner, at: OverlayAt): Promise<OverlayStatus> {
+  const { netns, iface } = at;
+  const res = await run('ip', ['netns', 'exec', netns, 'wg', 'show', iface, 'dump'], { timeoutMs: 5000 });
   if (res.exitCode !== 0) return { iface, up: false, peers: [], error: res.output.trim().split('\n')[0] };
   return { iface, up: true, ...parseWgDump(res.output) };
 }
@@ -63,29 +66,34 @@ export interface ApidAnswer {
   error?: string;
 }
 
-/** Dial apid on `address` from a lab host (default: the control plane) and call Version once; bounded. */
+/** How apid is dialled: from which network namespace, with which client program, mutual-TLS files and port. */
+export interface ApidClient {
+  netns: string;
+  /** The client program (a Node script taking HOST:PORT, printing one JSON line: ApidAnswer). */
+  script: string;
+  port: number;
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** Dial apid on `address` as `client` says and call Version once; bounded. */
 export async function apidProbe(
   run: Runner,
-  state: LabState,
+  client: ApidClient,
   address: string,
-  opts: { from?: string; timeoutMs?: number } = {},
+  opts: { timeoutMs?: number } = {},
 ): Promise<ApidAnswer> {
-  const ns = state.hosts[opts.from ?? 'cp']?.netns ?? '';
-  const pki = join(state.dir, 'pki');
-  const target = address.includes(':') ? `[${address}]:${MGMT.apidPort}` : `${address}:${MGMT.apidPort}`;
-  const res = await run(
-    'ip',
-    ['netns', 'exec', ns, process.execPath, join(repoRoot(), 'harness', 'mgmt', 'apid-client.mjs'), target],
-    {
-      timeoutMs: (opts.timeoutMs ?? 3000) + 3000,
-      env: {
-        APID_CERT: join(pki, 'talosctl.crt'),
-        APID_KEY: join(pki, 'talosctl.key'),
-        APID_CA: join(pki, 'ca.crt'),
-        APID_TIMEOUT_MS: String(opts.timeoutMs ?? 3000),
-      },
+  const target = address.includes(':') ? `[${address}]:${client.port}` : `${address}:${client.port}`;
+  const res = await run('ip', ['netns', 'exec', client.netns, process.execPath, client.script, target], {
+    timeoutMs: (opts.timeoutMs ?? 3000) + 3000,
+    env: {
+      APID_CERT: client.cert,
+      APID_KEY: client.key,
+      APID_CA: client.ca,
+      APID_TIMEOUT_MS: String(opts.timeoutMs ?? 3000),
     },
-  );
+  });
   const line = res.output
     .trim()
     .split('\n')

@@ -22,7 +22,7 @@ import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName, wgIface } from '../provide
 import { liveLab } from '../providers/embedded/lab.ts';
 import { type NetnsHttpOptions, httpFromNetns, tcpFromNetns } from '../probes/http.ts';
 import { apidProbe, overlayStatus } from '../probes/mgmt.ts';
-import { mgmtPaths } from '../providers/embedded/mgmt.ts';
+import { labApidClient, labOverlay, mgmtPaths } from '../providers/embedded/mgmt.ts';
 import { isAlive, logTail, startProcess, stopProcesses } from '../providers/embedded/processes.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import { type LabState, readState, writeState } from '../providers/embedded/state.ts';
@@ -185,8 +185,8 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
     edgeAccessLog: () =>
       existsSync(paths.accessLog) ? readFileSync(paths.accessLog, 'utf8').split('\n').filter(Boolean) : [],
     mgmt: {
-      overlay: (role = 'cp') => overlayStatus(run, lab, role),
-      apid: (address, from) => apidProbe(run, lab, address, { from }),
+      overlay: (role = 'cp') => overlayStatus(run, labOverlay(lab, role)),
+      apid: (address, from) => apidProbe(run, labApidClient(lab, from), address),
       tcp: (fromRole, host, port) => tcpFromNetns(run, lab.hosts[fromRole]?.netns ?? '', host, port),
       async exec(role, argv) {
         const ns = lab.hosts[role]?.netns;

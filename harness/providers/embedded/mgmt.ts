@@ -14,6 +14,7 @@ import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
 import { runChecked } from '../../exec/checked.ts';
+import type { ApidClient, OverlayAt } from '../../probes/mgmt.ts';
 
 export interface MgmtContext {
   state: LabState;
@@ -32,6 +33,24 @@ export function mgmtPaths(labDir: string) {
     cpPub: join(keys, 'cp.pub'),
     machineKey: join(keys, 'machine.key'),
     machinePub: join(keys, 'machine.pub'),
+  };
+}
+
+/** Where this lab's overlay is read (probes/mgmt.ts overlayStatus): the control plane's side, or the machine's. */
+export function labOverlay(lab: LabState, role = 'cp'): OverlayAt {
+  return { netns: lab.hosts[role]?.netns ?? '', iface: wgIface(lab.id, role === 'machine' ? 'machine' : 'cp') };
+}
+
+/** How a lab host (default: the control plane) dials the machine's apid: Talos tooling's client certificate. */
+export function labApidClient(lab: LabState, from = 'cp'): ApidClient {
+  const pki = join(lab.dir, 'pki');
+  return {
+    netns: lab.hosts[from]?.netns ?? '',
+    script: join(repoRoot(), 'harness', 'mgmt', 'apid-client.mjs'),
+    port: MGMT.apidPort,
+    cert: join(pki, 'talosctl.crt'),
+    key: join(pki, 'talosctl.key'),
+    ca: join(pki, 'ca.crt'),
   };
 }
 
@@ -230,7 +249,7 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
       'the Talos API answering over SideroLink',
       async () => {
         const { apidProbe } = await import('../../probes/mgmt.ts');
-        return (await apidProbe(run, state, MGMT.machineUla)).ok;
+        return (await apidProbe(run, labApidClient(state), MGMT.machineUla)).ok;
       },
       20_000,
       300,
