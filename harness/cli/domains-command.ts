@@ -37,12 +37,15 @@ export function registerDomains(domains: Command): void {
     )
     .action(async (hosts: string[], opts: DomainsCheckOptions & { edge: string[]; json?: boolean }) => {
       // Loaded when the verb runs (the Kubernetes client and the lab's modules), so that other verbs start fast.
-      const [{ checkDomains }, { factTarget, parseHost }] = await Promise.all([
+      const [{ checkDomains }, { factTarget, parseHost }, { labFactSite }] = await Promise.all([
         import('../facts/check.ts'),
         import('../facts/target.ts'),
+        import('../providers/embedded/fact-site.ts'),
       ]);
       const names = hosts.map(parseHost);
-      const target = await factTarget({ ...opts, edge: opts.edge.length > 0 ? opts.edge : undefined }, execRunner);
+      // The running lab, if any, is where a check without --kubeconfig (or with the lab's own) looks from.
+      const edge = opts.edge.length > 0 ? opts.edge : undefined;
+      const target = await factTarget({ ...opts, edge }, execRunner, labFactSite());
       const report = await checkDomains(target, names);
       process.stdout.write(
         opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, process.stdout.isTTY === true),

@@ -25,6 +25,7 @@ import { type FactTarget, checkDomains } from './check.ts';
 import { type DomainReport, FACT_NAMES, type FactName, type FactStatus } from './fact.ts';
 import { labMetadataSource } from './metadata.ts';
 import { factTarget } from './target.ts';
+import { labFactSite } from '../providers/embedded/fact-site.ts';
 
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) =>
@@ -84,7 +85,7 @@ describe('skyprobe domains check', () => {
   beforeAll(async () => {
     if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
     env = scenarioEnv();
-    target = await factTarget({}, execRunner);
+    target = await factTarget({}, execRunner, labFactSite());
     tmp = mkdtempSync(join(tmpdir(), 'skyprobe-facts-'));
     [ca, otherCa] = await Promise.all([
       makeTestCa(join(tmp, 'ca')),
@@ -123,7 +124,7 @@ describe('skyprobe domains check', () => {
         r.deployment === 'org-acme/shop' ? { ...r, deployment: 'org-pop/up' } : r,
       );
       writeFileSync(file, JSON.stringify(records));
-      const t = await factTarget({ metadata: file }, execRunner);
+      const t = await factTarget({ metadata: file }, execRunner, labFactSite());
       const r = await expectFault(
         'shop.example.com',
         'metadata',
@@ -345,7 +346,7 @@ describe('skyprobe domains check', () => {
       beforeAll(async () => {
         const file = join(tmp, 'platform-tls.yaml');
         writeFileSync(file, `- deployment: org-acme/shop\n  hosts: [${host}]\n`);
-        t = await factTarget({ metadata: file, ca: ca.cert }, execRunner);
+        t = await factTarget({ metadata: file, ca: ca.cert }, execRunner, labFactSite());
         await env.userDns.edit('example.com', (r) => r.name === host, [{ name: host, type: 'A', value: LB_IP }]);
         await useLeaf(await issueLeaf(ca, host, new Date(Date.now() - day), new Date(Date.now() + day)));
         await env.k.objects.create({
@@ -414,7 +415,7 @@ describe('skyprobe domains check', () => {
 
   describe('silent servers and bad input', () => {
     it('an edge that does not answer: TLS unknown with the reason, within 5 s', async () => {
-      const t = await factTarget({ edge: ['203.0.113.99'] }, execRunner);
+      const t = await factTarget({ edge: ['203.0.113.99'] }, execRunner, labFactSite());
       const t0 = Date.now();
       const r = (await checkDomains(t, [generated()])).hosts[0] as DomainReport;
       expect(Date.now() - t0).toBeLessThan(5_000);

@@ -9,7 +9,7 @@ import type { ClusterView, Kind, Obj } from './cluster-view.ts';
 import { type DomainReport, exitCodeOf, fact } from './fact.ts';
 import { metadataFact, parseMetadata } from './metadata.ts';
 import { routingFact } from './routing.ts';
-import { parseHost, parseResolver } from './target.ts';
+import { type FactSources, parseHost, parseResolver, probesNetns } from './target.ts';
 
 const obj = (
   kind: string,
@@ -271,6 +271,21 @@ describe('input and exit codes', () => {
     expect(parseResolver('127.0.0.1:5353')).toBe('127.0.0.1:5353');
     expect(parseResolver('[::1]:53')).toBe('[::1]:53');
     expect(() => parseResolver('dns.example.com')).toThrow('is not an IP address');
+  });
+  it("probes run in a site's internet namespace only for addresses inside its internet ranges", () => {
+    const sources: FactSources = {
+      metadataDir: '/lab/metadata',
+      publicResolver: '198.51.100.53',
+      trustRoot: '/lab/pebble-root.pem',
+      netns: 'sky-ab12-internet',
+      internetRanges: ['198.51.100.0/24', '203.0.113.0/24', 'fd00:db8::/64'],
+    };
+    expect(probesNetns(sources, ['198.51.100.53'])).toBe('sky-ab12-internet');
+    expect(probesNetns(sources, ['1.1.1.1', '203.0.113.99'])).toBe('sky-ab12-internet');
+    expect(probesNetns(sources, ['fd00:db8::1'])).toBe('sky-ab12-internet');
+    expect(probesNetns(sources, ['1.1.1.1', '198.51.101.1', '203.0.114.1', 'fd00:db9::1'])).toBeUndefined();
+    expect(probesNetns(sources, ['not-an-address'])).toBeUndefined();
+    expect(probesNetns(undefined, ['198.51.100.53'])).toBeUndefined();
   });
   it('0 when all pass, 3 when something is pending, 1 when something failed or is unknown', () => {
     const host = (statuses: string[]): DomainReport => ({

@@ -1,24 +1,44 @@
 /**
- * What `domains check` runs against, from its flags. With no --kubeconfig (or one for the lab's own API server)
- * it is the running lab: the lab's platform records, its public DNS, Pebble's root, and probes from the lab's
- * internet host. Otherwise a real cluster: the system resolver and CA bundle, probes from this machine.
- * Every input is checked before anything is probed; bad input is one line and exit 2, within 5 s.
+ * What `domains check` runs against, from its flags and the site the caller hands in (the running lab, made by
+ * providers/embedded/fact-site.ts). With no --kubeconfig (or one for the site's own API server) it is the site:
+ * its platform records, its public DNS, its ACME root, and probes from its internet host. Otherwise a real
+ * cluster: the system resolver and CA bundle, probes from this machine. This layer knows no provider: a site is
+ * plain data. Every input is checked before anything is probed; bad input is one line and exit 2, within 5 s.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
 import { type Clients, clientsFor } from '../k8s/client.ts';
 import { kubeconfigServer, mustReachApi } from '../k8s/reach.ts';
 import { parseServer, query } from '../probes/dns.ts';
 import { pemBlocks } from '../probes/tls.ts';
-import { PUBLIC_DNS_IP, SEGMENTS } from '../providers/embedded/address-plan.ts';
-import { liveLab } from '../providers/embedded/lab.ts';
-import { stackPaths } from '../providers/embedded/stack.ts';
-import type { LabState } from '../providers/embedded/state.ts';
 import type { FactTarget } from './check.ts';
 import { isHostname } from '../stack/app-fixture.ts';
 import { labMetadataSource, loadMetadataSource } from './metadata.ts';
+
+/** A place with a cluster of its own, and (with its routing stack) the sources a user of it has (FactSources). */
+export interface FactSite {
+  /** Used when no --kubeconfig is given; the sources apply when --kubeconfig names this same API server. */
+  kubeconfig: string;
+  apiServer: string;
+  /** Absent: the site runs no routing stack. */
+  sources?: FactSources;
+}
+
+/** Where a user of a site stands, and what they resolve and trust there. */
+export interface FactSources {
+  /** Folder of the platform's records (one JSON file per app, metadata.ts labMetadataSource). */
+  metadataDir: string;
+  /** The site's public DNS (ADDRESS[:PORT]); authoritative only, so asked without recursion. */
+  publicResolver: string;
+  /** PEM roots of the site's ACME CA. */
+  trustRoot: string;
+  /** The network namespace of the site's internet host, where the probes run; absent: this machine. */
+  netns?: string;
+  /** Ranges (CIDRs) reachable only from that namespace: a --resolver or --edge inside them is probed from there. */
+  internetRanges: string[];
+}
 
 export interface DomainsCheckOptions {
   kubeconfig?: string;
@@ -50,14 +70,19 @@ export function parseResolver(input: string): string {
   return input;
 }
 
-const inLabInternet = (ip: string) =>
-  [SEGMENTS.internet.cidr, SEGMENTS.lb.cidr].some((c) => ip.startsWith(c.split('.').slice(0, 3).join('.') + '.'));
+/** The namespace the probes of `addresses` run in: the site's internet host, if one lies in its internet ranges. */
+export function probesNetns(sources: FactSources | undefined, addresses: string[]): string | undefined {
+  if (!sources) return undefined;
+  const family = (ip: string) => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  const ranges = new BlockList();
+  for (const cidr of sources.internetRanges) {
+    const [net = '', bits = ''] = cidr.split('/');
+    ranges.addSubnet(net, Number(bits), family(net));
+  }
+  return addresses.some((ip) => isIP(ip) !== 0 && ranges.check(ip, family(ip))) ? sources.netns : undefined;
+}
 
-export async function factTarget(
-  o: DomainsCheckOptions,
-  run: Runner,
-  lab: LabState | undefined = liveLab(),
-): Promise<FactTarget> {
+export async function factTarget(o: DomainsCheckOptions, run: Runner, site?: FactSite): Promise<FactTarget> {
   for (const e of o.edge ?? [])
     if (!isIP(e))
       throw new SkyprobeError(`--edge "${e}" is not an IP address`, {
@@ -69,21 +94,21 @@ export async function factTarget(
       hint: 'give the root certificate(s) a served chain must lead to',
     });
   const given = o.metadata ? await loadMetadataSource(o.metadata) : undefined;
-  if (!o.kubeconfig && !lab)
+  if (!o.kubeconfig && !site)
     throw new SkyprobeError('no lab is running and no --kubeconfig was given', {
       hint: 'start the lab (skyprobe lab up --keep) or pass --kubeconfig FILE for a real cluster',
     });
-  const kubeconfig = o.kubeconfig ?? (lab as LabState).kubeconfig;
+  const kubeconfig = o.kubeconfig ?? (site as FactSite).kubeconfig;
   const server = kubeconfigServer(kubeconfig);
-  const onLab = lab?.stack && (!o.kubeconfig || server === lab.apiServer) ? lab : undefined;
+  const onSite = !o.kubeconfig || server === site?.apiServer ? site?.sources : undefined;
   await mustReachApi(kubeconfig, server);
   const k = clientsFor(kubeconfig);
-  const base = onLab ? labFactTarget(onLab, k, run) : undefined;
+  const base = onSite ? sourcesFactTarget(onSite, k, run) : undefined;
   const resolver = o.resolver
     ? { server: o.resolver, recurse: true }
     : (base?.resolver ?? { server: systemResolver(), recurse: true });
   const probed = [parseServer(resolver.server).address, ...(o.edge ?? [])];
-  const netns = lab && probed.some(inLabInternet) ? lab.hosts.internet?.netns : undefined;
+  const netns = probesNetns(site?.sources, probed);
   const t: FactTarget = {
     k,
     run,
@@ -103,16 +128,15 @@ export async function factTarget(
   return t;
 }
 
-/** The lab as a place to check domains: its platform records, its public DNS, Pebble's root, its internet host. */
-export function labFactTarget(lab: LabState, k: Clients, run: Runner): FactTarget {
-  const paths = stackPaths(lab.dir);
+/** A site's sources as the place to check domains: its platform records, public DNS, ACME root, internet host. */
+export function sourcesFactTarget(s: FactSources, k: Clients, run: Runner): FactTarget {
   return {
     k,
     run,
-    metadata: labMetadataSource(paths.metadata),
-    resolver: { server: PUBLIC_DNS_IP, recurse: false },
-    trustRoot: paths.pebbleRoot,
-    netns: lab.hosts.internet?.netns,
+    metadata: labMetadataSource(s.metadataDir),
+    resolver: { server: s.publicResolver, recurse: false },
+    trustRoot: s.trustRoot,
+    netns: s.netns,
   };
 }
 

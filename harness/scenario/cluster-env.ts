@@ -11,6 +11,7 @@ import type { DomainsReport } from '../facts/fact.ts';
 import { factTarget } from '../facts/target.ts';
 import { type Clients, clientsFor } from '../k8s/client.ts';
 import { EMBEDDED_CAPABILITIES } from '../providers/embedded/embedded-provider.ts';
+import { labFactSite } from '../providers/embedded/fact-site.ts';
 import type { Capabilities, ClusterHandle, ProviderName } from '../providers/provider.ts';
 
 export interface ClusterEnv {
@@ -52,13 +53,16 @@ export function runCluster(
     : { provider: 'embedded', capabilities: EMBEDDED_CAPABILITIES };
 }
 
-/** A ClusterEnv for a cluster reached by kubeconfig only (existing, kind). Facts are probed from this machine. */
+/**
+ * A ClusterEnv for a cluster reached by kubeconfig only (existing, kind). Facts are probed from this machine, as
+ * `domains check --kubeconfig` probes them: when that kubeconfig names the running lab's API server, from the lab.
+ */
 export function clusterEnv(h: ClusterHandle, run: Runner): ClusterEnv {
   const k = clientsFor(h.kubeconfig);
   // The inputs are checked once per worker (kubeconfig, API reachable, resolver answering), not at every poll.
   let target: Promise<FactTarget> | undefined;
   const factsTarget = () =>
-    (target ??= factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run).catch((err: unknown) => {
+    (target ??= factTarget({ kubeconfig: h.kubeconfig, ...h.probes }, run, labFactSite()).catch((err: unknown) => {
       target = undefined;
       throw err;
     }));

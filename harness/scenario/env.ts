@@ -11,9 +11,10 @@ import { SkyprobeError } from '../errors.ts';
 import { EC_KEY, openssl } from '../exec/openssl.ts';
 import { type Runner, execRunner } from '../exec/runner.ts';
 import { checkDomains } from '../facts/check.ts';
-import { labFactTarget } from '../facts/target.ts';
+import { sourcesFactTarget } from '../facts/target.ts';
 import { clientsFor } from '../k8s/client.ts';
 import { EMBEDDED_CAPABILITIES } from '../providers/embedded/embedded-provider.ts';
+import { labFactSources } from '../providers/embedded/fact-site.ts';
 import { type ClusterEnv, routingObjects } from './cluster-env.ts';
 import { appFixtures, deployAndWait, dnsProbes, userZones } from './env-parts.ts';
 import type { DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
@@ -200,7 +201,7 @@ export function scenarioEnv(run: Runner = execRunner): ScenarioEnv {
         return { cp: readFileSync(p.cpPub, 'utf8').trim(), machine: readFileSync(p.machinePub, 'utf8').trim() };
       },
     },
-    facts: (hosts) => checkDomains(labFactTarget(lab, k, run), hosts),
+    facts: (hosts) => checkDomains(sourcesFactTarget(labFactSources(lab), k, run), hosts),
     rewriteMetadata(app, change) {
       const m = readMetadata(paths.metadata).find((x) => x.org === app.org && x.app === app.app);
       if (!m) throw new SkyprobeError(`no platform record of ${app.org}/${app.app}: deploy it first`);
