@@ -5,8 +5,8 @@
  */
 import { describe } from 'vitest';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
-import { test } from '../test.ts';
-import { runCluster } from './cluster-env.ts';
+import { test } from './env-fixture.ts';
+import { runCluster } from './envs/cluster-env.ts';
 import { prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
 
 const cluster = runCluster();

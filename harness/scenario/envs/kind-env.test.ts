@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkyprobeError } from '../../errors.ts';
 import { type Rule, fakeRunner } from '../../testing/fake-runner.ts';
-import type { ClusterHandle } from '../provider.ts';
-import { DEFAULT_HOST_PORTS } from './kind-config.ts';
+import type { ClusterHandle } from '../../providers/provider.ts';
+import { DEFAULT_HOST_PORTS } from '../../providers/kind/kind-config.ts';
 import { kindScenarioEnv } from './kind-env.ts';
-import { KIND_CAPABILITIES } from './kind-provider.ts';
-import { type KindRun, newRunRecord, writeRun } from './runs.ts';
+import { KIND_CAPABILITIES } from '../../providers/kind/kind-provider.ts';
+import { type KindRun, newRunRecord, writeRun } from '../../providers/kind/runs.ts';
 
 const EDGE = '172.18.0.2';
 const DNS = '172.18.0.3';

@@ -5,14 +5,14 @@
  * that uses more than this says so in `needs` (define.ts; default ['lab']), and is skipped where it is not met.
  * The run tells its vitest workers which cluster to use through SKYPROBE_CLUSTER (a ClusterHandle as JSON).
  */
-import type { Runner } from '../exec/runner.ts';
-import { type FactTarget, checkDomains } from '../facts/check.ts';
-import type { DomainsReport } from '../facts/fact.ts';
-import { factTarget } from '../facts/target.ts';
-import { type Clients, clientsFor } from '../k8s/client.ts';
-import { EMBEDDED_CAPABILITIES } from '../providers/embedded/embedded-provider.ts';
-import { labFactSite } from '../providers/embedded/fact-site.ts';
-import type { Capabilities, ClusterHandle, ProviderName } from '../providers/provider.ts';
+import type { Runner } from '../../exec/runner.ts';
+import { type FactTarget, checkDomains } from '../../facts/check.ts';
+import type { DomainsReport } from '../../facts/fact.ts';
+import { factTarget } from '../../facts/target.ts';
+import { type Clients, clientsFor } from '../../k8s/client.ts';
+import { EMBEDDED_CAPABILITIES } from '../../providers/embedded/embedded-provider.ts';
+import { labFactSite } from '../../providers/embedded/fact-site.ts';
+import type { Capabilities, ClusterHandle, ProviderName } from '../../providers/provider.ts';
 
 export interface ClusterEnv {
   provider: ProviderName;

@@ -11,13 +11,13 @@ import type { Runner } from '../../exec/runner.ts';
 import { type DnsProbeContext, resolveChain } from '../../probes/dns.ts';
 import { type NetnsHttpOptions, type NetnsHttpResult, httpFromNetns } from '../../probes/http.ts';
 import { probeTls } from '../../probes/tls.ts';
-import { clusterEnv } from '../../scenario/cluster-env.ts';
-import { appFixtures, deployAndWait, dnsProbes, userZones, withoutLabHooks } from '../../scenario/env-parts.ts';
-import type { ScenarioEnv } from '../../scenario/env.ts';
+import { clusterEnv } from './cluster-env.ts';
+import { appFixtures, deployAndWait, dnsProbes, userZones, withoutLabHooks } from './env-parts.ts';
+import type { ScenarioEnv } from '../env.ts';
 import { deleteApp, readMetadata } from '../../stack/deploy.ts';
-import type { ClusterHandle } from '../provider.ts';
-import { kindDeployTarget } from './kind-provider.ts';
-import { readRun } from './runs.ts';
+import type { ClusterHandle } from '../../providers/provider.ts';
+import { kindDeployTarget } from '../../providers/kind/kind-provider.ts';
+import { readRun } from '../../providers/kind/runs.ts';
 
 export type KindScenarioEnv = Omit<ScenarioEnv, 'lab' | 'internet'>;
 

@@ -5,16 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SkyprobeError } from '../errors.ts';
-import { repoRoot } from '../paths.ts';
-import { type DnsProbeContext, caa, query, resolveChain } from '../probes/dns.ts';
-import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
-import { type AppMetadata, type DeployTarget, deployApp } from '../stack/deploy.ts';
-import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
-import { orgNamespace } from '../stack/render.ts';
-import type { Routing } from '../stack/routing.ts';
-import { waitUntil } from '../wait.ts';
-import type { LabHook, ScenarioEnv } from './env.ts';
+import { SkyprobeError } from '../../errors.ts';
+import { repoRoot } from '../../paths.ts';
+import { type DnsProbeContext, caa, query, resolveChain } from '../../probes/dns.ts';
+import { type AppFixture, parseAppFixture } from '../../stack/app-fixture.ts';
+import { type AppMetadata, type DeployTarget, deployApp } from '../../stack/deploy.ts';
+import { type DnsRecord, editRecords, readRecords, setRecords } from '../../stack/public-dns.ts';
+import { orgNamespace } from '../../stack/render.ts';
+import type { Routing } from '../../stack/routing.ts';
+import { waitUntil } from '../../wait.ts';
+import type { LabHook, ScenarioEnv } from '../env.ts';
 
 /** env.app: fixtures/apps/<name>.yaml, each parsed once. */
 export function appFixtures(): ScenarioEnv['app'] {

@@ -6,11 +6,11 @@
  * its provider gives is skipped before it runs (register.ts), so it never reaches a member that is not there.
  */
 import { test as base } from 'vitest';
-import { execRunner } from './exec/runner.ts';
-import { kindScenarioEnv } from './providers/kind/kind-env.ts';
-import type { ClusterHandle } from './providers/provider.ts';
-import { clusterEnv, runCluster } from './scenario/cluster-env.ts';
-import { type ScenarioEnv, scenarioEnv } from './scenario/env.ts';
+import { execRunner } from '../exec/runner.ts';
+import { kindScenarioEnv } from './envs/kind-env.ts';
+import type { ClusterHandle } from '../providers/provider.ts';
+import { clusterEnv, runCluster } from './envs/cluster-env.ts';
+import { type ScenarioEnv, scenarioEnv } from './env.ts';
 
 export const test = base.extend('env', { scope: 'worker' }, async () => {
   const h = runCluster();
