@@ -14,7 +14,7 @@ import type { Progress } from '../harness/log.ts';
 import { repoRoot } from '../harness/paths.ts';
 import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
 import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
-import { scenarioEnv } from '../harness/scenario/env.ts';
+import { labEnv } from '../harness/scenario/envs/lab-env.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -94,7 +94,7 @@ for (let i = 0; i < RUNS; i++) {
   await labUp({ nodes: 2, run: execRunner, progress: p, stack: true });
   fullUp.push(Date.now() - t0);
   stackUp.push([...p.times].filter(([k]) => /stack|DNS|CRDs|edge/.test(k)).reduce((a, [, v]) => a + v, 0));
-  const env = scenarioEnv();
+  const env = labEnv();
   const pop = env.app('pop');
   t0 = Date.now();
   await env.deploy(pop, 'current');

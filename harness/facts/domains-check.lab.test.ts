@@ -16,7 +16,8 @@ import { silentProgress } from '../log.ts';
 import { LB_IP } from '../providers/embedded/address-plan.ts';
 import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import { stackPaths } from '../providers/embedded/stack.ts';
-import { type ScenarioEnv, scenarioEnv } from '../scenario/env.ts';
+import type { ScenarioEnv } from '../scenario/env.ts';
+import { labEnv } from '../scenario/envs/lab-env.ts';
 import { deployWithUserDns, faultRoute, userPointsDomainsAtLb } from '../scenario/steps.ts';
 import { listenerName, render } from '../stack/render.ts';
 import { ROUTINGS } from '../stack/routing.ts';
@@ -84,7 +85,7 @@ describe('skyprobe domains check', () => {
 
   beforeAll(async () => {
     if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
-    env = scenarioEnv();
+    env = labEnv();
     target = await factTarget({}, execRunner, labFactSite());
     tmp = mkdtempSync(join(tmpdir(), 'skyprobe-facts-'));
     [ca, otherCa] = await Promise.all([

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execRunner } from '../exec/runner.ts';
 import { silentProgress } from '../log.ts';
 import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
-import { type ScenarioEnv, scenarioEnv } from './env.ts';
+import type { ScenarioEnv } from './env.ts';
+import { labEnv } from './envs/lab-env.ts';
 import { prepareScenario, runScenario } from './define.ts';
 import { loadScenarios } from './load.ts';
 
@@ -20,7 +21,7 @@ describe('fault twins', () => {
   let env: ScenarioEnv;
   beforeAll(async () => {
     if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
-    env = scenarioEnv();
+    env = labEnv();
   }, 180_000);
   afterAll(async () => {
     if (own && liveLab()) await labDown(execRunner);

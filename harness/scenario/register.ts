@@ -6,7 +6,7 @@
 import { describe } from 'vitest';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { test } from './env-fixture.ts';
-import { runCluster } from './envs/cluster-env.ts';
+import { runCluster } from './envs/by-provider.ts';
 import { prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
 
 const cluster = runCluster();

@@ -16,7 +16,8 @@ import { cachePaths } from '../../setup/cache.ts';
 import { loadPinFile } from '../../setup/components.ts';
 import { PIN_FILE, componentBinary } from '../../setup/setup.ts';
 import type { Report } from '../../report/schema.ts';
-import { type ScenarioEnv, scenarioEnv } from '../../scenario/env.ts';
+import type { ScenarioEnv } from '../../scenario/env.ts';
+import { labEnv } from '../../scenario/envs/lab-env.ts';
 import { deployWithUserDns } from '../../scenario/steps.ts';
 import { labDown, labUp, liveLab } from '../embedded/lab.ts';
 import { deleteNamespace, runNamespace } from './run-namespaces.ts';
@@ -57,7 +58,7 @@ describe('--provider existing, against the lab as a remote cluster', () => {
 
   beforeAll(async () => {
     if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
-    env = scenarioEnv();
+    env = labEnv();
     await deployWithUserDns({ env, routing: 'current' }, 'shop');
     out = mkdtempSync(join(tmpdir(), 'skyprobe-existing-'));
   }, 180_000);

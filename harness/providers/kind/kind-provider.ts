@@ -1,7 +1,7 @@
 /**
  * `--provider kind`: a kind cluster on Docker with the routing stack installed from the pin file's upstream
  * manifests and images, public DNS and Pebble as containers beside it. What it may do (capabilities):
- * deploy apps and play a user on the internet from this machine (kind-env.ts), but not the embedded lab's own
+ * deploy apps and play a user on the internet from this machine (its scenario environment: envs/kind-env.ts of the scenario layer), but not the embedded lab's own
  * hooks: fault twins (they stop and misconfigure embedded-lab processes), pod exec and the edge's access log, and
  * the management path (the SideroLink stand-in needs the embedded lab's namespaces and NAT; see docs).
  */
@@ -24,7 +24,7 @@ import { type KindRun, readRun, removeRun, staleRuns } from './runs.ts';
 import { startWithTestcontainers } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 
-/** The internet is played from this machine (kind-env.ts); the embedded lab's own hooks do not exist here. */
+/** The internet is played from this machine (the scenario layer's envs/kind-env.ts); the embedded lab's own hooks do not exist here. */
 export const KIND_CAPABILITIES: Capabilities = {
   clusterScoped: true,
   createApps: true,

@@ -1,12 +1,14 @@
 /**
- * The parts of a ScenarioEnv that providers build alike (the embedded lab's env.ts, kind's kind-env.ts): app
- * fixtures, deploy-and-wait, the user's DNS zones (each edit returns once public DNS serves it), the DNS probes,
- * and, where a provider has none, the embedded lab's hooks as errors that name the missing capability.
+ * The parts of a ScenarioEnv that providers build alike (lab-env.ts, kind-env.ts, cluster-env.ts): app fixtures,
+ * deploy-and-wait, the user's DNS zones (each edit returns once public DNS serves it), the DNS probes, the routing
+ * objects for diagnostics, and, where a provider has none, the embedded lab's hooks as errors that name the
+ * missing capability.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SkyprobeError } from '../../errors.ts';
 import { repoRoot } from '../../paths.ts';
+import type { Clients } from '../../k8s/client.ts';
 import { type DnsProbeContext, caa, query, resolveChain } from '../../probes/dns.ts';
 import { type AppFixture, parseAppFixture } from '../../stack/app-fixture.ts';
 import { type AppMetadata, type DeployTarget, deployApp } from '../../stack/deploy.ts';
@@ -112,4 +114,21 @@ export function withoutLabHooks(provider: string): Pick<ScenarioEnv, LabHook> {
     blockPort: missingAsync('blockPort'),
     restartComponent: missingAsync('restartComponent'),
   };
+}
+
+/** The routing objects of every namespace with their status (name and status only), for diagnostics. */
+export async function routingObjects(k: Clients): Promise<Record<string, unknown[]>> {
+  const objects: Record<string, unknown[]> = {};
+  for (const [apiVersion, kind] of [
+    ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+    ['networking.k8s.io/v1', 'Ingress'],
+    ['cert-manager.io/v1', 'Certificate'],
+    ['acme.cert-manager.io/v1', 'Challenge'],
+  ] as const) {
+    const list = (await k.objects.list(apiVersion, kind).catch(() => ({ items: [] }))) as {
+      items: { metadata?: { name?: string; namespace?: string }; status?: Record<string, unknown> }[];
+    };
+    objects[kind] = list.items.map((o) => ({ name: `${o.metadata?.namespace}/${o.metadata?.name}`, status: o.status }));
+  }
+  return objects;
 }

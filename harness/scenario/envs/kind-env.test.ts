@@ -11,7 +11,7 @@ import { SkyprobeError } from '../../errors.ts';
 import { type Rule, fakeRunner } from '../../testing/fake-runner.ts';
 import type { ClusterHandle } from '../../providers/provider.ts';
 import { DEFAULT_HOST_PORTS } from '../../providers/kind/kind-config.ts';
-import { kindScenarioEnv } from './kind-env.ts';
+import { kindEnv } from './kind-env.ts';
 import { KIND_CAPABILITIES } from '../../providers/kind/kind-provider.ts';
 import { type KindRun, newRunRecord, writeRun } from '../../providers/kind/runs.ts';
 
@@ -65,7 +65,7 @@ describe('kind scenario env: http as a user on the internet', () => {
       { match: asked('shop.example.com', 'A'), reply: dig('NOERROR', `shop.example.com.\t5\tIN\tA\t${EDGE}`) },
       curlOk,
     ]);
-    const r = await kindScenarioEnv(handle, m.run, env).http('https://www.shop.example.com/cart');
+    const r = await kindEnv(handle, m.run, env).http('https://www.shop.example.com/cart');
     expect(r).toMatchObject({ status: 200, remoteIp: EDGE, sslVerifyResult: 0, body: '{"app":"acme/shop"}' });
     const lines = m.calls.map((c) => c.line);
     expect(lines.at(-1)).toBe(
@@ -76,7 +76,7 @@ describe('kind scenario env: http as a user on the internet', () => {
 
   it('a name public DNS does not resolve is status 0 with the reason, and nothing is requested', async () => {
     const m = fakeRunner([{ match: asked('gone.example.com', 'A'), reply: dig('NXDOMAIN') }, curlOk]);
-    const r = await kindScenarioEnv(handle, m.run, env).http('http://gone.example.com/');
+    const r = await kindEnv(handle, m.run, env).http('http://gone.example.com/');
     expect(r).toEqual({
       status: 0,
       body: '',
@@ -87,7 +87,7 @@ describe('kind scenario env: http as a user on the internet', () => {
 
   it('an address named by the caller (opts.resolve) is used as given, without a lookup', async () => {
     const m = fakeRunner([curlOk]);
-    await kindScenarioEnv(handle, m.run, env).http('http://unknown.example.com/', {
+    await kindEnv(handle, m.run, env).http('http://unknown.example.com/', {
       resolve: `unknown.example.com:80:${EDGE}`,
     });
     expect(m.calls.map((c) => c.line)).toEqual([
@@ -105,7 +105,7 @@ describe('kind scenario env: DNS, TLS, zones and addresses', () => {
       },
       { match: /^timeout 4 openssl s_client/, reply: { exitCode: 1, output: 'connect:errno=111' } },
     ]);
-    const e = kindScenarioEnv(handle, m.run, env);
+    const e = kindEnv(handle, m.run, env);
     expect((await e.dns.query('shop-acme.satusky.com', 'A')).answers.map((a) => a.value)).toEqual([EDGE]);
     const t = await e.tls('shop-acme.satusky.com');
     expect(t).toMatchObject({ connectTo: EDGE, trustRoot: rec.pebbleRoot, verified: false });
@@ -137,7 +137,7 @@ describe('kind scenario env: DNS, TLS, zones and addresses', () => {
               ),
       },
     ]);
-    const e = kindScenarioEnv(handle, m.run, env);
+    const e = kindEnv(handle, m.run, env);
     await e.userDns.set('example.com', [{ name: 'shop.example.com', type: 'A', value: EDGE }]);
     expect(served).toBe(2);
     expect(e.userDns.get('example.com')).toEqual([{ by: 'user', name: 'shop.example.com', type: 'A', value: EDGE }]);
@@ -150,7 +150,7 @@ describe('kind scenario env: DNS, TLS, zones and addresses', () => {
       join(rec.dir, 'metadata', 'acme--shop.json'),
       JSON.stringify({ org: 'acme', app: 'shop', deployment: 'org-acme/shop' }),
     );
-    expect(kindScenarioEnv(handle, fakeRunner([]).run, env).metadata()).toEqual([
+    expect(kindEnv(handle, fakeRunner([]).run, env).metadata()).toEqual([
       { org: 'acme', app: 'shop', deployment: 'org-acme/shop' },
     ]);
   });
@@ -158,7 +158,7 @@ describe('kind scenario env: DNS, TLS, zones and addresses', () => {
 
 describe('kind scenario env: what kind does not have', () => {
   it("the embedded lab's hooks throw, naming the capability; its data is absent", async () => {
-    const e = kindScenarioEnv(handle, fakeRunner([]).run, env);
+    const e = kindEnv(handle, fakeRunner([]).run, env);
     await expect(e.blockPort('acme', 14000, false)).rejects.toThrow(
       /env\.blockPort is one of the embedded lab's own hooks \(capability labHooks\), which provider kind does not have/,
     );
@@ -168,10 +168,8 @@ describe('kind scenario env: what kind does not have', () => {
   });
 
   it('needs the run recorded and up', () => {
-    expect(() => kindScenarioEnv({ ...handle, id: 'nope00' }, fakeRunner([]).run, env)).toThrow(
-      /no record of kind run nope00/,
-    );
+    expect(() => kindEnv({ ...handle, id: 'nope00' }, fakeRunner([]).run, env)).toThrow(/no record of kind run nope00/);
     writeRun({ ...rec, publicDnsIp: undefined });
-    expect(() => kindScenarioEnv(handle, fakeRunner([]).run, env)).toThrow(/kind run ab12cd is not up/);
+    expect(() => kindEnv(handle, fakeRunner([]).run, env)).toThrow(/kind run ab12cd is not up/);
   });
 });

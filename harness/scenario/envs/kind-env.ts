@@ -19,7 +19,7 @@ import type { ClusterHandle } from '../../providers/provider.ts';
 import { kindDeployTarget } from '../../providers/kind/kind-provider.ts';
 import { readRun } from '../../providers/kind/runs.ts';
 
-export type KindScenarioEnv = Omit<ScenarioEnv, 'lab' | 'internet'>;
+export type KindEnv = Omit<ScenarioEnv, 'lab' | 'internet'>;
 
 /** A URL's host and port, and whether the host is an address already (nothing to resolve). */
 function hostPort(url: string): { host: string; port: string; literal: boolean } {
@@ -29,7 +29,7 @@ function hostPort(url: string): { host: string; port: string; literal: boolean }
 }
 
 /** `env` locates the run's record (SKYPROBE_CACHE); the vitest worker inherits it from `skyprobe run`. */
-export function kindScenarioEnv(h: ClusterHandle, run: Runner, env: NodeJS.ProcessEnv = process.env): KindScenarioEnv {
+export function kindEnv(h: ClusterHandle, run: Runner, env: NodeJS.ProcessEnv = process.env): KindEnv {
   const rec = readRun(h.id, env);
   if (!rec)
     throw new SkyprobeError(`no record of kind run ${h.id} on this machine`, {
