@@ -11,12 +11,12 @@ import { repoRoot } from '../../paths.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { type DnsProbeContext, caa, query, resolveChain } from '../../probes/dns.ts';
 import { type AppFixture, parseAppFixture } from '../../stack/app-fixture.ts';
-import { type AppMetadata, type DeployTarget, deployApp } from '../../stack/deploy.ts';
+import { type AppMetadata, type DeployTarget, deleteApp, deployApp, readMetadata } from '../../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../../stack/public-dns.ts';
 import { orgNamespace } from '../../stack/render.ts';
 import type { Routing } from '../../stack/routing.ts';
 import { waitUntil } from '../../wait.ts';
-import type { LabHook, ScenarioEnv } from '../env.ts';
+import type { DeployMember, LabHook, ScenarioEnv } from '../env.ts';
 
 /** env.app: fixtures/apps/<name>.yaml, each parsed once. */
 export function appFixtures(): ScenarioEnv['app'] {
@@ -43,6 +43,16 @@ export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: R
     250,
   );
   return meta;
+}
+
+/** The `deploy` members, alike on every provider that deploys: fixtures, deploy-and-wait, remove, the records. */
+export function deployMembers(t: DeployTarget): Pick<ScenarioEnv, DeployMember> {
+  return {
+    app: appFixtures(),
+    deploy: (app, routing) => deployAndWait(t, app, routing),
+    remove: (app, routing) => deleteApp(t, app, routing),
+    metadata: () => readMetadata(t.metadataDir),
+  };
 }
 
 /** Wait (bounded) until public DNS serves `serial` for the zone. */

@@ -12,9 +12,8 @@ import { type DnsProbeContext, resolveChain } from '../../probes/dns.ts';
 import { type NetnsHttpOptions, type NetnsHttpResult, httpFromNetns } from '../../probes/http.ts';
 import { probeTls } from '../../probes/tls.ts';
 import { clusterEnv } from './cluster-env.ts';
-import { appFixtures, deployAndWait, dnsProbes, userZones, withoutLabHooks } from './env-parts.ts';
+import { deployMembers, dnsProbes, userZones, withoutLabHooks } from './env-parts.ts';
 import type { ScenarioEnv } from '../env.ts';
-import { deleteApp, readMetadata } from '../../stack/deploy.ts';
 import type { ClusterHandle } from '../../providers/provider.ts';
 import { kindDeployTarget } from '../../providers/kind/kind-provider.ts';
 import { readRun } from '../../providers/kind/runs.ts';
@@ -71,10 +70,7 @@ export function kindEnv(h: ClusterHandle, run: Runner, env: NodeJS.ProcessEnv = 
     edgeIp,
     publicDns,
     pebbleRoot,
-    app: appFixtures(),
-    deploy: (app, routing) => deployAndWait(target, app, routing),
-    remove: (app, routing) => deleteApp(target, app, routing),
-    metadata: () => readMetadata(target.metadataDir),
+    ...deployMembers(target),
     userDns: userZones(rec.zonesDir, publicDns, dnsCtx),
     http,
     dns: dnsProbes(dnsCtx),

@@ -24,9 +24,9 @@ import { labApidClient, labOverlay, mgmtPaths } from '../../providers/embedded/m
 import { isAlive, logTail, startProcess, stopProcesses } from '../../providers/embedded/processes.ts';
 import { deployTarget, stackPaths } from '../../providers/embedded/stack.ts';
 import { readState, writeState } from '../../providers/embedded/state.ts';
-import { deleteApp, metadataFile, readMetadata } from '../../stack/deploy.ts';
+import { metadataFile, readMetadata } from '../../stack/deploy.ts';
 import type { ScenarioEnv } from '../env.ts';
-import { appFixtures, deployAndWait, dnsProbes, routingObjects, userZones } from './env-parts.ts';
+import { deployMembers, dnsProbes, routingObjects, userZones } from './env-parts.ts';
 
 export function labEnv(run: Runner = execRunner): ScenarioEnv {
   const lab0 = liveLab();
@@ -79,10 +79,7 @@ export function labEnv(run: Runner = execRunner): ScenarioEnv {
     publicDns: PUBLIC_DNS_IP,
     pebbleRoot: paths.pebbleRoot,
     internet,
-    app: appFixtures(),
-    deploy: (app, routing) => deployAndWait(target, app, routing),
-    remove: (app, routing) => deleteApp(target, app, routing),
-    metadata: () => readMetadata(paths.metadata),
+    ...deployMembers(target),
     userDns: userZones(paths.zones, PUBLIC_DNS_IP, dnsCtx),
     http: (url, opts = {}) => httpFromNetns(run, internet, url, { cacert: paths.pebbleRoot, ...opts }),
     dns: dnsProbes(dnsCtx),
