@@ -77,6 +77,8 @@ export interface ScenarioEnv extends ClusterEnv {
     publicKeys(): { cp: string; machine: string };
     /** The SideroLink interface name on one side. */
     iface(side: 'cp' | 'machine'): string;
+    /** The management path's addresses and ports (plain data: the provider's address plan). */
+    addresses(): MgmtAddresses;
   };
   /** Fault hook: rewrite the platform's record of a deployed app (as a broken backend would). */
   rewriteMetadata(app: AppFixture, change: (m: AppMetadata) => AppMetadata): void;
@@ -94,6 +96,21 @@ export interface ScenarioEnv extends ClusterEnv {
   blockPort(role: string, port: number, blocked: boolean): Promise<void>;
   /** Restart a component with extra arguments (a misconfiguration); without them, as it was. */
   restartComponent(name: string, extraArgs?: string[]): Promise<void>;
+}
+
+/** The management path as a scenario addresses it: the SideroLink overlay, the NAT, the machine behind it. */
+export interface MgmtAddresses {
+  /** The SideroLink prefix (a ULA /64), the control plane's address in it and the machine's. */
+  prefix: string;
+  serverUla: string;
+  machineUla: string;
+  /** WireGuard's UDP port on the control plane; the Talos API's TCP port on the machine. */
+  wgPort: number;
+  apidPort: number;
+  /** The NAT router's public address (the machine's endpoint as the control plane sees it). */
+  nat: { publicIp: string };
+  /** The machine's private LAN address (reachable from no other host) and its name (apid answers with it). */
+  machine: { lanIp: string; name: string };
 }
 
 /** Members by need: `deploy` (the platform's deploy; it creates org namespaces). */

@@ -1,9 +1,19 @@
 /** MG-01: the control plane reaches the machine's Talos API over SideroLink (ULA) while the machine is behind NAT. */
-import { MGMT } from '../../harness/providers/embedded/address-plan.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 
-const DROP_OVERLAY = ['iptables', 'FORWARD', '-p', 'udp', '--dport', String(MGMT.wgPort), '-j', 'DROP'];
+/** The NAT's rule that drops SideroLink (WireGuard's UDP port), inserted (-I) or deleted (-D). */
+const dropOverlay = (op: '-I' | '-D', wgPort: number) => [
+  'iptables',
+  op,
+  'FORWARD',
+  '-p',
+  'udp',
+  '--dport',
+  String(wgPort),
+  '-j',
+  'DROP',
+];
 
 export default defineScenario({
   id: 'MG-01',
@@ -15,6 +25,7 @@ export default defineScenario({
   // lab: env.mgmt (the SideroLink stand-in exists only in the embedded lab).
   needs: ['lab'],
   async body(ctx) {
+    const MGMT = ctx.env.mgmt.addresses();
     await ctx.check('the overlay has a recent handshake with the machine', async () => {
       const o = await ctx.env.mgmt.overlay();
       const peer = o.peers.find((p) => p.allowedIps.includes(`${MGMT.machineUla}/128`));
@@ -55,16 +66,17 @@ export default defineScenario({
       name: 'overlay down (the NAT drops SideroLink)',
       failingCheck: 'the Talos API answers over SideroLink from the control plane',
       async inject({ env }) {
-        await env.mgmt.exec('nat', [DROP_OVERLAY[0] as string, '-I', ...DROP_OVERLAY.slice(1)]);
+        await env.mgmt.exec('nat', dropOverlay('-I', env.mgmt.addresses().wgPort));
       },
       async revert({ env }) {
-        await env.mgmt.exec('nat', [DROP_OVERLAY[0] as string, '-D', ...DROP_OVERLAY.slice(1)]);
+        await env.mgmt.exec('nat', dropOverlay('-D', env.mgmt.addresses().wgPort));
       },
     },
     {
       name: 'wrong peer key',
       failingCheck: 'the overlay has a recent handshake with the machine',
       async inject({ env }) {
+        const MGMT = env.mgmt.addresses();
         const { machine } = env.mgmt.publicKeys();
         const wrong = (await env.mgmt.exec('cp', ['sh', '-c', 'wg genkey | wg pubkey'])).output.trim();
         await env.mgmt.exec('cp', ['wg', 'set', env.mgmt.iface('cp'), 'peer', machine, 'remove']);
@@ -79,6 +91,7 @@ export default defineScenario({
         ]);
       },
       async revert({ env }) {
+        const MGMT = env.mgmt.addresses();
         const { machine } = env.mgmt.publicKeys();
         const dump = (await env.mgmt.exec('cp', ['wg', 'show', env.mgmt.iface('cp'), 'peers'])).output
           .trim()

@@ -1,36 +1,26 @@
 /** MG-02: the machine's LAN address is not reachable from the control plane or the internet; the NAT lets nothing in. */
-import { MGMT } from '../../harness/providers/embedded/address-plan.ts';
+import type { MgmtAddresses } from '../../harness/scenario/env.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 
-const FORWARD = [
-  'iptables',
-  '-t',
-  'nat',
-  'PREROUTING',
-  '-i',
-  'eth0',
-  '-p',
-  'tcp',
-  '--dport',
-  String(MGMT.apidPort),
-  '-j',
-  'DNAT',
-  '--to-destination',
-  `${MGMT.machine.lanIp}:${MGMT.apidPort}`,
-];
-const ACCEPT = [
-  'iptables',
-  'FORWARD',
-  '-i',
-  'eth0',
-  '-o',
-  'lan',
-  '-p',
-  'tcp',
-  '--dport',
-  String(MGMT.apidPort),
-  '-j',
-  'ACCEPT',
+/** A port forward on the NAT to the machine's apid: the DNAT rule and the FORWARD rule that lets it through. */
+const portForward = (a: MgmtAddresses) => [
+  [
+    'iptables',
+    '-t',
+    'nat',
+    'PREROUTING',
+    '-i',
+    'eth0',
+    '-p',
+    'tcp',
+    '--dport',
+    String(a.apidPort),
+    '-j',
+    'DNAT',
+    '--to-destination',
+    `${a.machine.lanIp}:${a.apidPort}`,
+  ],
+  ['iptables', 'FORWARD', '-i', 'eth0', '-o', 'lan', '-p', 'tcp', '--dport', String(a.apidPort), '-j', 'ACCEPT'],
 ];
 const rule = (r: string[], op: '-I' | '-D') => {
   const i = r[1] === '-t' ? 3 : 1;
@@ -47,6 +37,7 @@ export default defineScenario({
   // lab: env.mgmt.tcp from the lab's hosts; internet: env.lbIp.
   needs: ['internet', 'lab'],
   async body(ctx) {
+    const MGMT = ctx.env.mgmt.addresses();
     for (const from of ['cp', 'internet']) {
       await ctx.check(`the machine's LAN address is not reachable from ${from}`, async () => {
         const t = await ctx.env.mgmt.tcp(from, MGMT.machine.lanIp, MGMT.apidPort);
@@ -70,12 +61,10 @@ export default defineScenario({
       name: 'NAT leaks inbound (a port forward to the machine)',
       failingCheck: 'nothing reaches the machine inbound through the NAT',
       async inject({ env }) {
-        await env.mgmt.exec('nat', rule(FORWARD, '-I'));
-        await env.mgmt.exec('nat', rule(ACCEPT, '-I'));
+        for (const r of portForward(env.mgmt.addresses())) await env.mgmt.exec('nat', rule(r, '-I'));
       },
       async revert({ env }) {
-        await env.mgmt.exec('nat', rule(FORWARD, '-D'));
-        await env.mgmt.exec('nat', rule(ACCEPT, '-D'));
+        for (const r of portForward(env.mgmt.addresses())) await env.mgmt.exec('nat', rule(r, '-D'));
       },
     },
   ],

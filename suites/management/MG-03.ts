@@ -1,8 +1,5 @@
 /** MG-03: app traffic never uses the overlay: its counters do not move with app traffic, and app hosts never resolve into the ULA prefix. */
-import { MGMT } from '../../harness/providers/embedded/address-plan.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
-
-const ULA = MGMT.prefix.replace(/::\/64$/, ':');
 
 export default defineScenario({
   id: 'MG-03',
@@ -16,6 +13,7 @@ export default defineScenario({
   async body(ctx) {
     const app = ctx.env.app('shop');
     const hosts = [app.generatedHost, ...app.customDomains, ...app.aliases];
+    const ULA = ctx.env.mgmt.addresses().prefix.replace(/::\/64$/, ':');
     await ctx.check("the control plane's route to the edge does not use the overlay", async () => {
       const r = await ctx.env.mgmt.exec('cp', ['ip', 'route', 'get', ctx.env.lbIp]);
       return {

@@ -116,6 +116,7 @@ export function withoutLabHooks(provider: string): Pick<ScenarioEnv, LabHook> {
       exec: missingAsync('mgmt.exec'),
       publicKeys: missing('mgmt.publicKeys'),
       iface: missing('mgmt.iface'),
+      addresses: missing('mgmt.addresses'),
     },
     rewriteMetadata: missing('rewriteMetadata'),
     selfSignedSecret: missingAsync('selfSignedSecret'),

@@ -16,7 +16,7 @@ import type { DnsProbeContext } from '../../probes/dns.ts';
 import { httpFromNetns, tcpFromNetns } from '../../probes/http.ts';
 import { apidProbe, overlayStatus } from '../../probes/mgmt.ts';
 import { probeTls } from '../../probes/tls.ts';
-import { EDGE_IP, LB_IP, PUBLIC_DNS_IP, podNetnsName, wgIface } from '../../providers/embedded/address-plan.ts';
+import { EDGE_IP, LB_IP, MGMT, PUBLIC_DNS_IP, podNetnsName, wgIface } from '../../providers/embedded/address-plan.ts';
 import { EMBEDDED_CAPABILITIES } from '../../providers/embedded/embedded-provider.ts';
 import { labFactSources } from '../../providers/embedded/fact-site.ts';
 import { liveLab } from '../../providers/embedded/lab.ts';
@@ -101,6 +101,7 @@ export function labEnv(run: Runner = execRunner): ScenarioEnv {
         const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
         return { exitCode: res.exitCode, output: res.output };
       },
+      addresses: () => MGMT,
       iface: (side) => wgIface(lab.id, side),
       publicKeys() {
         const p = mgmtPaths(lab.dir);
