@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` tests the harness's own logic with no lab; `components` checks the real binaries that
-// `skyprobe setup` built (npm test runs setup first).
+// Four projects: `unit` tests the harness's own logic with no lab (*.test.ts beside the code); `components` checks
+// the real binaries that `skyprobe setup` built (*.int.test.ts; npm test runs setup first); `lab` runs real labs
+// (*.lab.test.ts: beside the provider for the lab's own tests, harness/e2e/ for those that drive the whole harness);
+// `conformance` is the scenario catalog, run by `skyprobe run`. npm test runs the first three.
 export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,

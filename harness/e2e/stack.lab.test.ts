@@ -17,12 +17,12 @@ import { httpFromNetns } from '../probes/http.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import type { LabState } from '../providers/embedded/state.ts';
 import { waitUntil } from '../wait.ts';
-import { parseAppFixture } from './app-fixture.ts';
-import { type DeployTarget, deleteApp, deployApp } from './deploy.ts';
-import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
-import { setRecords } from './public-dns.ts';
-import { render } from './render.ts';
-import { ROUTINGS } from './routing.ts';
+import { parseAppFixture } from '../stack/app-fixture.ts';
+import { type DeployTarget, deleteApp, deployApp } from '../stack/deploy.ts';
+import { EDGE_NAMESPACE, GATEWAY_NAME } from '../stack/edge-objects.ts';
+import { setRecords } from '../stack/public-dns.ts';
+import { render } from '../stack/render.ts';
+import { ROUTINGS } from '../stack/routing.ts';
 
 const shop = parseAppFixture(readFileSync(new URL('../../fixtures/apps/shop.yaml', import.meta.url), 'utf8'));
 type Conditioned = KubernetesObject & {

@@ -22,10 +22,10 @@ import { deployWithUserDns, faultRoute, userPointsDomainsAtLb } from '../scenari
 import { listenerName, render } from '../stack/render.ts';
 import { ROUTINGS } from '../stack/routing.ts';
 import { issueLeaf, makeTestCa, type TestCa } from '../testing/test-ca.ts';
-import { type FactTarget, checkDomains } from './check.ts';
-import { type DomainReport, FACT_NAMES, type FactName, type FactStatus } from './fact.ts';
-import { labMetadataSource } from './metadata.ts';
-import { factTarget } from './target.ts';
+import { type FactTarget, checkDomains } from '../facts/check.ts';
+import { type DomainReport, FACT_NAMES, type FactName, type FactStatus } from '../facts/fact.ts';
+import { labMetadataSource } from '../facts/metadata.ts';
+import { factTarget } from '../facts/target.ts';
 import { labFactSite } from '../providers/embedded/fact-site.ts';
 
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;

@@ -9,18 +9,18 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execRunner } from '../../exec/runner.ts';
-import { silentProgress } from '../../log.ts';
-import { repoRoot } from '../../paths.ts';
-import { cachePaths } from '../../setup/cache.ts';
-import { loadPinFile } from '../../setup/components.ts';
-import { PIN_FILE, componentBinary } from '../../setup/setup.ts';
-import type { Report } from '../../report/schema.ts';
-import type { ScenarioEnv } from '../../scenario/env.ts';
-import { labEnv } from '../../scenario/envs/lab-env.ts';
-import { deployWithUserDns } from '../../scenario/steps.ts';
-import { labDown, labUp, liveLab } from '../embedded/lab.ts';
-import { deleteNamespace, runNamespace } from './run-namespaces.ts';
+import { execRunner } from '../exec/runner.ts';
+import { silentProgress } from '../log.ts';
+import { repoRoot } from '../paths.ts';
+import { cachePaths } from '../setup/cache.ts';
+import { loadPinFile } from '../setup/components.ts';
+import { PIN_FILE, componentBinary } from '../setup/setup.ts';
+import type { Report } from '../report/schema.ts';
+import type { ScenarioEnv } from '../scenario/env.ts';
+import { labEnv } from '../scenario/envs/lab-env.ts';
+import { deployWithUserDns } from '../scenario/steps.ts';
+import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
+import { deleteNamespace, runNamespace } from '../providers/existing/run-namespaces.ts';
 
 /** A pid no process has (checked): what a killed harness leaves as the owner of its namespace. */
 function deadPid(): number {
@@ -32,7 +32,7 @@ function deadPid(): number {
     }
   }
 }
-const bin = new URL('../../../bin/skyprobe.mjs', import.meta.url).pathname;
+const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
 const own = !liveLab();
 
 describe('--provider existing, against the lab as a remote cluster', () => {
