@@ -1,6 +1,6 @@
 /**
  * What `domains check` runs against, from its flags and the site the caller hands in (the running lab, made by
- * providers/embedded/fact-site.ts). With no --kubeconfig (or one for the site's own API server) it is the site:
+ * the embedded provider's fact-site.ts). With no --kubeconfig (or one for the site's own API server) it is the site:
  * its platform records, its public DNS, its ACME root, and probes from its internet host. Otherwise a real
  * cluster: the system resolver and CA bundle, probes from this machine. This layer knows no provider: a site is
  * plain data. Every input is checked before anything is probed; bad input is one line and exit 2, within 5 s.

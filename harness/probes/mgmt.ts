@@ -2,7 +2,7 @@
  * Management-path probes, from a host's network namespace: the SideroLink overlay as WireGuard reports it
  * (peers, last handshake, transfer counters), and the Talos API answering a Version call (answer and latency).
  * The caller says where they stand and what they present (OverlayAt, ApidClient: plain data; the embedded lab's
- * come from providers/embedded/mgmt.ts); the probes know no lab.
+ * come from the embedded provider's mgmt.ts); the probes know no lab.
  */
 import type { Runner } from '../exec/runner.ts';
 

@@ -1,4 +1,7 @@
-/** The provider a run asked for, by name: one switch, so that adding a backend touches one file here. */
+/**
+ * The provider a run asked for, by name: one switch, so that adding a backend touches one file here (and, for its
+ * scenario environment, one env file and one line of the map in the scenario layer's envs folder).
+ */
 import { SkyprobeError } from '../errors.ts';
 import { embeddedProvider } from './embedded/embedded-provider.ts';
 import { existingProvider } from './existing/existing-provider.ts';
