@@ -1,23 +1,14 @@
 /**
- * A scenario: a declarative header (id, title, area, features, apps, routing modes), one body, and its fault
- * twins. runScenario executes a body and records every check with its evidence; the conformance run and the
- * fault-twin tests both go through it, so a twin proves that the very checks of the conformance run can fail.
+ * A scenario: a declarative header (id, title, features, apps, routing modes, needs), one body, and its fault
+ * twins; its area is the folder of its file (areas.ts). runScenario executes a body and records every check with
+ * its evidence; the conformance run and the fault-twin tests both go through it, so a twin proves that the very
+ * checks of the conformance run can fail.
  */
 import type { Capabilities } from '../providers/provider.ts';
 import type { Routing } from '../stack/render.ts';
+import type { Area } from './areas.ts';
 import type { ScenarioEnv } from './env.ts';
-
-export type Area =
-  | 'data-path'
-  | 'custom-domain'
-  | 'migration'
-  | 'tls'
-  | 'readiness'
-  | 'dns'
-  | 'in-cluster'
-  | 'management'
-  | 'facts'
-  | 'stack';
+import type { Feature } from './features.ts';
 
 /**
  * What a scenario's setup and body use beyond reading the cluster (ClusterEnv); fault twins do not count, they run
@@ -33,17 +24,27 @@ export type Area =
  */
 export type Need = 'lab' | 'apps' | 'deploy' | 'internet';
 
+/**
+ * What a scenario file declares, and what reads each field: `id` (the test's name, report.json and junit.xml, the
+ * anchor in index.html), `title` (the same places), `features` (report.json and index.html), `apps` (the default
+ * setup deploys them, prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
+ * unmetNeeds). The area is not declared: it is the file's folder (areas.ts).
+ */
 export interface ScenarioHeader {
+  /** From the catalog, like DP-01. */
   id: string;
   title: string;
-  area: Area;
-  features: string[];
+  /** What the scenario exercises (features.ts). */
+  features: Feature[];
   /** App fixtures (fixtures/apps/<name>.yaml) the scenario deploys. */
   apps: string[];
   routing: Routing[];
   /** Default: ['lab']. A read-only scenario says `needs: []`. */
   needs?: Need[];
 }
+
+/** What of a header the report carries (report.json's scenarios[], index.html), with the area from the folder. */
+export type ReportedHeader = Pick<ScenarioHeader, 'id' | 'title' | 'features'> & { area: Area };
 
 /** Whether a provider's capabilities meet a need, and the one-line reason when they do not. */
 const NEEDS: Record<Need, { met: (c: Capabilities) => boolean; reason: (provider: string) => string }> = {

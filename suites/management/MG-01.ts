@@ -8,7 +8,6 @@ const DROP_OVERLAY = ['iptables', 'FORWARD', '-p', 'udp', '--dport', String(MGMT
 export default defineScenario({
   id: 'MG-01',
   title: "Control plane reaches the machine's Talos API over SideroLink while the machine is behind NAT",
-  area: 'management',
   features: ['SideroLink', 'WireGuard', 'NAT', 'TalosAPI'],
   apps: [],
   routing: ['current'],

@@ -40,7 +40,6 @@ const rule = (r: string[], op: '-I' | '-D') => {
 export default defineScenario({
   id: 'MG-02',
   title: "The machine's LAN address is not reachable from the control plane or the internet",
-  area: 'management',
   features: ['NAT', 'SideroLink'],
   apps: [],
   routing: ['current'],

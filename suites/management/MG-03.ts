@@ -7,7 +7,6 @@ const ULA = MGMT.prefix.replace(/::\/64$/, ':');
 export default defineScenario({
   id: 'MG-03',
   title: 'App traffic never uses the SideroLink overlay',
-  area: 'management',
   features: ['SideroLink', 'DataPathSeparation'],
   apps: ['shop'],
   routing: ['current'],

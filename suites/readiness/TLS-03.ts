@@ -14,7 +14,6 @@ import { orgNamespace } from '../../harness/stack/render.ts';
 export default defineScenario({
   id: 'TLS-03',
   title: 'Workload ready while TLS is pending is reported apart, then converges; each fact timed',
-  area: 'readiness',
   features: ['Readiness', 'CertManager'],
   apps: ['late'],
   routing: ['current', 'target'],

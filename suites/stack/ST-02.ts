@@ -21,7 +21,6 @@ const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, {
 export default defineScenario({
   id: 'ST-02',
   title: 'Every routed host has one accepted claim with ready endpoints',
-  area: 'stack',
   features: ['HTTPRoute', 'Ingress', 'ReadOnly'],
   apps: ['shop'],
   routing: ['current', 'target'],
