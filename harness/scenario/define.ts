@@ -17,12 +17,13 @@ import type { Feature } from './features.ts';
  *             namespaces, so it needs capabilities clusterScoped and createApps
  *   internet  act as a user on the internet and at their DNS provider (env.http, dns, tls, userDns, lbIp, edgeIp,
  *             publicDns, pebbleRoot): capability internet
- *   lab       the embedded lab's own hooks (env.inPod, edgeAccessLog, mgmt, stop/start/restartComponent,
- *             blockPort, selfSignedSecret, rewriteMetadata; its state env.lab and namespace env.internet):
- *             capability labHooks
+ *   lab       the embedded lab's own hooks (env.inPod, edgeAccessLog, stop/start/restartComponent, blockPort,
+ *             selfSignedSecret, rewriteMetadata; its state env.lab and namespace env.internet): capability labHooks
+ *   management  the management path (env.mgmt: the SideroLink overlay, the machine's Talos API, TCP and commands
+ *             from the hosts at either end): capability management
  *   apps      create objects in the run's own namespace (existing provider): capability createApps
  */
-export type Need = 'lab' | 'apps' | 'deploy' | 'internet';
+export type Need = 'lab' | 'management' | 'apps' | 'deploy' | 'internet';
 
 /**
  * What a scenario file declares, and what reads each field: `id` (the test's name, report.json and junit.xml, the
@@ -51,7 +52,12 @@ const NEEDS: Record<Need, { met: (c: Capabilities) => boolean; reason: (provider
   lab: {
     met: (c) => c.labHooks === true,
     reason: (p) =>
-      `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, the management path, component faults), which provider ${p} does not have`,
+      `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, component faults), which provider ${p} does not have`,
+  },
+  management: {
+    met: (c) => c.management,
+    reason: (p) =>
+      `needs the management path (capability management: the SideroLink overlay to a machine behind NAT and its Talos API), which provider ${p} does not have`,
   },
   deploy: {
     met: (c) => c.clusterScoped && c.createApps,
@@ -74,6 +80,16 @@ export function unmetNeeds(s: Pick<ScenarioHeader, 'needs'>, caps: Capabilities,
   const needs = s.needs ?? ['lab'];
   const unmet = (Object.keys(NEEDS) as Need[]).filter((n) => needs.includes(n) && !NEEDS[n].met(caps));
   return unmet.length > 0 ? unmet.map((n) => NEEDS[n].reason(provider)).join('; ') : undefined;
+}
+
+/**
+ * Why fault twins cannot run on this cluster (capability faults: stop, block or misconfigure its components), or
+ * undefined when they can. The fault-twin tests skip every twin with this reason.
+ */
+export function faultsUnmet(caps: Capabilities, provider: string): string | undefined {
+  return caps.faults
+    ? undefined
+    : `fault twins need to stop, block or misconfigure the stack's components (capability faults), which provider ${provider} does not have`;
 }
 
 export interface CheckRecord {

@@ -11,8 +11,8 @@ export default defineScenario({
   features: ['SideroLink', 'WireGuard', 'NAT', 'TalosAPI'],
   apps: [],
   routing: ['current'],
-  // lab: env.mgmt (the SideroLink stand-in exists only in the embedded lab).
-  needs: ['lab'],
+  // management: env.mgmt (the SideroLink stand-in; only the embedded lab has it).
+  needs: ['management'],
   async body(ctx) {
     await ctx.check('the overlay has a recent handshake with the machine', async () => {
       const o = await ctx.env.mgmt.overlay();

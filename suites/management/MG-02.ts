@@ -43,8 +43,8 @@ export default defineScenario({
   features: ['NAT', 'SideroLink'],
   apps: [],
   routing: ['current'],
-  // lab: env.mgmt.tcp from the lab's hosts; internet: env.lbIp.
-  needs: ['internet', 'lab'],
+  // management: env.mgmt.tcp from the control plane and the internet host; internet: env.lbIp.
+  needs: ['internet', 'management'],
   async body(ctx) {
     for (const from of ['cp', 'internet']) {
       await ctx.check(`the machine's LAN address is not reachable from ${from}`, async () => {
