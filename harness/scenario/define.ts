@@ -27,8 +27,8 @@ export type Need = 'lab' | 'management' | 'apps' | 'deploy' | 'internet';
 
 /**
  * What a scenario file declares, and what reads each field: `id` (the test's name, report.json and junit.xml, the
- * anchor in index.html), `title` (the same places), `features` (report.json and index.html), `apps` (the default
- * setup deploys them, prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
+ * anchor in index.html), `title` (the same places), `features` (report.json and index.html), `apps` (deployed
+ * before setup and body, prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
  * unmetNeeds). The area is not declared: it is the file's folder (areas.ts).
  */
 export interface ScenarioHeader {
@@ -37,7 +37,10 @@ export interface ScenarioHeader {
   title: string;
   /** What the scenario exercises (features.ts). */
   features: Feature[];
-  /** App fixtures (fixtures/apps/<name>.yaml) the scenario deploys. */
+  /**
+   * App fixtures (fixtures/apps/<name>.yaml) of its starting state: deployed in the routing mode before its setup
+   * and its body (prepareScenario). Deploying needs `deploy`; apps a body deploys or removes itself are not here.
+   */
   apps: string[];
   routing: Routing[];
   /** Default: ['lab']. A read-only scenario says `needs: []`. */
@@ -125,7 +128,7 @@ export interface Fault {
 }
 
 export interface Scenario extends ScenarioHeader {
-  /** Bring the world into the scenario's starting state (default: deploy its apps). Faults come after this. */
+  /** The rest of the scenario's starting state, once its apps are deployed. Faults come after this. */
   setup?(ctx: { env: ScenarioEnv; routing: Routing }): Promise<void>;
   /** The checks; a body never deploys, so that an injected fault stays in place. */
   body(ctx: ScenarioContext): Promise<void>;
@@ -167,10 +170,10 @@ export function defineScenario(s: Scenario): Scenario {
   return s;
 }
 
-/** The scenario's starting state: its setup, or its apps deployed in this routing mode. */
+/** The scenario's starting state: its apps deployed in this routing mode, then its setup. */
 export async function prepareScenario(s: Scenario, env: ScenarioEnv, routing: Routing): Promise<void> {
-  if (s.setup) return s.setup({ env, routing });
   for (const name of s.apps) await env.deploy(env.app(name), routing);
+  await s.setup?.({ env, routing });
 }
 
 export async function runScenario(

@@ -112,6 +112,10 @@ describe("the catalog's needs", () => {
     expect(scenarios.filter((s) => s.needs === undefined).map((s) => s.id)).toEqual([]);
   });
 
+  it('a scenario with apps in its starting state needs deploy', () => {
+    expect(scenarios.filter((s) => s.apps.length > 0 && !s.needs?.includes('deploy')).map((s) => s.id)).toEqual([]);
+  });
+
   it('feature ReadOnly is declared by exactly the scenarios that need nothing', () => {
     const readOnly = scenarios.filter((s) => s.features.includes('ReadOnly')).map((s) => s.id);
     expect(readOnly).toEqual(scenarios.filter((s) => s.needs?.length === 0).map((s) => s.id));

@@ -14,7 +14,8 @@ export default defineScenario({
   id: 'TLS-03',
   title: 'Workload ready while TLS is pending is reported apart, then converges; each fact timed',
   features: ['Readiness', 'CertManager'],
-  apps: ['late'],
+  // None: the body deploys late itself, from nothing.
+  apps: [],
   routing: ['current', 'target'],
   needs: ['deploy', 'internet'],
   async setup({ env }) {
