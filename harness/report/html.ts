@@ -198,7 +198,7 @@ export function renderHtml(r: Report): string {
 <span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
 in ${esc(r.run.routing.join(' and '))} routing, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
-<h2>By feature</h2>${featureTable(r.scenarios)}
+<h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
 <h2>Hosts: the four facts and the workload</h2>${hostMatrix(r.hosts)}
 <h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
 <h2>Convergence timeline</h2>${timelineSvg(r.hosts)}
