@@ -12,7 +12,8 @@ import type { Feature } from './features.ts';
 
 /**
  * What a scenario's setup and body use beyond reading the cluster (ClusterEnv); fault twins do not count, they run
- * on the embedded lab only. A provider that cannot give one gets the scenario reported as skipped, with the reason.
+ * only where capability faults is (faultsUnmet). A provider that cannot give a need gets the scenario reported as
+ * skipped, with the reason.
  *   deploy    deploy and remove apps as the platform does (env.app, deploy, remove, metadata): it creates org
  *             namespaces, so it needs capabilities clusterScoped and createApps
  *   internet  act as a user on the internet and at their DNS provider (env.http, dns, tls, userDns, lbIp, edgeIp,
