@@ -4,6 +4,7 @@
  * its evidence; the conformance run and the fault-twin tests both go through it, so a twin proves that the very
  * checks of the conformance run can fail.
  */
+import { SkyprobeError } from '../errors.ts';
 import type { Capabilities } from '../providers/provider.ts';
 import type { Routing } from '../stack/render.ts';
 import type { Area } from './areas.ts';
@@ -29,7 +30,7 @@ export type Need = 'lab' | 'management' | 'apps' | 'deploy' | 'internet';
 /**
  * What a scenario file declares, and what reads each field: `id` (the test's name, report.json and junit.xml, the
  * anchor in index.html), `title` (the same places), `features` (report.json and index.html), `apps` (deployed
- * before setup and body, prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
+ * before the body, checked by prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
  * unmetNeeds). The area is not declared: it is the file's folder (areas.ts).
  */
 export interface ScenarioHeader {
@@ -39,8 +40,9 @@ export interface ScenarioHeader {
   /** What the scenario exercises (features.ts). */
   features: Feature[];
   /**
-   * App fixtures (fixtures/apps/<name>.yaml) of its starting state: deployed in the routing mode before its setup
-   * and its body (prepareScenario). Deploying needs `deploy`; apps a body deploys or removes itself are not here.
+   * App fixtures (fixtures/apps/<name>.yaml) of its starting state, deployed in the routing mode before the body:
+   * by the default setup, or by the scenario's own (prepareScenario checks that they are). Deploying needs
+   * `deploy`; apps a body deploys or removes itself are not here.
    */
   apps: string[];
   routing: Routing[];
@@ -129,7 +131,10 @@ export interface Fault {
 }
 
 export interface Scenario extends ScenarioHeader {
-  /** The rest of the scenario's starting state, once its apps are deployed. Faults come after this. */
+  /**
+   * Bring the world into the scenario's starting state, its apps included (default: deploy its apps). Faults come
+   * after this.
+   */
   setup?(ctx: { env: ScenarioEnv; routing: Routing }): Promise<void>;
   /** The checks; a body never deploys, so that an injected fault stays in place. */
   body(ctx: ScenarioContext): Promise<void>;
@@ -171,10 +176,23 @@ export function defineScenario(s: Scenario): Scenario {
   return s;
 }
 
-/** The scenario's starting state: its apps deployed in this routing mode, then its setup. */
+/**
+ * The scenario's starting state: its setup, or its apps deployed in this routing mode. Either way the declared
+ * apps are then deployed in this mode (the platform's records say so), or the scenario ends here, naming them.
+ */
 export async function prepareScenario(s: Scenario, env: ScenarioEnv, routing: Routing): Promise<void> {
-  for (const name of s.apps) await env.deploy(env.app(name), routing);
-  await s.setup?.({ env, routing });
+  if (s.setup) await s.setup({ env, routing });
+  else for (const name of s.apps) await env.deploy(env.app(name), routing);
+  const deployed = s.apps.length > 0 ? env.metadata() : [];
+  const missing = s.apps.filter((name) => {
+    const a = env.app(name);
+    return !deployed.some((m) => m.org === a.org && m.app === a.app && m.routing === routing);
+  });
+  if (missing.length > 0)
+    throw new SkyprobeError(
+      `${s.id}: its setup left app ${missing.join(', ')} undeployed in ${routing} routing, although the header lists it in apps`,
+      { hint: `deploy it in the setup, or drop it from apps in the header of ${s.id}` },
+    );
 }
 
 export async function runScenario(

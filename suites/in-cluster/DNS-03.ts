@@ -14,8 +14,8 @@ export default defineScenario({
   routing: ['current'],
   // lab: env.inPod (curl from the client pod's namespace) and env.edgeAccessLog.
   needs: ['deploy', 'lab'],
-  // After shop is deployed (apps): the client pod.
-  async setup({ env }) {
+  async setup({ env, routing }) {
+    await env.deploy(env.app('shop'), routing);
     const existing = await env.k.core.readNamespacedPod(CLIENT).catch(() => undefined);
     if (!existing) {
       await env.k.core.createNamespacedPod({
