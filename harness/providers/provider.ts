@@ -26,9 +26,15 @@ export interface Capabilities {
   clusterScoped: boolean;
   /** Deploy apps (in the run's own namespace at least). */
   createApps: boolean;
-  /** Stop, block or misconfigure stack components (fault twins). */
+  /**
+   * Stop, block or misconfigure stack components: the fault twins run only where this is true, and are skipped
+   * with the reason elsewhere (define.ts faultsUnmet).
+   */
   faults: boolean;
-  /** The SideroLink stand-in exists. */
+  /**
+   * The management path exists (the SideroLink stand-in: overlay, the machine's Talos API, the hosts at either
+   * end). Scenarios that use it (`needs: ['management']`, env.mgmt) are skipped elsewhere, with the reason.
+   */
   management: boolean;
   /**
    * A user on the internet can be played: public DNS the harness writes the user's zones into (each edit served
@@ -38,9 +44,8 @@ export interface Capabilities {
    */
   internet?: boolean;
   /**
-   * The embedded lab's own hooks: exec in a pod's namespace, the edge's access log, the management path, its
-   * components' processes (stop, restart, block a port), self-signed Secrets and rewritten platform records for
-   * faults. Scenarios that use them (`needs: ['lab']`, the default) are skipped elsewhere, with the reason.
+   * The embedded lab's own hooks: exec in a pod's namespace, the edge's access log, its components' processes
+   * (stop, restart, block a port), self-signed Secrets and rewritten platform records for faults. Scenarios that use them (`needs: ['lab']`, the default) are skipped elsewhere, with the reason.
    */
   labHooks?: boolean;
 }

@@ -32,7 +32,12 @@ const outcome = (
   routing: 'current' | 'target',
   status: ScenarioOutcome['status'],
   r?: ScenarioResult,
-): ScenarioOutcome => ({ header: { id, title: `title <${id}> & "q"`, area: 'data-path' }, routing, status, result: r });
+): ScenarioOutcome => ({
+  header: { id, title: `title <${id}> & "q"`, area: 'data-path', features: ['Gateway', 'HTTPRoute'] },
+  routing,
+  status,
+  result: r,
+});
 
 describe('report.json', () => {
   it('counts, sorts and carries every check with its evidence', () => {
@@ -64,6 +69,26 @@ describe('report.json', () => {
       message: 'expected 200, found 404',
     });
     expect(rep.environment.components).toEqual({ kubernetes: 'v1.36.3' });
+  });
+
+  it("carries each scenario's area and features from its header, skipped ones included", () => {
+    const rep = buildReport(
+      [
+        outcome('DP-01', 'current', 'passed', result('passed')),
+        {
+          header: { id: 'MG-01', title: 'overlay', area: 'management', features: ['SideroLink', 'NAT'] },
+          routing: 'current',
+          status: 'skipped',
+          error: 'needs the management path',
+        },
+      ],
+      run,
+      {},
+    );
+    expect(rep.scenarios.map((s) => [s.id, s.area, s.features])).toEqual([
+      ['DP-01', 'data-path', ['Gateway', 'HTTPRoute']],
+      ['MG-01', 'management', ['SideroLink', 'NAT']],
+    ]);
   });
 });
 

@@ -1,10 +1,10 @@
 /** Building report.json and junit.xml from scenario results. Pure functions, unit-tested. */
-import type { ScenarioResult } from '../scenario/define.ts';
+import type { ReportedHeader, ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/routing.ts';
 import { REPORT_SCHEMA, type Report, type ReportScenario } from './schema.ts';
 
 export interface ScenarioOutcome {
-  header: { id: string; title: string; area: string };
+  header: ReportedHeader;
   routing: Routing;
   /** Absent when the test never ran its scenario (skipped, or an error before it). */
   result?: ScenarioResult;
@@ -22,6 +22,7 @@ export function buildReport(
       id: o.header.id,
       title: o.header.title,
       area: o.header.area,
+      features: o.header.features,
       routing: o.routing,
       status: o.status,
       durationMs: o.result?.durationMs ?? 0,

@@ -1,7 +1,7 @@
 /**
  * The HTML report in a real browser (Debian's chromium driven by playwright-core), opened from file:// as a
- * person would open an archived report: counts equal report.json's, filters hide what they should, search
- * works, no request leaves the page, and a screenshot is saved into the run folder.
+ * person would open an archived report: counts equal report.json's, filters (status, area, feature, a feature
+ * chip) hide what they should, search works, no request leaves the page, and a screenshot is saved into the run folder.
  */
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,24 +30,38 @@ function fixtureReport() {
   return buildReport(
     [
       {
-        header: { id: 'DP-01', title: 'generated host reaches the app', area: 'data-path' },
+        header: {
+          id: 'DP-01',
+          title: 'generated host reaches the app',
+          area: 'data-path',
+          features: ['Gateway', 'HTTPRoute'],
+        },
         routing: 'current',
         status: 'passed',
         result: result('DP-01', 'current', true),
       },
       {
-        header: { id: 'DP-01', title: 'generated host reaches the app', area: 'data-path' },
+        header: {
+          id: 'DP-01',
+          title: 'generated host reaches the app',
+          area: 'data-path',
+          features: ['Gateway', 'HTTPRoute'],
+        },
         routing: 'target',
         status: 'passed',
         result: result('DP-01', 'target', true),
       },
       {
-        header: { id: 'TLS-02', title: 'custom domain certificates', area: 'tls' },
+        header: { id: 'TLS-02', title: 'custom domain certificates', area: 'tls', features: ['CertManager', 'HTTP01'] },
         routing: 'target',
         status: 'failed',
         result: result('TLS-02', 'target', false),
       },
-      { header: { id: 'DNS-02', title: 'user zone', area: 'dns' }, routing: 'current', status: 'skipped' },
+      {
+        header: { id: 'DNS-02', title: 'user zone', area: 'dns', features: ['UserZone', 'CNAME'] },
+        routing: 'current',
+        status: 'skipped',
+      },
     ],
     {
       id: 'browser-test',
@@ -101,6 +115,15 @@ describe('index.html in a browser', () => {
       await page.fill('#q', 'user zone');
       expect(await page.locator('section.scenario:not(.hidden)').count()).toBe(1);
       await page.fill('#q', '');
+      // Features: the filter, and a scenario's chip setting it.
+      await page.selectOption('#feature', 'HTTPRoute');
+      expect(await page.locator('section.scenario:not(.hidden)').count()).toBe(2);
+      expect(await page.locator('#TLS-02-target').getAttribute('class')).toContain('hidden');
+      await page.selectOption('#feature', '');
+      await page.locator('#TLS-02-target button.feature[data-feature="CertManager"]').click();
+      expect(await page.inputValue('#feature')).toBe('CertManager');
+      expect(await page.locator('section.scenario:not(.hidden)').count()).toBe(1);
+      await page.selectOption('#feature', '');
       await page.screenshot({ path: join(dir, 'screenshot.png'), fullPage: true });
       expect(
         requests.every((u) => u.startsWith('file://') || u.startsWith('data:')),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from './schema.ts';
-import { EVIDENCE_LIMIT, cutEvidence, renderHtml, timelineSvg } from './html.ts';
+import { FEATURES } from '../scenario/features.ts';
+import { EVIDENCE_LIMIT, cutEvidence, esc, renderHtml, timelineSvg } from './html.ts';
 
 const base = (over: Partial<Report> = {}): Report => ({
   schema: 'skyprobe.report/v1',
@@ -19,6 +20,7 @@ const base = (over: Partial<Report> = {}): Report => ({
       id: 'DP-01',
       title: 'generated host',
       area: 'data-path',
+      features: ['Gateway', 'HTTPRoute'],
       routing: 'current',
       status: 'passed',
       durationMs: 1000,
@@ -28,13 +30,23 @@ const base = (over: Partial<Report> = {}): Report => ({
       id: 'TLS-02',
       title: 'custom certs',
       area: 'tls',
+      features: ['CertManager', 'HTTPRoute'],
       routing: 'target',
       status: 'failed',
       durationMs: 2000,
       message: 'check "cert Ready" failed: pending',
       checks: [{ name: 'cert Ready', status: 'failed', evidence: { reason: 'pending' }, message: 'Ready=False' }],
     },
-    { id: 'DNS-02', title: 'user zone', area: 'dns', routing: 'current', status: 'skipped', durationMs: 0, checks: [] },
+    {
+      id: 'DNS-02',
+      title: 'user zone',
+      area: 'dns',
+      features: ['UserZone'],
+      routing: 'current',
+      status: 'skipped',
+      durationMs: 0,
+      checks: [],
+    },
   ],
   hosts: [
     {
@@ -82,6 +94,28 @@ describe('index.html', () => {
     expect(html).toMatch(/<tr><td>TLS-02<\/td><td class="muted">—<\/td><td class="fact failed">/);
     expect(html).toContain('<svg class="timeline"');
     expect(timelineSvg([])).toContain('No convergence timeline');
+  });
+
+  it("shows each scenario's features with their meaning, counts by feature, and a feature filter", () => {
+    const html = renderHtml(base());
+    const section = (id: string) =>
+      html.slice(html.indexOf(`id="${id}"`), html.indexOf('</section>', html.indexOf(`id="${id}"`)));
+    expect(html).toContain('data-features="Gateway HTTPRoute"');
+    expect(section('DP-01-current')).toContain(
+      `<button type="button" class="feature" data-feature="HTTPRoute" title="${esc(FEATURES.HTTPRoute)}">HTTPRoute</button>`,
+    );
+    expect(section('TLS-02-target')).toContain('data-feature="CertManager"');
+    expect(section('TLS-02-target')).not.toContain('data-feature="Gateway"');
+    // HTTPRoute: DP-01 passed, TLS-02 failed.
+    expect(html).toMatch(
+      /<tr data-feature-row="HTTPRoute">.*?<td class="num" data-count="passed">1<\/td><td class="num" data-count="failed">1<\/td><td class="num" data-count="skipped">0<\/td><\/tr>/,
+    );
+    expect(html).toContain('<option value="HTTPRoute">HTTPRoute (2)</option>');
+    expect(html).toContain('<option value="UserZone">UserZone (1)</option>');
+    // A report.json from before headers carried features still renders, without chips.
+    const old = base();
+    for (const s of old.scenarios) delete (s as { features?: string[] }).features;
+    expect(renderHtml(old)).toContain('No features in this run.');
   });
 
   it('escapes odd characters in evidence, names and messages', () => {

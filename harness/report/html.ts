@@ -1,9 +1,11 @@
 /**
  * index.html: one self-contained file built from report.json alone (styles, script and data inlined; no
- * request leaves the page), readable offline from file://. Failures first; a verdict line and counts by area;
- * the four facts per host; the current-vs-target matrix; a convergence timeline (SVG); every scenario with its
- * checks and evidence; the environment; filters by status and area, text search, and an anchor per scenario.
+ * request leaves the page), readable offline from file://. Failures first; a verdict line and counts by area and
+ * by feature; the four facts per host; the current-vs-target matrix; a convergence timeline (SVG); every scenario
+ * with its features, checks and evidence; the environment; filters by status, area and feature (a scenario's
+ * feature chip sets it), text search, and an anchor per scenario.
  */
+import { FEATURES } from '../scenario/features.ts';
 import type { ReportHost } from '../scenario/report-host.ts';
 import type { Report, ReportScenario } from './schema.ts';
 
@@ -28,6 +30,44 @@ export function cutEvidence(value: unknown, limit = EVIDENCE_LIMIT): string {
 
 export const anchor = (s: Pick<ReportScenario, 'id' | 'routing'>) => `${s.id}-${s.routing}`;
 
+/** A scenario's features; a report.json written before headers carried them has none. */
+const featuresOf = (s: ReportScenario): string[] => s.features ?? [];
+/** The one-line meaning of a feature (features.ts), empty for a name this version does not know. */
+const meaning = (f: string): string => (FEATURES as Record<string, string>)[f] ?? '';
+
+/** A scenario's features as chips; clicking one filters the scenarios by it. */
+function featureChips(s: ReportScenario): string {
+  const chips = featuresOf(s).map(
+    (f) =>
+      `<button type="button" class="feature" data-feature="${esc(f)}"${meaning(f) ? ` title="${esc(meaning(f))}"` : ''}>${esc(f)}</button>`,
+  );
+  return chips.length > 0 ? `<p class="features">${chips.join(' ')}</p>` : '';
+}
+
+/** Scenario runs per feature and status, every feature of the run, by name. */
+function featureCounts(
+  scenarios: ReportScenario[],
+): { feature: string; passed: number; failed: number; skipped: number }[] {
+  const names = [...new Set(scenarios.flatMap(featuresOf))].sort();
+  return names.map((feature) => {
+    const list = scenarios.filter((s) => featuresOf(s).includes(feature));
+    const n = (st: string) => list.filter((s) => s.status === st).length;
+    return { feature, passed: n('passed'), failed: n('failed'), skipped: n('skipped') };
+  });
+}
+
+function featureTable(scenarios: ReportScenario[]): string {
+  const rows = featureCounts(scenarios)
+    .map(
+      (c) =>
+        `<tr data-feature-row="${esc(c.feature)}"><td><button type="button" class="feature" data-feature="${esc(c.feature)}">${esc(c.feature)}</button></td><td class="muted">${esc(meaning(c.feature))}</td><td class="num" data-count="passed">${c.passed}</td><td class="num" data-count="failed">${c.failed}</td><td class="num" data-count="skipped">${c.skipped}</td></tr>`,
+    )
+    .join('');
+  return rows
+    ? `<table><thead><tr><th>feature</th><th>meaning</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p class="muted">No features in this run.</p>';
+}
+
 function scenarioSection(s: ReportScenario): string {
   const checks = s.checks
     .map(
@@ -38,9 +78,9 @@ function scenarioSection(s: ReportScenario): string {
   const notes = s.notes
     ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>`
     : '';
-  return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}">
+  return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}" data-features="${esc(featuresOf(s).join(' '))}">
 <h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(s.routing)}]</a> <span class="badge ${s.status}">${s.status}</span> ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span></h3>
-${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}<ul class="checks">${checks}</ul>${notes}</section>`;
+${featureChips(s)}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}<ul class="checks">${checks}</ul>${notes}</section>`;
 }
 
 function hostMatrix(hosts: ReportHost[]): string {
@@ -122,12 +162,14 @@ h1{font-size:20px}h2{font-size:16px;border-bottom:1px solid #ddd;padding-bottom:
 pre{background:#f6f6f6;padding:6px;overflow:auto;max-height:320px;font-size:12px}.why{color:#c62828}.dur,.muted{color:#777}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}.fact.pass,.fact.passed{background:#e6f4ea}
 .fact.fail,.fact.failed{background:#fce8e6}.fact.pending{background:#fff4d6}.filters{position:sticky;top:0;background:#fff;padding:6px 0;border-bottom:1px solid #eee}
+.features{margin:0 0 6px}.feature{font:11px system-ui,sans-serif;padding:1px 7px;border:1px solid #9ab;border-radius:8px;background:#eef3f7;color:#234;cursor:pointer}
 .hidden{display:none}`;
 
-const SCRIPT = `(function(){var q=document.getElementById('q'),st=document.getElementById('status'),ar=document.getElementById('area');
-function apply(){var t=q.value.toLowerCase(),s=st.value,a=ar.value,shown=0;document.querySelectorAll('section.scenario').forEach(function(e){
-var ok=(!s||e.dataset.status===s)&&(!a||e.dataset.area===a)&&(!t||e.textContent.toLowerCase().indexOf(t)>=0);e.classList.toggle('hidden',!ok);if(ok)shown++});
-document.getElementById('shown').textContent=shown}q.oninput=st.onchange=ar.onchange=apply;apply()})();`;
+const SCRIPT = `(function(){var q=document.getElementById('q'),st=document.getElementById('status'),ar=document.getElementById('area'),fe=document.getElementById('feature');
+function apply(){var t=q.value.toLowerCase(),s=st.value,a=ar.value,f=fe.value,shown=0;document.querySelectorAll('section.scenario').forEach(function(e){
+var ok=(!s||e.dataset.status===s)&&(!a||e.dataset.area===a)&&(!f||(' '+e.dataset.features+' ').indexOf(' '+f+' ')>=0)&&(!t||e.textContent.toLowerCase().indexOf(t)>=0);e.classList.toggle('hidden',!ok);if(ok)shown++});
+document.getElementById('shown').textContent=shown}q.oninput=st.onchange=ar.onchange=fe.onchange=apply;
+document.querySelectorAll('button.feature').forEach(function(b){b.onclick=function(){fe.value=b.dataset.feature;apply();document.getElementById('scenarios').scrollIntoView()}});apply()})();`;
 
 export function renderHtml(r: Report): string {
   const failedFirst = [...r.scenarios].sort(
@@ -157,13 +199,17 @@ export function renderHtml(r: Report): string {
 <span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
 in ${esc(r.run.routing.join(' and '))} routing, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
+<h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
 <h2>Hosts: the four facts and the workload</h2>${hostMatrix(r.hosts)}
 <h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
 <h2>Convergence timeline</h2>${timelineSvg(r.hosts)}
-<h2>Scenarios</h2>
+<h2 id="scenarios">Scenarios</h2>
 <div class="filters"><input id="q" type="search" placeholder="search checks and evidence" aria-label="search">
 <select id="status" aria-label="status"><option value="">all statuses</option><option>failed</option><option>passed</option><option>skipped</option></select>
 <select id="area" aria-label="area"><option value="">all areas</option>${areas.map((a) => `<option>${esc(a)}</option>`).join('')}</select>
+<select id="feature" aria-label="feature"><option value="">all features</option>${featureCounts(r.scenarios)
+    .map((c) => `<option value="${esc(c.feature)}">${esc(c.feature)} (${c.passed + c.failed + c.skipped})</option>`)
+    .join('')}</select>
 <span class="muted"><span id="shown"></span> shown</span></div>
 ${failedFirst.map(scenarioSection).join('\n')}
 <h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>

@@ -16,7 +16,10 @@ export interface ReportCheck {
 export interface ReportScenario {
   id: string;
   title: string;
+  /** The folder of the scenario's file (suites/<area>/). */
   area: string;
+  /** What the scenario exercises: names of harness/scenario/features.ts. */
+  features: string[];
   routing: Routing;
   status: Status;
   durationMs: number;

@@ -3,7 +3,7 @@
  * conformance project programmatically, and leave report.json and junit.xml in the run folder.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { SkyprobeError } from '../errors.ts';
@@ -12,6 +12,7 @@ import type { Progress } from '../log.ts';
 import { repoRoot } from '../paths.ts';
 import { providerFor } from '../providers/select.ts';
 import { ScenarioReporter } from '../report/reporter.ts';
+import { AREAS } from '../scenario/areas.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
@@ -30,11 +31,9 @@ export interface RunOptions {
   run?: Runner;
 }
 
+/** The suites `--suite` may name: the catalog's areas (one folder each, areas.test.ts). */
 export function suiteAreas(): string[] {
-  return readdirSync(join(repoRoot(), 'suites'), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
+  return [...AREAS].sort();
 }
 
 export function newRunId(now = new Date()): string {

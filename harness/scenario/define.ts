@@ -1,56 +1,69 @@
 /**
- * A scenario: a declarative header (id, title, area, features, apps, routing modes), one body, and its fault
- * twins. runScenario executes a body and records every check with its evidence; the conformance run and the
- * fault-twin tests both go through it, so a twin proves that the very checks of the conformance run can fail.
+ * A scenario: a declarative header (id, title, features, apps, routing modes, needs), one body, and its fault
+ * twins; its area is the folder of its file (areas.ts). runScenario executes a body and records every check with
+ * its evidence; the conformance run and the fault-twin tests both go through it, so a twin proves that the very
+ * checks of the conformance run can fail.
  */
+import { SkyprobeError } from '../errors.ts';
 import type { Capabilities } from '../providers/provider.ts';
 import type { Routing } from '../stack/routing.ts';
+import type { Area } from './areas.ts';
 import type { ScenarioEnv } from './env.ts';
-
-export type Area =
-  | 'data-path'
-  | 'custom-domain'
-  | 'migration'
-  | 'tls'
-  | 'readiness'
-  | 'dns'
-  | 'in-cluster'
-  | 'management'
-  | 'facts'
-  | 'stack';
+import type { Feature } from './features.ts';
 
 /**
  * What a scenario's setup and body use beyond reading the cluster (ClusterEnv); fault twins do not count, they run
- * on the embedded lab only. A provider that cannot give one gets the scenario reported as skipped, with the reason.
+ * only where capability faults is (faultsUnmet). A provider that cannot give a need gets the scenario reported as
+ * skipped, with the reason.
  *   deploy    deploy and remove apps as the platform does (env.app, deploy, remove, metadata): it creates org
  *             namespaces, so it needs capabilities clusterScoped and createApps
  *   internet  act as a user on the internet and at their DNS provider (env.http, dns, tls, userDns, lbIp, edgeIp,
  *             publicDns, pebbleRoot): capability internet
- *   lab       the embedded lab's own hooks (env.inPod, edgeAccessLog, mgmt, stop/start/restartComponent,
- *             blockPort, selfSignedSecret, rewriteMetadata; its state env.lab and namespace env.internet):
- *             capability labHooks
+ *   lab       the embedded lab's own hooks (env.inPod, edgeAccessLog, stop/start/restartComponent, blockPort,
+ *             selfSignedSecret, rewriteMetadata; its state env.lab and namespace env.internet): capability labHooks
+ *   management  the management path (env.mgmt: the SideroLink overlay, the machine's Talos API, TCP and commands
+ *             from the hosts at either end): capability management
  *   apps      create objects in the run's own namespace (existing provider): capability createApps
  */
-export type Need = 'lab' | 'apps' | 'deploy' | 'internet';
+export type Need = 'lab' | 'management' | 'apps' | 'deploy' | 'internet';
 
+/**
+ * What a scenario file declares, and what reads each field: `id` (the test's name, report.json and junit.xml, the
+ * anchor in index.html), `title` (the same places), `features` (report.json and index.html), `apps` (deployed
+ * before the body, checked by prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
+ * unmetNeeds). The area is not declared: it is the file's folder (areas.ts).
+ */
 export interface ScenarioHeader {
+  /** From the catalog, like DP-01. */
   id: string;
   title: string;
-  area: Area;
-  features: string[];
-  /** App fixtures (fixtures/apps/<name>.yaml) the scenario deploys. */
+  /** What the scenario exercises (features.ts). */
+  features: Feature[];
+  /**
+   * App fixtures (fixtures/apps/<name>.yaml) of its starting state, deployed in the routing mode before the body:
+   * by the default setup, or by the scenario's own (prepareScenario checks that they are). Deploying needs
+   * `deploy`; apps a body deploys or removes itself are not here.
+   */
   apps: string[];
   routing: Routing[];
   /** Default: ['lab']. A read-only scenario says `needs: []`. */
   needs?: Need[];
 }
 
+/** What of a header the report carries (report.json's scenarios[], index.html), with the area from the folder. */
+export type ReportedHeader = Pick<ScenarioHeader, 'id' | 'title' | 'features'> & { area: Area };
+
 /** Whether a provider's capabilities meet a need, and the one-line reason when they do not. */
 const NEEDS: Record<Need, { met: (c: Capabilities) => boolean; reason: (provider: string) => string }> = {
   lab: {
     met: (c) => c.labHooks === true,
     reason: (p) =>
-      `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, the management path, component faults), which provider ${p} does not have`,
+      `needs the embedded lab's own hooks (capability labHooks: pod exec, the edge's access log, component faults), which provider ${p} does not have`,
+  },
+  management: {
+    met: (c) => c.management,
+    reason: (p) =>
+      `needs the management path (capability management: the SideroLink overlay to a machine behind NAT and its Talos API), which provider ${p} does not have`,
   },
   deploy: {
     met: (c) => c.clusterScoped && c.createApps,
@@ -73,6 +86,16 @@ export function unmetNeeds(s: Pick<ScenarioHeader, 'needs'>, caps: Capabilities,
   const needs = s.needs ?? ['lab'];
   const unmet = (Object.keys(NEEDS) as Need[]).filter((n) => needs.includes(n) && !NEEDS[n].met(caps));
   return unmet.length > 0 ? unmet.map((n) => NEEDS[n].reason(provider)).join('; ') : undefined;
+}
+
+/**
+ * Why fault twins cannot run on this cluster (capability faults: stop, block or misconfigure its components), or
+ * undefined when they can. The fault-twin tests skip every twin with this reason.
+ */
+export function faultsUnmet(caps: Capabilities, provider: string): string | undefined {
+  return caps.faults
+    ? undefined
+    : `fault twins need to stop, block or misconfigure the stack's components (capability faults), which provider ${provider} does not have`;
 }
 
 export interface CheckRecord {
@@ -108,7 +131,10 @@ export interface Fault {
 }
 
 export interface Scenario extends ScenarioHeader {
-  /** Bring the world into the scenario's starting state (default: deploy its apps). Faults come after this. */
+  /**
+   * Bring the world into the scenario's starting state, its apps included (default: deploy its apps). Faults come
+   * after this.
+   */
   setup?(ctx: { env: ScenarioEnv; routing: Routing }): Promise<void>;
   /** The checks; a body never deploys, so that an injected fault stays in place. */
   body(ctx: ScenarioContext): Promise<void>;
@@ -150,10 +176,23 @@ export function defineScenario(s: Scenario): Scenario {
   return s;
 }
 
-/** The scenario's starting state: its setup, or its apps deployed in this routing mode. */
+/**
+ * The scenario's starting state: its setup, or its apps deployed in this routing mode. Either way the declared
+ * apps are then deployed in this mode (the platform's records say so), or the scenario ends here, naming them.
+ */
 export async function prepareScenario(s: Scenario, env: ScenarioEnv, routing: Routing): Promise<void> {
-  if (s.setup) return s.setup({ env, routing });
-  for (const name of s.apps) await env.deploy(env.app(name), routing);
+  if (s.setup) await s.setup({ env, routing });
+  else for (const name of s.apps) await env.deploy(env.app(name), routing);
+  const deployed = s.apps.length > 0 ? env.metadata() : [];
+  const missing = s.apps.filter((name) => {
+    const a = env.app(name);
+    return !deployed.some((m) => m.org === a.org && m.app === a.app && m.routing === routing);
+  });
+  if (missing.length > 0)
+    throw new SkyprobeError(
+      `${s.id}: its setup left app ${missing.join(', ')} undeployed in ${routing} routing, although the header lists it in apps`,
+      { hint: `deploy it in the setup, or drop it from apps in the header of ${s.id}` },
+    );
 }
 
 export async function runScenario(

@@ -121,7 +121,6 @@ export type InternetMember = 'lbIp' | 'edgeIp' | 'publicDns' | 'pebbleRoot' | 'u
 export type LabHook =
   | 'inPod'
   | 'edgeAccessLog'
-  | 'mgmt'
   | 'rewriteMetadata'
   | 'selfSignedSecret'
   | 'stopComponent'
@@ -130,9 +129,11 @@ export type LabHook =
   | 'restartComponent';
 /** ... and its data, which no other provider has. */
 export type LabMember = LabHook | 'lab' | 'internet';
+/** `management`: the management path (SideroLink overlay, the Talos API behind NAT). */
+export type ManagementMember = 'mgmt';
 /** Every member beyond ClusterEnv has a need: a member added to ScenarioEnv without one is a compile error here. */
 export const EVERY_MEMBER_HAS_A_NEED: [
-  Exclude<keyof ScenarioEnv, keyof ClusterEnv | DeployMember | InternetMember | LabMember>,
+  Exclude<keyof ScenarioEnv, keyof ClusterEnv | DeployMember | InternetMember | LabMember | ManagementMember>,
 ] extends [never]
   ? true
   : never = true;

@@ -1,13 +1,20 @@
 /**
  * Setup file of the conformance vitest project: as each scenario module loads, its defineScenario call
  * registers one test per selected routing mode. The test prepares the scenario's world, runs its checks, and
- * leaves the result in the test's meta for the reporter.
+ * leaves the result in the test's meta for the reporter, with the header the report shows (id, title, area,
+ * features).
+ *
+ * The area is the folder of the file being collected. vitest records that file in `expect.getState().testPath`
+ * before it imports the module, so the registrar reads it there: no scenario has to pass its own path
+ * (import.meta.url in each of them would be one more thing to copy), and a file outside an area's folder fails
+ * as it loads, before any test of it runs.
  */
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { test } from './env-fixture.ts';
+import { areaOf } from './areas.ts';
 import { runCluster } from './envs/by-provider.ts';
-import { prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
+import { type ReportedHeader, prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
 
 const cluster = runCluster();
 const wanted =
@@ -15,7 +22,12 @@ const wanted =
 
 setScenarioRegistrar((s) => {
   describe(`${s.id} ${s.title}`, () => {
-    const header = { id: s.id, title: s.title, area: s.area };
+    const header: ReportedHeader = {
+      id: s.id,
+      title: s.title,
+      area: areaOf(expect.getState().testPath ?? ''),
+      features: s.features,
+    };
     const unmet = unmetNeeds(s, cluster.capabilities, cluster.provider);
     for (const routing of s.routing.filter((r) => wanted.includes(r))) {
       if (unmet) {
@@ -40,7 +52,7 @@ setScenarioRegistrar((s) => {
 declare module 'vitest' {
   interface TaskMeta {
     skyprobe?: {
-      header: { id: string; title: string; area: string };
+      header: ReportedHeader;
       routing: Routing;
       result?: import('./define.ts').ScenarioResult;
       skipped?: string;

@@ -6,7 +6,6 @@ import { appAnswers, deployWithUserDns, redeploy, resolvesToLb } from '../../har
 export default defineScenario({
   id: 'CD-01',
   title: 'Custom domain reaches the app',
-  area: 'custom-domain',
   features: ['CustomDomain', 'Ingress', 'HTTPRoute', 'CertManager'],
   apps: ['shop'],
   routing: ['current', 'target'],

@@ -6,7 +6,6 @@ import { appAnswers, deployWithUserDns, redeploy } from '../../harness/scenario/
 export default defineScenario({
   id: 'CD-02',
   title: 'Alias reaches the same app',
-  area: 'custom-domain',
   features: ['Alias', 'Ingress', 'HTTPRoute'],
   apps: ['shop'],
   routing: ['current', 'target'],

@@ -19,7 +19,6 @@ const APEX_TO_WWW = faultRoute('skyprobe-fault-apex-to-www', 'org-acme', 'https-
 export default defineScenario({
   id: 'CD-03',
   title: 'www -> apex permanent redirect with the exact Location; apex not redirected',
-  area: 'custom-domain',
   features: ['WwwRedirect', 'Middleware', 'RequestRedirect'],
   apps: ['shop'],
   routing: ['current', 'target'],

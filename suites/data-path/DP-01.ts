@@ -10,7 +10,6 @@ import { orgNamespace } from '../../harness/stack/render.ts';
 export default defineScenario({
   id: 'DP-01',
   title: 'Generated host reaches every replica through DNS, the load balancer and the Gateway',
-  area: 'data-path',
   features: ['Gateway', 'HTTPRoute', 'DNSAutomation'],
   apps: ['shop'],
   routing: ['current', 'target'],

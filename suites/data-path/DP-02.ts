@@ -9,7 +9,6 @@ const ROUTE = ['gateway.networking.k8s.io/v1', 'HTTPRoute', 'shop-generated', 'o
 export default defineScenario({
   id: 'DP-02',
   title: 'HTTPRoute and Gateway status: Accepted, ResolvedRefs, Programmed, address of the load balancer',
-  area: 'data-path',
   features: ['Gateway', 'HTTPRoute', 'Status'],
   apps: ['shop'],
   routing: ['current', 'target'],

@@ -12,7 +12,6 @@ const CATCH_ALL = faultRoute('skyprobe-fault-catch-all', 'org-acme', 'http', {
 export default defineScenario({
   id: 'DP-03',
   title: "Unknown host gets the edge's 404 and no app's content",
-  area: 'data-path',
   features: ['Gateway', 'Ingress'],
   apps: ['shop'],
   routing: ['current', 'target'],

@@ -17,7 +17,6 @@ const TAKEOVER = faultRoute('skyprobe-fault-takeover', 'org-evil', 'http', {
 export default defineScenario({
   id: 'DP-04',
   title: "Host isolation: another org cannot take an org's host",
-  area: 'data-path',
   features: ['Isolation', 'HostClaims'],
   apps: ['shop'],
   routing: ['current', 'target'],

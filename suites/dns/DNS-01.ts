@@ -6,8 +6,7 @@ import { converge } from '../../harness/probes/converge.ts';
 export default defineScenario({
   id: 'DNS-01',
   title: 'Generated host published automatically (A -> load balancer), removed on delete',
-  area: 'dns',
-  features: ['DNSAutomation', 'SatuskyZone'],
+  features: ['DNSAutomation'],
   apps: ['shop'],
   routing: ['current', 'target'],
   needs: ['deploy', 'internet'],

@@ -10,7 +10,6 @@ import { caaAllows } from '../../harness/probes/dns.ts';
 export default defineScenario({
   id: 'DNS-02',
   title: 'User-owned zone: nothing published by Satusky; right records pass, wrong ones fail with expected vs found',
-  area: 'dns',
   features: ['UserZone', 'CNAME', 'CAA'],
   apps: ['shop'],
   routing: ['current'],

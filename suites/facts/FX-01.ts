@@ -21,7 +21,6 @@ const checks: [FactName, string][] = [
 export default defineScenario({
   id: 'FX-01',
   title: 'Four facts per host (metadata, routing, DNS, TLS), reported separately with evidence and remedy',
-  area: 'facts',
   features: ['DomainFacts', 'CustomDomain', 'Alias', 'WwwRedirect'],
   apps: ['shop'],
   routing: ['current', 'target'],

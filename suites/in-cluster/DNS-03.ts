@@ -9,7 +9,6 @@ const CLIENT = { name: 'dns-client', namespace: 'org-acme' };
 export default defineScenario({
   id: 'DNS-03',
   title: 'In-cluster DNS: svc.ns.svc.cluster.local and the short name from a pod, bypassing the edge',
-  area: 'in-cluster',
   features: ['ClusterDNS', 'ClusterIP'],
   apps: ['shop'],
   routing: ['current'],

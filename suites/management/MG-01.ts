@@ -18,12 +18,11 @@ const dropOverlay = (op: '-I' | '-D', wgPort: number) => [
 export default defineScenario({
   id: 'MG-01',
   title: "Control plane reaches the machine's Talos API over SideroLink while the machine is behind NAT",
-  area: 'management',
   features: ['SideroLink', 'WireGuard', 'NAT', 'TalosAPI'],
   apps: [],
   routing: ['current'],
-  // lab: env.mgmt (the SideroLink stand-in exists only in the embedded lab).
-  needs: ['lab'],
+  // management: env.mgmt (the SideroLink stand-in; only the embedded lab has it).
+  needs: ['management'],
   async body(ctx) {
     const MGMT = ctx.env.mgmt.addresses();
     await ctx.check('the overlay has a recent handshake with the machine', async () => {

@@ -30,12 +30,11 @@ const rule = (r: string[], op: '-I' | '-D') => {
 export default defineScenario({
   id: 'MG-02',
   title: "The machine's LAN address is not reachable from the control plane or the internet",
-  area: 'management',
   features: ['NAT', 'SideroLink'],
   apps: [],
   routing: ['current'],
-  // lab: env.mgmt.tcp from the lab's hosts; internet: env.lbIp.
-  needs: ['internet', 'lab'],
+  // management: env.mgmt.tcp from the control plane and the internet host; internet: env.lbIp.
+  needs: ['internet', 'management'],
   async body(ctx) {
     const MGMT = ctx.env.mgmt.addresses();
     for (const from of ['cp', 'internet']) {

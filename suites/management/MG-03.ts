@@ -4,12 +4,11 @@ import { defineScenario } from '../../harness/scenario/define.ts';
 export default defineScenario({
   id: 'MG-03',
   title: 'App traffic never uses the SideroLink overlay',
-  area: 'management',
   features: ['SideroLink', 'DataPathSeparation'],
   apps: ['shop'],
   routing: ['current'],
-  // lab: env.mgmt (routes, overlay counters, curl from the control plane); internet: env.http, env.dns, env.lbIp.
-  needs: ['deploy', 'internet', 'lab'],
+  // management: env.mgmt (routes, overlay counters, curl from the control plane); internet: env.http, env.dns, env.lbIp.
+  needs: ['deploy', 'internet', 'management'],
   async body(ctx) {
     const app = ctx.env.app('shop');
     const hosts = [app.generatedHost, ...app.customDomains, ...app.aliases];

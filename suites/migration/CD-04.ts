@@ -25,7 +25,6 @@ const ALIAS_REDIRECT = faultRoute('skyprobe-fault-parity', 'org-acme', 'https-st
 export default defineScenario({
   id: 'CD-04',
   title: 'Current vs target routing: same status, body and certificate facts for every host',
-  area: 'migration',
   features: ['Migration', 'Ingress', 'HTTPRoute'],
   apps: ['shop'],
   routing: ['current'],

@@ -1,22 +1,21 @@
 /**
  * TLS-03: readiness. A new app's pods are Ready while its certificate is still pending, and the harness says so:
  * "workload ready, endpoint not ready: TLS pending". Then the endpoint converges; the moment each fact became
- * true is recorded (hosts[].timeline in report.json).
+ * true is recorded (hosts[].timeline in report.json). The facts are domains check's (env.facts), not recomputed.
  */
+import { type DomainReport, FACT_NAMES, type FactName } from '../../harness/facts/fact.ts';
 import { reportHost } from '../../harness/scenario/report-host.ts';
 import { converge } from '../../harness/probes/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { readinessVerdict } from '../../harness/scenario/readiness.ts';
-import { conditions, readObject } from '../../harness/scenario/steps.ts';
+import { type ReadinessFacts, readinessVerdict } from '../../harness/scenario/readiness.ts';
 import { certificateFor } from '../../harness/scenario/tls-steps.ts';
-import { orgNamespace } from '../../harness/stack/render.ts';
 
 export default defineScenario({
   id: 'TLS-03',
   title: 'Workload ready while TLS is pending is reported apart, then converges; each fact timed',
-  area: 'readiness',
   features: ['Readiness', 'CertManager'],
-  apps: ['late'],
+  // None: the body deploys late itself, from nothing.
+  apps: [],
   routing: ['current', 'target'],
   needs: ['deploy', 'internet'],
   async setup({ env }) {
@@ -37,29 +36,41 @@ export default defineScenario({
     const t0 = new Date().toISOString();
     await ctx.env.deploy(app, ctx.routing);
     const workloadReadyAt = new Date().toISOString();
+    /**
+     * The readiness inputs (readiness.ts) from the host's four facts as `skyprobe domains check` establishes them
+     * (env.facts, the same code), plus the HTTPS request:
+     *   workloadReady  the report's workload is `ready` (the Deployment's available replicas; deploy waited for it)
+     *   routeAccepted  the routing fact passes: one accepted claim on the host, its backend with ready endpoints
+     *   dnsResolved    the DNS fact passes: A at the edge's published address, no stray AAAA, CAA allowing the CA
+     *   certReady      the TLS fact passes: Certificate Ready and the edge serving a valid, trusted chain for the
+     *                  host. `pending` (cert-manager still issuing) is not ready, and so are `fail` and `unknown`
+     *                  (no Certificate yet, the edge's default certificate): only `pass` is ready, as for the others
+     *   httpsOk        GET https://<host>/ready answers 200 (a user's request; the facts make none to the app)
+     * The metadata fact is not a readiness input; it is reported with the others in hosts[].
+     */
+    /** The host's report of the latest facts() call: what hosts[] shows once the endpoint converged. */
+    const latest: { report?: DomainReport } = {};
     const facts = async () => {
-      const route = (await readObject(
-        ctx,
-        'gateway.networking.k8s.io/v1',
-        'HTTPRoute',
-        `${app.app}-generated`,
-        orgNamespace(app.org),
-      ).catch(() => undefined)) as
-        { status?: { parents?: { conditions: { type: string; status: string }[] }[] } } | undefined;
-      const routeAccepted = (route?.status?.parents ?? []).some((p) =>
-        p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'),
-      );
-      const dns = await ctx.env.dns.resolve(host, 'A');
-      const { certificate } = await certificateFor(ctx, app, host);
-      const certReady = conditions(certificate).some((c) => c.type === 'Ready' && c.status === 'True');
-      const https = await ctx.env.http(`https://${host}/ready`, { timeoutS: 2 });
-      return {
-        workloadReady: true,
-        routeAccepted,
-        dnsResolved: dns.addresses.includes(ctx.env.lbIp),
-        certReady,
+      const [report, https] = await Promise.all([
+        ctx.env.facts([host]),
+        ctx.env.http(`https://${host}/ready`, { timeoutS: 2 }),
+      ]);
+      const h = report.hosts[0];
+      latest.report = h;
+      const passes = (n: FactName) => h?.facts[n].status === 'pass';
+      const readiness: ReadinessFacts = {
+        workloadReady: h?.workload.status === 'ready',
+        routeAccepted: passes('routing'),
+        dnsResolved: passes('dns'),
+        certReady: passes('tls'),
         httpsOk: https.status === 200,
-        certificate: conditions(certificate),
+      };
+      return {
+        ...readiness,
+        facts: Object.fromEntries(
+          FACT_NAMES.map((n) => [n, { status: h?.facts[n].status, summary: h?.facts[n].summary }]),
+        ),
+        workload: h?.workload.summary,
         https: { status: https.status, error: https.error },
       };
     };
@@ -99,8 +110,8 @@ export default defineScenario({
         message: `last verdict "${last?.verdict ?? 'none'}"`,
       };
     });
-    // The host's four facts at the end, as domains check establishes them (never assumed), with the timeline.
-    const final = (await ctx.env.facts([host])).hosts[0];
+    // The host's four facts as they were when the endpoint converged (never assumed), with the timeline.
+    const final = latest.report;
     if (final)
       ctx.note('hosts', [
         reportHost(final, ctx.routing, {

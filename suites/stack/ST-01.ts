@@ -35,7 +35,6 @@ const BROKEN_LISTENER: GatewayListener = {
 export default defineScenario({
   id: 'ST-01',
   title: 'The edge is ready: GatewayClass accepted, Gateway and listeners programmed, issuers ready',
-  area: 'stack',
   features: ['Gateway', 'GatewayClass', 'CertManager', 'ReadOnly'],
   apps: [],
   routing: ['current', 'target'],

@@ -10,7 +10,6 @@ export default defineScenario({
   id: 'TLS-01',
   title:
     "Generated host: certificate from Pebble via HTTP-01, chained to Pebble's root, SAN matching, served at the edge",
-  area: 'tls',
   features: ['CertManager', 'HTTP01', 'GatewayListenerTLS'],
   apps: ['shop'],
   routing: ['current', 'target'],

@@ -8,7 +8,6 @@ import { waitUntil } from '../../harness/wait.ts';
 export default defineScenario({
   id: 'TLS-02',
   title: 'Custom domain and alias certificates in both routing modes',
-  area: 'tls',
   features: ['CertManager', 'HTTP01', 'IngressShim', 'GatewayShim'],
   apps: ['shop'],
   routing: ['current', 'target'],

@@ -15,7 +15,6 @@ const GLOBAL_REDIRECT = [
 export default defineScenario({
   id: 'TLS-04',
   title: 'HTTP-01 path reachable on :80 while HTTP redirects to HTTPS',
-  area: 'tls',
   features: ['HTTP01', 'HttpsRedirect'],
   apps: ['secure'],
   routing: ['current', 'target'],

@@ -16,7 +16,7 @@ import { type DnsRecord, editRecords, readRecords, setRecords } from '../../stac
 import { orgNamespace } from '../../stack/render.ts';
 import type { Routing } from '../../stack/routing.ts';
 import { waitUntil } from '../../wait.ts';
-import type { DeployMember, LabHook, ScenarioEnv } from '../env.ts';
+import type { DeployMember, LabHook, ManagementMember, ScenarioEnv } from '../env.ts';
 
 /** env.app: fixtures/apps/<name>.yaml, each parsed once. */
 export function appFixtures(): ScenarioEnv['app'] {
@@ -93,30 +93,34 @@ export function dnsProbes(c: DnsProbeContext): ScenarioEnv['dns'] {
 }
 
 /**
- * The embedded lab's hooks for a provider without them: each throws a SkyprobeError naming the capability. A
- * scenario that uses one declares needs: ['lab'] and is skipped before it could get here (register.ts).
+ * The embedded lab's hooks and the management path for a provider without them: each throws a SkyprobeError naming
+ * the capability (labHooks or management). A
+ * scenario that uses one declares needs ['lab'] or ['management'] and is skipped before it could get here (register.ts).
  */
-export function withoutLabHooks(provider: string): Pick<ScenarioEnv, LabHook> {
-  const missing = (member: string) => (): never => {
-    throw new SkyprobeError(
-      `env.${member} is one of the embedded lab's own hooks (capability labHooks), which provider ${provider} does not have`,
-      {
-        hint: "a scenario that uses it declares needs: ['lab'], and is then skipped on this provider",
-      },
-    );
-  };
+export function withoutLabHooks(provider: string): Pick<ScenarioEnv, LabHook | ManagementMember> {
+  const missing =
+    (member: string, capability = 'labHooks', need = 'lab', what = "one of the embedded lab's own hooks") =>
+    (): never => {
+      throw new SkyprobeError(
+        `env.${member} is ${what} (capability ${capability}), which provider ${provider} does not have`,
+        {
+          hint: `a scenario that uses it declares needs: ['${need}'], and is then skipped on this provider`,
+        },
+      );
+    };
   const missingAsync = (member: string) => async (): Promise<never> => missing(member)();
+  const noMgmt = (member: string) => missing(`mgmt.${member}`, 'management', 'management', 'the management path');
   return {
     inPod: missingAsync('inPod'),
     edgeAccessLog: missing('edgeAccessLog'),
     mgmt: {
-      overlay: missingAsync('mgmt.overlay'),
-      apid: missingAsync('mgmt.apid'),
-      tcp: missingAsync('mgmt.tcp'),
-      exec: missingAsync('mgmt.exec'),
-      publicKeys: missing('mgmt.publicKeys'),
-      iface: missing('mgmt.iface'),
-      addresses: missing('mgmt.addresses'),
+      overlay: async () => noMgmt('overlay')(),
+      apid: async () => noMgmt('apid')(),
+      tcp: async () => noMgmt('tcp')(),
+      exec: async () => noMgmt('exec')(),
+      publicKeys: noMgmt('publicKeys'),
+      iface: noMgmt('iface'),
+      addresses: noMgmt('addresses'),
     },
     rewriteMetadata: missing('rewriteMetadata'),
     selfSignedSecret: missingAsync('selfSignedSecret'),

@@ -164,7 +164,7 @@ describe('kind scenario env: what kind does not have', () => {
     );
     await expect(e.mgmt.overlay()).rejects.toBeInstanceOf(SkyprobeError);
     expect(() => e.edgeAccessLog()).toThrow(/capability labHooks/);
-    expect(() => e.mgmt.addresses()).toThrow(/env\.mgmt\.addresses is one of the embedded lab's own hooks/);
+    expect(() => e.mgmt.addresses()).toThrow(/env\.mgmt\.addresses is the management path \(capability management\)/);
     expect('lab' in e || 'internet' in e).toBe(false);
   });
 
