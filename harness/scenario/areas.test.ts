@@ -7,7 +7,6 @@ import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SkyprobeError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
-import { suiteAreas } from '../run/run.ts';
 import { AREAS, areaOf } from './areas.ts';
 import { loadScenarios, scenarioFiles } from './load.ts';
 
