@@ -12,7 +12,8 @@ import { type AppFixture, parseAppFixture } from '../stack/app-fixture.ts';
 import { type AppMetadata, type DeployTarget, deployApp } from '../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../stack/public-dns.ts';
 import { type Routing, orgNamespace } from '../stack/render.ts';
-import { waitUntil } from '../wait.ts';
+import { waitUntil } from '../converge.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
 import type { LabHook, ScenarioEnv } from './env.ts';
 
 /** env.app: fixtures/apps/<name>.yaml, each parsed once. */
@@ -36,8 +37,7 @@ export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: R
       const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: orgNamespace(app.org) });
       return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
     },
-    60_000,
-    250,
+    { timeoutMs: TIMEOUTS.appPodsReady, intervalMs: POLL.api },
   );
   return meta;
 }
@@ -51,8 +51,7 @@ export async function servedSerial(dns: DnsProbeContext, zone: string, serial: n
       const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
       return got >= serial;
     },
-    5_000,
-    100,
+    { timeoutMs: TIMEOUTS.dnsSerialServed, intervalMs: POLL.local },
   );
 }
 

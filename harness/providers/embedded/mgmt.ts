@@ -14,6 +14,7 @@ import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 
 export interface MgmtContext {
   state: LabState;
@@ -36,13 +37,13 @@ export function mgmtPaths(labDir: string) {
 }
 
 const must = async (run: Runner, file: string, args: string[], what: string, input?: string): Promise<string> =>
-  (await runChecked(run, [file, ...args], { what, input, timeoutMs: 15_000 })).trim();
+  (await runChecked(run, [file, ...args], { what, input, timeoutMs: TIMEOUTS.labCommand })).trim();
 
 export const inNs = (ns: string, argv: string[]) => ['netns', 'exec', ns, ...argv];
 
 /** The wg interface exists once wireguard-go has created it. */
 async function linkExists(run: Runner, ns: string, iface: string): Promise<boolean> {
-  return (await run('ip', ['-n', ns, 'link', 'show', iface], { timeoutMs: 5000 })).exitCode === 0;
+  return (await run('ip', ['-n', ns, 'link', 'show', iface], { timeoutMs: TIMEOUTS.ipQuery })).exitCode === 0;
 }
 
 export async function upMgmt(c: MgmtContext): Promise<void> {
@@ -146,8 +147,12 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
     const mIf = wgIface(id, 'machine');
     const cpWg = c.start({ name: 'wireguard-cp', netns: cp, argv: ['wireguard-go', '-f', cpIf] });
     const machineWg = c.start({ name: 'wireguard-machine', netns: machine, argv: ['wireguard-go', '-f', mIf] });
-    await waitFor(cpWg, `${cpIf} in the control plane`, () => linkExists(run, cp, cpIf), 10_000);
-    await waitFor(machineWg, `${mIf} on the machine`, () => linkExists(run, machine, mIf), 10_000);
+    await waitFor(cpWg, `${cpIf} in the control plane`, () => linkExists(run, cp, cpIf), {
+      timeoutMs: TIMEOUTS.overlayLink,
+    });
+    await waitFor(machineWg, `${mIf} on the machine`, () => linkExists(run, machine, mIf), {
+      timeoutMs: TIMEOUTS.overlayLink,
+    });
     const pub = async (f: string) => readFileSync(f, 'utf8').trim();
     await must(
       run,
@@ -232,8 +237,7 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
         const { apidProbe } = await import('../../probes/mgmt.ts');
         return (await apidProbe(run, state, MGMT.machineUla)).ok;
       },
-      20_000,
-      300,
+      { timeoutMs: TIMEOUTS.apidAnswering, intervalMs: POLL.edge },
     );
   });
 }
