@@ -1,7 +1,9 @@
 /** MG-01: the control plane reaches the machine's Talos API over SideroLink (ULA) while the machine is behind NAT. */
 import { MGMT } from '../../harness/providers/embedded/address-plan.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
+import { within } from '../../harness/scenario/steps.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const DROP_OVERLAY = ['iptables', 'FORWARD', '-p', 'udp', '--dport', String(MGMT.wgPort), '-j', 'DROP'];
 
@@ -32,7 +34,7 @@ export default defineScenario({
           const a = await ctx.env.mgmt.apid(MGMT.machineUla);
           return { ok: a.ok && a.hostname === MGMT.machine.name, evidence: a };
         },
-        { timeoutMs: ctx.convergeMs / 2, intervalMs: 300 },
+        { timeoutMs: within(ctx, TIMEOUTS.overlayUp), intervalMs: POLL.edge },
       );
       const last = c.attempts.at(-1)?.evidence;
       return {

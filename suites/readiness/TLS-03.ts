@@ -4,12 +4,13 @@
  * true is recorded (hosts[].timeline in report.json).
  */
 import { reportHost } from '../../harness/facts/report-host.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { readinessVerdict } from '../../harness/scenario/readiness.ts';
-import { conditions, readObject } from '../../harness/scenario/steps.ts';
+import { conditions, readObject, within } from '../../harness/scenario/steps.ts';
 import { certificateFor } from '../../harness/scenario/tls-steps.ts';
 import { orgNamespace } from '../../harness/stack/render.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'TLS-03',
@@ -90,7 +91,7 @@ export default defineScenario({
             evidence: { verdict: readinessVerdict(f), ...f },
           };
         },
-        { timeoutMs: ctx.convergeMs * 1.5, intervalMs: 400 },
+        { timeoutMs: within(ctx, TIMEOUTS.endpointReady), intervalMs: POLL.edge },
       );
       const last = c.attempts.at(-1)?.evidence;
       return {
