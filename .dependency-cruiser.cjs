@@ -23,7 +23,7 @@ const LAYERS = [
   { name: 'facts+stack', paths: ['^harness/facts/', '^harness/stack/'] },
   { name: 'probes+setup+k8s', paths: ['^harness/probes/', '^harness/setup/', '^harness/k8s/'] },
   { name: 'exec', paths: ['^harness/exec/'] },
-  { name: 'root', paths: ['^harness/(errors|log|paths|wait)\\.ts$'] },
+  { name: 'root', paths: ['^harness/(errors|log|paths|converge|timeouts)\\.ts$'] },
 ];
 const paths = (layers) => layers.flatMap((l) => l.paths);
 
@@ -62,7 +62,7 @@ module.exports = {
     {
       name: 'testing-below-its-tests',
       comment:
-        'test support imports only exec/ and the root files (errors, log, paths, wait), so every test may use it',
+        'test support imports only exec/ and the root files (errors, log, paths, converge, timeouts), so every test may use it',
       severity: 'error',
       from: { path: TESTING },
       to: { path: SOURCES, pathNot: [TESTING, ...paths(LAYERS.slice(-2))] },

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TIMEOUTS } from './timeouts.ts';
 
 // Four projects: `unit` tests the harness's own logic with no lab (*.test.ts beside the code); `components` checks
 // the real binaries that `skyprobe setup` built (*.int.test.ts; npm test runs setup first); `lab` runs real labs
@@ -16,17 +17,17 @@ export default defineConfig({
           name: 'unit',
           include: ['harness/**/*.test.ts'],
           exclude: ['harness/**/*.int.test.ts', 'harness/**/*.lab.test.ts'],
-          testTimeout: 20_000,
+          testTimeout: TIMEOUTS.unitTest,
         },
       },
-      { test: { name: 'components', include: ['harness/**/*.int.test.ts'], testTimeout: 120_000 } },
+      { test: { name: 'components', include: ['harness/**/*.int.test.ts'], testTimeout: TIMEOUTS.componentTest } },
       // One lab at a time on a machine (fixed address plan): lab tests run one file after another.
       {
         test: {
           name: 'lab',
           include: ['harness/**/*.lab.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: TIMEOUTS.labTest,
+          hookTimeout: TIMEOUTS.labHook,
           fileParallelism: false,
         },
       },
@@ -36,7 +37,7 @@ export default defineConfig({
           name: 'conformance',
           include: ['suites/*/*.ts'],
           setupFiles: ['harness/scenario/register.ts'],
-          testTimeout: 300_000,
+          testTimeout: TIMEOUTS.scenarioRun,
           fileParallelism: false,
         },
       },

@@ -16,7 +16,7 @@ import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import { httpFromNetns } from '../probes/http.ts';
 import { deployTarget, stackPaths } from '../providers/embedded/stack.ts';
 import type { LabState } from '../providers/embedded/state.ts';
-import { waitUntil } from '../wait.ts';
+import { waitUntil } from '../converge.ts';
 import { parseAppFixture } from '../stack/app-fixture.ts';
 import { type DeployTarget, deleteApp, deployApp } from '../stack/deploy.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from '../stack/edge-objects.ts';
@@ -88,8 +88,7 @@ describe('the routing stack', () => {
           }
           return true;
         },
-        90_000,
-        500,
+        { timeoutMs: 90_000, intervalMs: 500 },
       );
       appPods = (
         await k.core.listNamespacedPod({ namespace: 'org-acme', labelSelector: 'app.kubernetes.io/name=shop' })
@@ -106,8 +105,7 @@ describe('the routing stack', () => {
               const x = await get(`${scheme}://${h.host}/probe`);
               return x.status === 200 ? x : undefined;
             },
-            15_000,
-            300,
+            { timeoutMs: 15_000, intervalMs: 300 },
           );
           expect(r.remoteIp, `${h.host} resolves to the load balancer`).toBe(LB_IP);
           const body = JSON.parse(r.body) as { pod: string; app: string; host: string; tls: boolean };
@@ -133,8 +131,7 @@ describe('the routing stack', () => {
             const x = await get(`${scheme}://www.shop.example.com/a/b?c=1`);
             return x.status === 301 ? x : undefined;
           },
-          15_000,
-          300,
+          { timeoutMs: 15_000, intervalMs: 300 },
         );
         expect(r.location).toBe('https://shop.example.com/a/b?c=1');
       }
@@ -195,9 +192,15 @@ describe('the routing stack', () => {
       ).stdout.trim();
     const routing = ROUTINGS[ROUTINGS.length - 1] ?? 'target';
     await deployApp(target, shop, routing);
-    await waitUntil('generated record published', async () => (await dig()) === LB_IP, 10_000, 300);
+    await waitUntil('generated record published', async () => (await dig()) === LB_IP, {
+      timeoutMs: 10_000,
+      intervalMs: 300,
+    });
     await deleteApp(target, shop, routing);
-    await waitUntil('generated record gone from public DNS', async () => (await dig()) === '', 10_000, 300);
+    await waitUntil('generated record gone from public DNS', async () => (await dig()) === '', {
+      timeoutMs: 10_000,
+      intervalMs: 300,
+    });
     for (const h of render(shop, routing).hosts) {
       await expect(read('gateway.networking.k8s.io/v1', 'HTTPRoute', h.route.name, h.route.namespace)).rejects.toThrow(
         /404|not found/i,
@@ -213,8 +216,7 @@ describe('the routing stack', () => {
         const r = await get(`http://${shop.generatedHost}/`, { resolve: `${shop.generatedHost}:80:${LB_IP}` });
         return r.status === 404 ? r : (r.error ?? r.status) && false;
       },
-      10_000,
-      300,
+      { timeoutMs: 10_000, intervalMs: 300 },
     );
   });
 

@@ -3,6 +3,7 @@
  * (shell-quoted, pasteable), its exit code, the tail of its output, its log and a hint.
  */
 import { CommandError, shellQuote, tail } from '../errors.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import type { RunResult, Runner } from './runner.ts';
 
 export interface CheckedOptions {
@@ -16,7 +17,7 @@ export interface CheckedOptions {
 
 export async function runChecked(run: Runner, argv: readonly string[], o: CheckedOptions): Promise<string> {
   const [file, ...args] = argv as [string, ...string[]];
-  const timeoutMs = o.timeoutMs ?? 20_000;
+  const timeoutMs = o.timeoutMs ?? TIMEOUTS.command;
   const res = await run(file, args, { timeoutMs, input: o.input, logFile: o.logFile });
   if (res.exitCode !== 0)
     throw new CommandError(`failed to ${o.what}${res.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ''}`, {

@@ -5,9 +5,10 @@
  * and is named in `missing`; one the account may not list is named in `errors`.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { bounded } from '../converge.ts';
 import { SkyprobeError } from '../errors.ts';
 import { type Clients, apiStatus } from '../k8s/client.ts';
-import { bounded } from '../k8s/reach.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 
 export interface Condition {
   type: string;
@@ -59,7 +60,7 @@ export const conditionsOf = (o: { conditions?: Condition[] } | undefined): Condi
   (o?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
 export const isTrue = (cs: Condition[], type: string) => cs.some((c) => c.type === type && c.status === 'True');
 
-export async function readClusterView(k: Clients, timeoutMs = 5_000): Promise<ClusterView> {
+export async function readClusterView(k: Clients, timeoutMs: number = TIMEOUTS.apiList): Promise<ClusterView> {
   const view: ClusterView = {
     objects: {} as Record<Kind, Obj[]>,
     missing: [],

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 import { readMetadata } from '../stack/deploy.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import { type ClusterView, ref } from './cluster-view.ts';
 import { type Fact, fact } from './fact.ts';
 import { type RoutingEvidence, servingClaimant } from './routing.ts';
@@ -64,12 +65,12 @@ export function labMetadataSource(dir: string): MetadataSource {
   };
 }
 
-/** A file (YAML or JSON), a folder of the lab's records, or an http(s) URL returning JSON (bounded to 5 s); unreadable input is bad input. */
+/** A file (YAML or JSON), a folder of the lab's records, or an http(s) URL returning JSON (bounded by TIMEOUTS.metadataUrl); unreadable input is bad input. */
 export async function loadMetadataSource(spec: string): Promise<MetadataSource> {
   if (/^https?:\/\//.test(spec)) {
     let body: unknown;
     try {
-      const res = await request(spec, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+      const res = await request(spec, { headersTimeout: TIMEOUTS.metadataUrl, bodyTimeout: TIMEOUTS.metadataUrl });
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
       body = await res.body.json();
     } catch (err) {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Runner } from '../exec/runner.ts';
 import { httpFromNetns } from '../probes/http.ts';
 import { type CertInfo, certInfo, pemBlocks, servedChain } from '../probes/tls.ts';
+import { TIMEOUTS, seconds } from '../timeouts.ts';
 import { type CertificateState, certificateState } from './certificate.ts';
 import type { ClusterView } from './cluster-view.ts';
 import { type Fact, fact } from './fact.ts';
@@ -76,8 +77,11 @@ export async function tlsFact(i: TlsFactInput): Promise<Fact<TlsEvidence>> {
   const challenge = cm?.challenge && !cm.ready ? cm.challenge : undefined;
   const pathUrl = `http://${i.host}/.well-known/acme-challenge/${challenge?.token ?? 'skyprobe-probe'}`;
   const [served, http01] = await Promise.all([
-    servedChain(i.run, i.host, i.edge, i.trustRoot, { netns: i.netns, timeoutS: 4 }),
-    httpFromNetns(i.run, i.netns, pathUrl, { resolve: `${i.host}:80:${i.edge}`, timeoutS: 3 }),
+    servedChain(i.run, i.host, i.edge, i.trustRoot, { netns: i.netns, timeoutS: seconds(TIMEOUTS.tlsHandshake) }),
+    httpFromNetns(i.run, i.netns, pathUrl, {
+      resolve: `${i.host}:80:${i.edge}`,
+      timeoutS: seconds(TIMEOUTS.httpRequest),
+    }),
   ]);
   evidence.http01 = {
     url: pathUrl,

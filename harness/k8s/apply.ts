@@ -1,8 +1,9 @@
 /** Apply Kubernetes objects (create, or replace what exists) from YAML text or object lists. */
 import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
+import { StopWaiting, waitUntil } from '../converge.ts';
 import { SkyprobeError } from '../errors.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
 import { apiStatus } from './client.ts';
 
 export function parseObjects(yamlText: string): KubernetesObject[] {
@@ -13,17 +14,20 @@ export function parseObjects(yamlText: string): KubernetesObject[] {
 
 /** A namespace's default ServiceAccount appears a moment after the namespace: pods wait for it (bounded). */
 async function createWhenAdmitted(api: KubernetesObjectApi, o: KubernetesObject): Promise<KubernetesObject> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      return await api.create(o);
-    } catch (err) {
-      const waitingForSa =
-        apiStatus(err) === 403 && /error looking up service account/.test(String((err as Error).message));
-      if (!waitingForSa || Date.now() > deadline) throw err;
-      await sleep(100);
-    }
-  }
+  return waitUntil(
+    `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name} admitted (its namespace's default ServiceAccount)`,
+    async () => {
+      try {
+        return await api.create(o);
+      } catch (err) {
+        const waitingForSa =
+          apiStatus(err) === 403 && /error looking up service account/.test(String((err as Error).message));
+        if (!waitingForSa) throw new StopWaiting(err);
+        throw err;
+      }
+    },
+    { timeoutMs: TIMEOUTS.serviceAccount, intervalMs: POLL.local },
+  );
 }
 
 export async function applyObjects(api: KubernetesObjectApi, objects: KubernetesObject[]): Promise<KubernetesObject[]> {

@@ -1,20 +1,14 @@
 /**
- * Checking a kubeconfig before using it: the file exists and names a cluster, and the API answers within 5 s.
+ * Checking a kubeconfig before using it: the file exists and names a cluster, and the API answers within a bound
+ * (TIMEOUTS.apiReachable).
  * Each problem is one line naming the file and the fix (exit 2), never a client library's stack.
  */
 import { existsSync } from 'node:fs';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { bounded } from '../converge.ts';
 import { SkyprobeError } from '../errors.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import { apiStatus } from './client.ts';
-
-/** Reject after `ms` with a line that names what did not answer. */
-export function bounded<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SkyprobeError(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** The API server a kubeconfig points at (its current context). */
 export function kubeconfigServer(file: string): string {
@@ -36,7 +30,7 @@ export async function mustReachApi(file: string, server = kubeconfigServer(file)
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   try {
-    await bounded(`the Kubernetes API at ${server}`, kc.makeApiClient(VersionApi).getCode(), 5_000);
+    await bounded(`the Kubernetes API at ${server}`, kc.makeApiClient(VersionApi).getCode(), TIMEOUTS.apiReachable);
   } catch (err) {
     const status = apiStatus(err);
     const why =

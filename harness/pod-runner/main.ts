@@ -16,6 +16,7 @@ import { cachePaths } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE, componentBinary } from '../setup/setup.ts';
 import { PodWorker } from './pod-worker.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -87,8 +88,8 @@ async function main(): Promise<void> {
   informer.on('update', onPod);
   informer.on('delete', onGone);
   informer.on('error', (err) => {
-    log(`watch error: ${String(err)}; restarting the watch in 1s`);
-    setTimeout(() => void informer.start(), 1000);
+    log(`watch error: ${String(err)}; restarting the watch in ${TIMEOUTS.watchRestart} ms`);
+    setTimeout(() => void informer.start(), TIMEOUTS.watchRestart);
   });
   await informer.start();
   writeFileSync(join(dir, 'pod-runner.ready'), `${process.pid}\n`);

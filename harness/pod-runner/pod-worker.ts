@@ -12,6 +12,7 @@ import type { Clients } from '../k8s/client.ts';
 import { type ImageProgram, containerArgv, programFor } from './images.ts';
 import { type PodNet, createPodNet, deletePodNet } from './pod-network.ts';
 import { runProbe } from './probes.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 
 export interface WorkerContext {
   labId: string;
@@ -183,7 +184,7 @@ export class PodWorker {
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
     if (this.stopping || policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) return;
     c.waitingReason = 'CrashLoopBackOff';
-    const backoff = Math.min(1000 * 2 ** c.restartCount, 10_000);
+    const backoff = Math.min(1000 * 2 ** c.restartCount, TIMEOUTS.podRestartBackoff);
     c.restartTimer = setTimeout(() => {
       c.restartCount++;
       this.startContainer(c);
@@ -315,7 +316,7 @@ export class PodWorker {
   async terminate(deletePod: boolean): Promise<void> {
     this.stopping = true;
     clearTimeout(this.statusTimer);
-    const grace = Math.min(this.pod.spec?.terminationGracePeriodSeconds ?? 30, 5) * 1000;
+    const grace = Math.min((this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, TIMEOUTS.podStopGrace);
     for (const c of this.containers) {
       clearTimeout(c.probeTimer);
       clearTimeout(c.restartTimer);

@@ -4,6 +4,7 @@
  * CAA record set decides).
  */
 import type { Runner } from '../exec/runner.ts';
+import { TIMEOUTS, seconds } from '../timeouts.ts';
 
 export interface DnsRecordAnswer {
   name: string;
@@ -65,7 +66,7 @@ export function parseDig(output: string): { rcode: string; answers: DnsRecordAns
 export async function query(c: DnsProbeContext, name: string, type: string): Promise<DnsAnswer> {
   const dig = [
     'dig',
-    '+time=1',
+    `+time=${seconds(TIMEOUTS.digTry)}`,
     '+tries=2',
     c.recurse ? '+recurse' : '+norecurse',
     ...serverArgs(c.server),
@@ -73,8 +74,8 @@ export async function query(c: DnsProbeContext, name: string, type: string): Pro
     type,
   ];
   const res = c.netns
-    ? await c.run('ip', ['netns', 'exec', c.netns, ...dig], { timeoutMs: 8000 })
-    : await c.run(dig[0] as string, dig.slice(1), { timeoutMs: 8000 });
+    ? await c.run('ip', ['netns', 'exec', c.netns, ...dig], { timeoutMs: TIMEOUTS.dig })
+    : await c.run(dig[0] as string, dig.slice(1), { timeoutMs: TIMEOUTS.dig });
   const { rcode, answers } = parseDig(res.output);
   return { server: c.server, name, type, rcode, answers: answers.filter((a) => a.type === type || a.type === 'CNAME') };
 }

@@ -4,6 +4,7 @@
  * timeout. Redirects are never followed. TLS is verified against the given CA only (never skipped).
  */
 import type { Runner } from '../exec/runner.ts';
+import { TIMEOUTS, seconds } from '../timeouts.ts';
 
 export interface NetnsHttpResult {
   /** 0 when no HTTP answer came (connection, DNS or TLS failure: see error). */
@@ -31,7 +32,7 @@ export async function httpFromNetns(
   url: string,
   opts: NetnsHttpOptions = {},
 ): Promise<NetnsHttpResult> {
-  const t = opts.timeoutS ?? 3;
+  const t = opts.timeoutS ?? seconds(TIMEOUTS.httpRequest);
   const curl = [
     'curl',
     '-sS',
@@ -44,8 +45,8 @@ export async function httpFromNetns(
     url,
   ];
   const res = netns
-    ? await run('ip', ['netns', 'exec', netns, ...curl], { timeoutMs: (t + 2) * 1000 })
-    : await run('curl', curl.slice(1), { timeoutMs: (t + 2) * 1000 });
+    ? await run('ip', ['netns', 'exec', netns, ...curl], { timeoutMs: t * 1000 + TIMEOUTS.probeExit })
+    : await run('curl', curl.slice(1), { timeoutMs: t * 1000 + TIMEOUTS.probeExit });
   const nl = res.output.lastIndexOf('\n{');
   let w: Record<string, unknown> = {};
   try {
@@ -73,13 +74,13 @@ export async function tcpFromNetns(
   netns: string,
   host: string,
   port: number,
-  timeoutS = 2,
+  timeoutS = seconds(TIMEOUTS.tcpConnect),
 ): Promise<{ open: boolean; detail: string }> {
   const target = host.includes(':') ? `[${host}]` : host;
   const res = await run(
     'ip',
     ['netns', 'exec', netns, 'timeout', String(timeoutS), 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`],
-    { timeoutMs: (timeoutS + 2) * 1000 },
+    { timeoutMs: timeoutS * 1000 + TIMEOUTS.probeExit },
   );
   return {
     open: res.exitCode === 0,

@@ -5,6 +5,7 @@
  * come from the embedded provider's mgmt.ts); the probes know no lab.
  */
 import type { Runner } from '../exec/runner.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 
 /** Where the overlay is read: a host's network namespace and its WireGuard interface. */
 export interface OverlayAt {
@@ -52,7 +53,7 @@ export function parseWgDump(text: string, nowS = Date.now() / 1000): Omit<Overla
 
 export async function overlayStatus(run: Runner, at: OverlayAt): Promise<OverlayStatus> {
   const { netns, iface } = at;
-  const res = await run('ip', ['netns', 'exec', netns, 'wg', 'show', iface, 'dump'], { timeoutMs: 5000 });
+  const res = await run('ip', ['netns', 'exec', netns, 'wg', 'show', iface, 'dump'], { timeoutMs: TIMEOUTS.ipQuery });
   if (res.exitCode !== 0) return { iface, up: false, peers: [], error: res.output.trim().split('\n')[0] };
   return { iface, up: true, ...parseWgDump(res.output) };
 }
@@ -86,12 +87,12 @@ export async function apidProbe(
 ): Promise<ApidAnswer> {
   const target = address.includes(':') ? `[${address}]:${client.port}` : `${address}:${client.port}`;
   const res = await run('ip', ['netns', 'exec', client.netns, process.execPath, client.script, target], {
-    timeoutMs: (opts.timeoutMs ?? 3000) + 3000,
+    timeoutMs: (opts.timeoutMs ?? TIMEOUTS.apidCall) + TIMEOUTS.apidCall,
     env: {
       APID_CERT: client.cert,
       APID_KEY: client.key,
       APID_CA: client.ca,
-      APID_TIMEOUT_MS: String(opts.timeoutMs ?? 3000),
+      APID_TIMEOUT_MS: String(opts.timeoutMs ?? TIMEOUTS.apidCall),
     },
   });
   const line = res.output

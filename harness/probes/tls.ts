@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { Runner } from '../exec/runner.ts';
+import { TIMEOUTS, seconds } from '../timeouts.ts';
 
 export interface CertInfo {
   subject: string;
@@ -70,7 +71,7 @@ export async function servedChain(
   o: TlsProbeOptions = {},
 ): Promise<ServedChain> {
   const t0 = Date.now();
-  const timeoutS = o.timeoutS ?? 4;
+  const timeoutS = o.timeoutS ?? seconds(TIMEOUTS.tlsHandshake);
   const target = connectTo.includes(':') ? `[${connectTo}]:${o.port ?? 443}` : `${connectTo}:${o.port ?? 443}`;
   const argv = [
     'timeout',
@@ -87,7 +88,7 @@ export async function servedChain(
     trustRoot,
     '-showcerts',
   ];
-  const opts = { input: '', timeoutMs: (timeoutS + 2) * 1000 };
+  const opts = { input: '', timeoutMs: timeoutS * 1000 + TIMEOUTS.probeExit };
   const res = o.netns
     ? await run('ip', ['netns', 'exec', o.netns, ...argv], opts)
     : await run(argv[0] as string, argv.slice(1), opts);

@@ -18,6 +18,7 @@ import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 
 export interface RunOptions {
   suites: string[];
@@ -42,7 +43,7 @@ export function newRunId(now = new Date()): string {
 }
 
 async function gitCommit(run: Runner): Promise<string> {
-  const r = await run('git', ['-C', repoRoot(), 'rev-parse', '--short=12', 'HEAD'], { timeoutMs: 5000 });
+  const r = await run('git', ['-C', repoRoot(), 'rev-parse', '--short=12', 'HEAD'], { timeoutMs: TIMEOUTS.runRecord });
   return r.exitCode === 0 ? r.output.trim() : 'unknown';
 }
 
@@ -51,7 +52,7 @@ async function componentVersions(run: Runner): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const c of pins.components) out[c.name] = readManifest(cachePaths(), c)?.version ?? `${c.version} (not built)`;
   const debs = ['pebble', 'haproxy', 'wireguard-go', 'iptables'];
-  const r = await run('dpkg-query', ['-W', '-f=${Package} ${Version}\n', ...debs], { timeoutMs: 10_000 });
+  const r = await run('dpkg-query', ['-W', '-f=${Package} ${Version}\n', ...debs], { timeoutMs: TIMEOUTS.runRecord });
   for (const line of r.output.split('\n')) {
     const [name, version] = line.trim().split(' ');
     if (name && version) out[name] = version;

@@ -7,6 +7,7 @@
 import { SkyprobeError } from '../errors.ts';
 import type { Capabilities } from '../providers/provider.ts';
 import type { Routing } from '../stack/routing.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import type { Area } from './areas.ts';
 import type { ScenarioEnv } from './env.ts';
 import type { Feature } from './features.ts';
@@ -207,7 +208,7 @@ export async function runScenario(
   const ctx: ScenarioContext = {
     env,
     routing,
-    convergeMs: opts.convergeMs ?? 60_000,
+    convergeMs: opts.convergeMs ?? TIMEOUTS.converge,
     note: (name, evidence) => {
       notes[name] = evidence;
     },

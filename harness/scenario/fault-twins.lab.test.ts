@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execRunner } from '../exec/runner.ts';
 import { silentProgress } from '../log.ts';
 import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioEnv } from './env.ts';
 import { labEnv } from './envs/lab-env.ts';
 import { runCluster } from './envs/by-provider.ts';
@@ -44,7 +45,7 @@ describe('fault twins', () => {
         expect(healthy.checks.map((c) => c.name)).toContain(fault.failingCheck);
         await fault.inject({ env, routing });
         try {
-          const faulty = await runScenario(s, env, routing, { convergeMs: 6_000 });
+          const faulty = await runScenario(s, env, routing, { convergeMs: TIMEOUTS.faultTwinConverge });
           expect(
             faulty.status,
             `the fault went unnoticed; checks: ${faulty.checks.map((c) => `${c.status} ${c.name}: ${c.message ?? ''}`).join(' | ')}`,

@@ -1,13 +1,75 @@
 /**
- * Checks that several scenarios share, each a converging probe with its evidence. A scenario composes these
- * (or writes its own); the names are the check names that reports and fault twins refer to.
+ * Checks that several scenarios share, each a converging probe with its evidence, and the helpers a body waits or
+ * samples with (`within`, `settled`, `sample`), so that no body writes its own loop. A scenario composes these (or
+ * writes its own check); the names are the check names that reports and fault twins refer to.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { type Convergence, StopWaiting, converge, lastSeen } from '../converge.ts';
 import { type Condition, conditionsOf } from '../facts/cluster-view.ts';
-import { converge } from '../probes/converge.ts';
 import type { NetnsHttpResult } from '../probes/http.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioContext } from './define.ts';
+
+/**
+ * A scenario bound of the timeouts table in this run: as the table says in a conformance run, scaled down with
+ * ctx.convergeMs in a fault-twin run (TIMEOUTS.faultTwinConverge / TIMEOUTS.converge).
+ */
+export function within(ctx: Pick<ScenarioContext, 'convergeMs'>, ms: number): number {
+  return Math.round((ms * ctx.convergeMs) / TIMEOUTS.converge);
+}
+
+/**
+ * The convergence rule on an answer that must stop changing: `observe` is asked until it gives the same answer
+ * (compared as JSON) twice in a row, both `ready`, within `timeoutMs`. Gives the latest answer, settled or not
+ * (throws when `observe` never answered), and the record of the attempts.
+ */
+export async function settled<A>(
+  observe: () => Promise<A>,
+  ready: (a: A) => boolean,
+  o: { timeoutMs: number; intervalMs?: number },
+): Promise<{ settled: boolean; answer: A; convergence: Convergence<A> }> {
+  let previous: string | undefined;
+  let latest: { answer: A } | undefined;
+  const c = await converge(
+    async () => {
+      const a = await observe();
+      latest = { answer: a };
+      const key = JSON.stringify(a);
+      const ok = ready(a) && key === previous;
+      previous = ready(a) ? key : undefined;
+      return { ok, evidence: a };
+    },
+    { successes: 1, timeoutMs: o.timeoutMs, intervalMs: o.intervalMs ?? POLL.slow, keep: 4 },
+  );
+  if (!latest) throw new Error(`no answer within ${o.timeoutMs} ms: ${lastSeen(c)}`);
+  return { settled: c.ok, answer: latest.answer, convergence: c };
+}
+
+/**
+ * A sample: up to `n` calls one after another (requests whose answers measure a distribution: which pods, which
+ * app), bounded in count and in time (TIMEOUTS.sample); `enough` ends it early once the answers so far suffice.
+ * It runs on the convergence rule (done = the sample is complete), and a call that throws ends it with that error.
+ */
+export async function sample<R>(
+  n: number,
+  call: (i: number) => Promise<R>,
+  o: { timeoutMs?: number; enough?: (answers: R[]) => boolean } = {},
+): Promise<R[]> {
+  const answers: R[] = [];
+  await converge(
+    async () => {
+      try {
+        answers.push(await call(answers.length));
+      } catch (err) {
+        throw new StopWaiting(err);
+      }
+      return { ok: answers.length >= n || (o.enough?.(answers) ?? false), evidence: answers.length };
+    },
+    { successes: 1, timeoutMs: o.timeoutMs ?? TIMEOUTS.sample, intervalMs: 0, keep: 2 },
+  );
+  return answers;
+}
 
 export interface EchoReply {
   pod: string;
@@ -50,7 +112,7 @@ export function resolvesToLb(ctx: ScenarioContext, host: string, name = `${host}
           evidence: { chain: r.chain, addresses: r.addresses },
         };
       },
-      { timeoutMs: ctx.convergeMs, intervalMs: 300 },
+      { timeoutMs: ctx.convergeMs, intervalMs: POLL.edge },
     );
     const last = c.attempts.at(-1)?.evidence;
     return {
@@ -80,7 +142,7 @@ export function appAnswers(
           evidence: exchange(url, r),
         };
       },
-      { timeoutMs: ctx.convergeMs, intervalMs: 300 },
+      { timeoutMs: ctx.convergeMs, intervalMs: POLL.edge },
     );
     const last = c.attempts.at(-1)?.evidence;
     return {

@@ -1,9 +1,10 @@
 /** TLS checks shared by the TLS scenarios: the Certificate object, and what the edge actually serves. */
-import { converge } from '../probes/converge.ts';
+import { converge } from '../converge.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
 import { render } from '../stack/render.ts';
 import type { ScenarioContext } from './define.ts';
-import { conditions } from './steps.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
+import { conditions, within } from './steps.ts';
 
 /** The cert-manager Certificate whose Secret serves `host` in this routing mode. */
 export async function certificateFor(ctx: ScenarioContext, app: AppFixture, host: string) {
@@ -43,7 +44,7 @@ export function certificateReady(ctx: ScenarioContext, app: AppFixture, host: st
           },
         };
       },
-      { timeoutMs: ctx.convergeMs * 1.5, intervalMs: 500, successes: 1 },
+      { timeoutMs: within(ctx, TIMEOUTS.certificateIssued), intervalMs: POLL.slow, successes: 1 },
     );
     const last = c.attempts.at(-1)?.evidence as
       { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined;
@@ -68,7 +69,7 @@ export function servesTrustedCertificate(ctx: ScenarioContext, host: string) {
             evidence: t,
           };
         },
-        { timeoutMs: ctx.convergeMs, intervalMs: 500 },
+        { timeoutMs: ctx.convergeMs, intervalMs: POLL.slow },
       );
       const last = c.attempts.at(-1)?.evidence;
       return {

@@ -19,6 +19,7 @@ import {
 import { classifyGoFailure } from './errors.ts';
 import { buildTarget, inheritedDirectives, ldflags, renderGoMod } from './gomod.ts';
 import { verifyBinary } from './verify.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 
 export interface BuildContext {
   run: Runner;
@@ -72,7 +73,7 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
     return res;
   };
   const moduleInfo = async (stepName: string, mod: string): Promise<ModuleInfo> => {
-    const res = await go(stepName, ['mod', 'download', '-json', `${mod}@${c.require[mod]}`], 15 * 60_000);
+    const res = await go(stepName, ['mod', 'download', '-json', `${mod}@${c.require[mod]}`], TIMEOUTS.goModDownload);
     return JSON.parse(res.output.slice(res.output.indexOf('{'), res.output.lastIndexOf('}') + 1)) as ModuleInfo;
   };
 
@@ -90,7 +91,7 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
     writeFileSync(join(wrapper, 'go.mod'), renderGoMod(c, ctx.goDirective, inherited));
   });
   await timedStep(ctx.progress, `${c.name}@${c.version}`, 'download modules (go mod tidy)', () =>
-    go('download modules', ['mod', 'tidy'], 30 * 60_000),
+    go('download modules', ['mod', 'tidy'], TIMEOUTS.goModTidy),
   );
   await timedStep(
     ctx.progress,
@@ -110,7 +111,7 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
             binaryPath(ctx.paths, c, b.name),
             buildTarget(c, b.package),
           ],
-          60 * 60_000,
+          TIMEOUTS.goBuild,
         );
       }
     },

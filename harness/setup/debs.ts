@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import type { Runner } from '../exec/runner.ts';
 import { type Progress, timedStep } from '../log.ts';
 import { tail } from '../errors.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import { AptError, DiskFullError, NotRootError } from './errors.ts';
 
 /** Packages not installed, judged by dpkg's status of each. */
 export async function missingPackages(run: Runner, packages: string[]): Promise<string[]> {
   if (packages.length === 0) return [];
   const res = await run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...packages], {
-    timeoutMs: 30_000,
+    timeoutMs: TIMEOUTS.dpkgQuery,
   });
   const installed = new Set(
     res.output
@@ -48,7 +49,7 @@ export async function installPackages(packages: string[], o: AptOptions): Promis
     });
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   const apt = async (args: string[]) => {
-    const res = await o.run('apt-get', args, { env, logFile: o.logFile, timeoutMs: 20 * 60_000 });
+    const res = await o.run('apt-get', args, { env, logFile: o.logFile, timeoutMs: TIMEOUTS.aptGet });
     if (res.exitCode !== 0) {
       if (/No space left on device/i.test(res.output))
         throw new DiskFullError('apt-get failed: the disk is full', {

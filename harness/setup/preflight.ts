@@ -3,6 +3,7 @@
  */
 import { statfsSync } from 'node:fs';
 import type { Runner } from '../exec/runner.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import { DiskFullError, GoMissingError } from './errors.ts';
 
 /** "go version go1.26.8 linux/amd64" -> "1.26.8" */
@@ -22,7 +23,7 @@ export function versionAtLeast(have: string, want: string): boolean {
 }
 
 export async function checkGo(run: Runner, minimum: string): Promise<string> {
-  const res = await run('go', ['version'], { timeoutMs: 20_000 });
+  const res = await run('go', ['version'], { timeoutMs: TIMEOUTS.versionCommand });
   if (res.notFound)
     throw new GoMissingError('go is not on PATH: the components are built with go build', {
       hint: `install Go ${minimum} or newer and put it on PATH (this machine kind has it at /usr/local/go/bin)`,

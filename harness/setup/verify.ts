@@ -4,6 +4,7 @@
  */
 import { CommandError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import type { BinarySpec, GoComponent } from './components.ts';
 
 /** The version of `module` that a `go version -m` listing shows (as the main module or a dependency). */
@@ -34,7 +35,7 @@ export async function verifyBinary(
 ): Promise<string> {
   const evidence: string[] = [];
   if (b.version) {
-    const res = await run(path, b.version, { timeoutMs: 20_000, logFile });
+    const res = await run(path, b.version, { timeoutMs: TIMEOUTS.versionCommand, logFile });
     const line = res.exitCode === 0 ? matchVersionOutput(res.output, b.expect ?? '') : undefined;
     if (!line) {
       throw new CommandError(`${c.name}: ${b.name} does not report version "${b.expect}"`, {
@@ -49,7 +50,7 @@ export async function verifyBinary(
   }
   if (b.buildInfo) {
     const want = c.require[b.buildInfo];
-    const res = await run('go', ['version', '-m', path], { timeoutMs: 20_000 });
+    const res = await run('go', ['version', '-m', path], { timeoutMs: TIMEOUTS.versionCommand });
     const got = res.exitCode === 0 ? moduleVersionFromBuildInfo(res.output, b.buildInfo) : undefined;
     if (got !== want) {
       throw new CommandError(

@@ -2,8 +2,8 @@
 import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, exchange, faultRoute, redeploy } from '../../harness/scenario/steps.ts';
-import { converge } from '../../harness/probes/converge.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { converge, waitUntil } from '../../harness/converge.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 /** The apex redirected back to www: with www -> apex, a loop. */
 const APEX_TO_WWW = faultRoute('skyprobe-fault-apex-to-www', 'org-acme', 'https-shop-example-com', {
@@ -36,7 +36,7 @@ export default defineScenario({
             const r = await ctx.env.http(url);
             return { ok: r.status === 301 && r.location === want, evidence: exchange(url, r) };
           },
-          { timeoutMs: ctx.convergeMs, intervalMs: 300 },
+          { timeoutMs: ctx.convergeMs, intervalMs: POLL.edge },
         );
         const last = c.attempts.at(-1)?.evidence;
         return {
@@ -95,8 +95,7 @@ export default defineScenario({
         await waitUntil(
           'the apex redirects',
           async () => (await env.http('https://shop.example.com/cart')).status === 301,
-          15_000,
-          300,
+          { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
         );
       },
       revert: ({ env }) => APEX_TO_WWW.remove(env).then(() => undefined),

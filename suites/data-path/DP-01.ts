@@ -3,9 +3,10 @@
  * replicas serve.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { appAnswers, exchange, parseEcho, resolvesToLb } from '../../harness/scenario/steps.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
+import { appAnswers, exchange, parseEcho, resolvesToLb, sample } from '../../harness/scenario/steps.ts';
 import { orgNamespace } from '../../harness/stack/render.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'DP-01',
@@ -28,15 +29,19 @@ export default defineScenario({
         .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
         .map((p) => p.metadata?.name as string)
         .sort();
+      // Up to 30 requests, until every ready pod has answered one.
       const seen = new Set<string>();
-      const exchanges = [];
-      for (let i = 0; i < 30 && seen.size < pods.length; i++) {
-        const url = `http://${app.generatedHost}/replica`;
-        const r = await ctx.env.http(url);
-        exchanges.push(exchange(url, r));
-        const pod = parseEcho(r)?.pod;
-        if (pod) seen.add(pod);
-      }
+      const url = `http://${app.generatedHost}/replica`;
+      const exchanges = await sample(
+        30,
+        async () => {
+          const r = await ctx.env.http(url);
+          const pod = parseEcho(r)?.pod;
+          if (pod) seen.add(pod);
+          return exchange(url, r);
+        },
+        { enough: () => seen.size >= pods.length },
+      );
       const served = [...seen].sort();
       return {
         ok: pods.length === app.replicas && served.join() === pods.join(),
@@ -83,8 +88,7 @@ export default defineScenario({
                 labelSelector: 'app.kubernetes.io/name=shop',
               })
             ).items.length === 0,
-          20_000,
-          200,
+          { timeoutMs: TIMEOUTS.podsGone, intervalMs: POLL.api },
         );
       },
       revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),

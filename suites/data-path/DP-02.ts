@@ -1,7 +1,9 @@
 /** DP-02: the route and the Gateway report their status: Accepted, ResolvedRefs, Programmed, address = LB. */
 import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
+import { converge } from '../../harness/converge.ts';
 import { conditions, readObject, redeploy } from '../../harness/scenario/steps.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const GW = ['gateway.networking.k8s.io/v1', 'Gateway', 'satusky-edge', 'satusky-edge'] as const;
 const ROUTE = ['gateway.networking.k8s.io/v1', 'HTTPRoute', 'shop-generated', 'org-acme'] as const;
@@ -29,29 +31,30 @@ export default defineScenario({
       };
     });
     await ctx.check('HTTPRoute shop-generated Accepted and ResolvedRefs on every parent', async () => {
-      const deadline = Date.now() + Math.min(ctx.convergeMs, 15_000);
-      let parents: {
+      type Parent = {
         parentRef: { sectionName?: string };
         conditions: { type: string; status: string; reason?: string }[];
-      }[] = [];
-      for (;;) {
-        const route = (await readObject(ctx, ...ROUTE)) as { status?: { parents?: typeof parents } };
-        parents = route.status?.parents ?? [];
-        const ok =
-          parents.length >= 2 &&
-          parents.every((p) =>
-            ['Accepted', 'ResolvedRefs'].every((t) => p.conditions.some((c) => c.type === t && c.status === 'True')),
-          );
-        if (ok || Date.now() > deadline) {
-          const bad = parents.flatMap((p) =>
-            p.conditions
-              .filter((c) => c.status !== 'True')
-              .map((c) => `${p.parentRef.sectionName}: ${c.type}=${c.status} (${c.reason})`),
-          );
-          return { ok, evidence: { parents }, message: bad.join('; ') || `${parents.length} parent statuses` };
-        }
-        await new Promise((r) => setTimeout(r, 300));
-      }
+      };
+      const c = await converge(
+        async () => {
+          const route = (await readObject(ctx, ...ROUTE)) as { status?: { parents?: Parent[] } };
+          const parents = route.status?.parents ?? [];
+          const ok =
+            parents.length >= 2 &&
+            parents.every((p) =>
+              ['Accepted', 'ResolvedRefs'].every((t) => p.conditions.some((x) => x.type === t && x.status === 'True')),
+            );
+          return { ok, evidence: { parents } };
+        },
+        { successes: 1, timeoutMs: Math.min(ctx.convergeMs, TIMEOUTS.routeStatus), intervalMs: POLL.edge },
+      );
+      const parents = (c.attempts.at(-1)?.evidence as { parents?: Parent[] } | undefined)?.parents ?? [];
+      const bad = parents.flatMap((p) =>
+        p.conditions
+          .filter((x) => x.status !== 'True')
+          .map((x) => `${p.parentRef.sectionName}: ${x.type}=${x.status} (${x.reason})`),
+      );
+      return { ok: c.ok, evidence: { parents }, message: bad.join('; ') || `${parents.length} parent statuses` };
     });
   },
   faults: [

@@ -1,7 +1,8 @@
 /** DP-03: a host nobody deployed gets the edge's own 404, never another app's content. */
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { exchange, faultRoute } from '../../harness/scenario/steps.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const UNKNOWN = ['unknown.example.com', 'nobody-nowhere.satusky.com'];
 /** A route with no hostname, on the shared HTTP listener: it takes every host nobody claimed. */
@@ -41,8 +42,7 @@ export default defineScenario({
           async () =>
             (await env.http('http://unknown.example.com/', { resolve: `unknown.example.com:80:${env.lbIp}` }))
               .status === 200,
-          15_000,
-          300,
+          { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
         );
       },
       revert: ({ env }) => CATCH_ALL.remove(env).then(() => undefined),

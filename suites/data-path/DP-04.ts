@@ -3,8 +3,16 @@
  * answering from A's pods only.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { appAnswers, deployWithUserDns, exchange, faultRoute, parseEcho } from '../../harness/scenario/steps.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
+import {
+  appAnswers,
+  deployWithUserDns,
+  exchange,
+  faultRoute,
+  parseEcho,
+  sample,
+} from '../../harness/scenario/steps.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 /** Below the platform: a route in org evil claims one path of org acme's generated host. */
 const TAKEOVER = faultRoute('skyprobe-fault-takeover', 'org-evil', 'http', {
@@ -46,14 +54,13 @@ export default defineScenario({
       await appAnswers(ctx, shop, host, 'http');
       await ctx.check(`${host} answers only from acme/shop`, async () => {
         const seen: Record<string, number> = {};
-        const exchanges = [];
-        for (let i = 0; i < 10; i++) {
-          const url = `http://${host}/isolation`;
+        const url = `http://${host}/isolation`;
+        const exchanges = await sample(10, async () => {
           const r = await ctx.env.http(url);
-          exchanges.push(exchange(url, r));
           const app = parseEcho(r)?.app ?? `status ${r.status}`;
           seen[app] = (seen[app] ?? 0) + 1;
-        }
+          return exchange(url, r);
+        });
         return {
           ok: Object.keys(seen).join() === 'acme/shop',
           evidence: { answeredBy: seen, exchanges: exchanges.slice(0, 3) },
@@ -73,8 +80,7 @@ export default defineScenario({
         await waitUntil(
           'the takeover route wins',
           async () => parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app === 'evil/copycat',
-          15_000,
-          300,
+          { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
         );
       },
       async revert({ env, routing }) {

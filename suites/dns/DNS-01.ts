@@ -1,7 +1,8 @@
 /** DNS-01: Satusky's DNS automation publishes the generated host (A -> load balancer) and removes it on delete. */
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { redeploy } from '../../harness/scenario/steps.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
+import { POLL } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'DNS-01',
@@ -21,7 +22,7 @@ export default defineScenario({
             const answered = a.rcode === 'NOERROR' || (want.length === 0 && a.rcode === 'NXDOMAIN');
             return { ok: answered && found.join() === want.join(), evidence: a };
           },
-          { timeoutMs: ctx.convergeMs, intervalMs: 300 },
+          { timeoutMs: ctx.convergeMs, intervalMs: POLL.edge },
         );
         const last = c.attempts.at(-1)?.evidence;
         return {

@@ -6,10 +6,11 @@
  */
 import type { DomainsReport, FactName } from '../../harness/facts/fact.ts';
 import { reportHost } from '../../harness/scenario/report-host.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';
 import { orgNamespace, render } from '../../harness/stack/render.ts';
+import { POLL } from '../../harness/timeouts.ts';
 
 const checks: [FactName, string][] = [
   ['metadata', "metadata: the platform's record names the deployment the route serves, for every host"],
@@ -43,7 +44,7 @@ export default defineScenario({
           evidence: statuses,
         };
       },
-      { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 6 },
+      { timeoutMs: ctx.convergeMs, intervalMs: POLL.slow, keep: 6 },
     );
     const last = report as DomainsReport;
     ctx.note(

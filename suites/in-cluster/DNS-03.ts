@@ -2,7 +2,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { parseEcho } from '../../harness/scenario/steps.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
+import { POLL, TIMEOUTS, seconds } from '../../harness/timeouts.ts';
 
 const CLIENT = { name: 'dns-client', namespace: 'org-acme' };
 
@@ -32,8 +33,7 @@ export default defineScenario({
         (await env.k.core.readNamespacedPod(CLIENT)).status?.conditions?.some(
           (c) => c.type === 'Ready' && c.status === 'True',
         ),
-      30_000,
-      200,
+      { timeoutMs: TIMEOUTS.clientPodReady, intervalMs: POLL.api },
     );
   },
   async body(ctx) {
@@ -45,7 +45,13 @@ export default defineScenario({
       ['short name', app.app],
     ] as const) {
       await ctx.check(`${label} ${name} reaches the app from a pod`, async () => {
-        const r = await ctx.env.inPod(pod, ['curl', '-sS', '-m', '3', `http://${name}/in-cluster`]);
+        const r = await ctx.env.inPod(pod, [
+          'curl',
+          '-sS',
+          '-m',
+          String(seconds(TIMEOUTS.httpRequest)),
+          `http://${name}/in-cluster`,
+        ]);
         const echo = parseEcho({ status: 200, body: r.output });
         return {
           ok: r.exitCode === 0 && echo?.app === `${app.org}/${app.app}`,

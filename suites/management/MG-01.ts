@@ -1,6 +1,8 @@
 /** MG-01: the control plane reaches the machine's Talos API over SideroLink (ULA) while the machine is behind NAT. */
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
+import { within } from '../../harness/scenario/steps.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 /** The NAT's rule that drops SideroLink (WireGuard's UDP port), inserted (-I) or deleted (-D). */
 const dropOverlay = (op: '-I' | '-D', wgPort: number) => [
@@ -42,7 +44,7 @@ export default defineScenario({
           const a = await ctx.env.mgmt.apid(MGMT.machineUla);
           return { ok: a.ok && a.hostname === MGMT.machine.name, evidence: a };
         },
-        { timeoutMs: ctx.convergeMs / 2, intervalMs: 300 },
+        { timeoutMs: within(ctx, TIMEOUTS.overlayUp), intervalMs: POLL.edge },
       );
       const last = c.attempts.at(-1)?.evidence;
       return {

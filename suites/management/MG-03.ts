@@ -1,5 +1,7 @@
 /** MG-03: app traffic never uses the overlay: its counters do not move with app traffic, and app hosts never resolve into the ULA prefix. */
 import { defineScenario } from '../../harness/scenario/define.ts';
+import { sample } from '../../harness/scenario/steps.ts';
+import { TIMEOUTS, seconds } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'MG-03',
@@ -25,21 +27,24 @@ export default defineScenario({
       const total = (o: Awaited<ReturnType<typeof ctx.env.mgmt.overlay>>) =>
         o.peers.reduce((a, p) => a + p.rxBytes + p.txBytes, 0);
       const before = await ctx.env.mgmt.overlay();
-      let appBytes = 0;
-      for (let i = 0; i < 10; i++) {
-        for (const h of hosts) appBytes += (await ctx.env.http(`http://${h}/data-path`)).body.length;
-        appBytes += (
+      // Ten rounds of app traffic: every host from the internet, and the generated host from the control plane.
+      const rounds = await sample(10, async () => {
+        let bytes = 0;
+        for (const h of hosts) bytes += (await ctx.env.http(`http://${h}/data-path`)).body.length;
+        bytes += (
           await ctx.env.mgmt.exec('cp', [
             'curl',
             '-s',
             '-m',
-            '2',
+            String(seconds(TIMEOUTS.quickRequest)),
             '--resolve',
             `${app.generatedHost}:80:${ctx.env.lbIp}`,
             `http://${app.generatedHost}/from-control-plane`,
           ])
         ).output.length;
-      }
+        return bytes;
+      });
+      const appBytes = rounds.reduce((a, b) => a + b, 0);
       const after = await ctx.env.mgmt.overlay();
       const moved = total(after) - total(before);
       // A WireGuard keepalive or handshake is < 200 bytes; app traffic here is tens of kilobytes.

@@ -4,11 +4,12 @@
  * every host.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { deployWithUserDns, faultRoute, parseEcho } from '../../harness/scenario/steps.ts';
+import { deployWithUserDns, faultRoute, parseEcho, settled } from '../../harness/scenario/steps.ts';
 import { certificateReady } from '../../harness/scenario/tls-steps.ts';
 import { appHosts } from '../../harness/stack/app-fixture.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
 import type { Routing } from '../../harness/stack/routing.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const PATH = '/parity?x=1';
 /** Only in target routing (the listener exists there alone): the alias redirects instead of serving. */
@@ -56,35 +57,34 @@ export default defineScenario({
               ),
           );
         },
-        20_000,
-        300,
+        { timeoutMs: TIMEOUTS.routesReported, intervalMs: POLL.edge },
       );
       const facts: Record<string, unknown> = {};
       for (const h of hosts) {
-        // Bounded settle: the same answer twice, 500 ms apart, from an edge that answers (the edge applies its
-        // configuration a moment after it reports a route's status).
-        let row: Record<string, unknown> = {};
-        let previous = '';
-        for (let i = 0; i < 30; i++) {
-          const http = await ctx.env.http(`http://${h}${PATH}`);
-          const https = await ctx.env.http(`https://${h}${PATH}`);
-          const tls = await ctx.env.tls(h);
-          row = {
-            http: { status: http.status, location: http.location, app: parseEcho(http)?.app },
-            https: { status: https.status, location: https.location, app: parseEcho(https)?.app },
-            certificate: {
-              verified: tls.verified,
-              sans: tls.chain[0]?.sans ?? [],
-              issuer: tls.chain[0]?.issuer?.replace(/ [0-9a-f]{6}$/, ''),
-            },
-          };
-          const answering =
-            ![0, 404, 503].includes(http.status) && ![0, 404, 503].includes(https.status) && tls.verified;
-          if (answering && JSON.stringify(row) === previous) break;
-          previous = answering ? JSON.stringify(row) : '';
-          await new Promise((r) => setTimeout(r, 500));
-        }
-        facts[h] = row;
+        // Settled: the same answer twice in a row, 500 ms apart, from an edge that answers (the edge applies its
+        // configuration a moment after it reports a route's status). Unsettled, the latest answer is compared.
+        const { answer } = await settled(
+          async () => {
+            const http = await ctx.env.http(`http://${h}${PATH}`);
+            const https = await ctx.env.http(`https://${h}${PATH}`);
+            const tls = await ctx.env.tls(h);
+            return {
+              http: { status: http.status, location: http.location, app: parseEcho(http)?.app },
+              https: { status: https.status, location: https.location, app: parseEcho(https)?.app },
+              certificate: {
+                verified: tls.verified,
+                sans: tls.chain[0]?.sans ?? [],
+                issuer: tls.chain[0]?.issuer?.replace(/ [0-9a-f]{6}$/, ''),
+              },
+            };
+          },
+          (row) =>
+            ![0, 404, 503].includes(row.http.status) &&
+            ![0, 404, 503].includes(row.https.status) &&
+            row.certificate.verified,
+          { timeoutMs: TIMEOUTS.edgeSettled, intervalMs: POLL.slow },
+        );
+        facts[h] = answer;
       }
       return facts;
     };

@@ -5,10 +5,12 @@
  */
 import { type DomainReport, FACT_NAMES, type FactName } from '../../harness/facts/fact.ts';
 import { reportHost } from '../../harness/scenario/report-host.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { type ReadinessFacts, readinessVerdict } from '../../harness/scenario/readiness.ts';
+import { within } from '../../harness/scenario/steps.ts';
 import { certificateFor } from '../../harness/scenario/tls-steps.ts';
+import { POLL, TIMEOUTS, seconds } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'TLS-03',
@@ -53,7 +55,7 @@ export default defineScenario({
     const facts = async () => {
       const [report, https] = await Promise.all([
         ctx.env.facts([host]),
-        ctx.env.http(`https://${host}/ready`, { timeoutS: 2 }),
+        ctx.env.http(`https://${host}/ready`, { timeoutS: seconds(TIMEOUTS.quickRequest) }),
       ]);
       const h = report.hosts[0];
       latest.report = h;
@@ -101,7 +103,7 @@ export default defineScenario({
             evidence: { verdict: readinessVerdict(f), ...f },
           };
         },
-        { timeoutMs: ctx.convergeMs * 1.5, intervalMs: 400 },
+        { timeoutMs: within(ctx, TIMEOUTS.endpointReady), intervalMs: POLL.edge },
       );
       const last = c.attempts.at(-1)?.evidence;
       return {

@@ -4,12 +4,13 @@
  * is Programmed with its references resolved, and cert-manager's ClusterIssuers are Ready.
  */
 import { conditionsOf, isTrue } from '../../harness/facts/cluster-view.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import type { ScenarioEnv } from '../../harness/scenario/env.ts';
 import { editListeners, gatewayRef } from '../../harness/stack/deploy.ts';
 import { ISSUER_GATEWAY, ISSUER_INGRESS } from '../../harness/stack/edge-objects.ts';
 import type { GatewayListener } from '../../harness/stack/render.ts';
+import { POLL } from '../../harness/timeouts.ts';
 
 type Conditioned = { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 type Gateway = {
@@ -72,7 +73,7 @@ export default defineScenario({
           });
           return { ok: per.every((p) => p.ok), evidence: per };
         },
-        { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 },
+        { timeoutMs: ctx.convergeMs, intervalMs: POLL.slow, keep: 4 },
       );
       const bad = (c.attempts.at(-1)?.evidence ?? []).filter((p) => !p.ok);
       return {

@@ -7,10 +7,11 @@
 import { SOLVER_LABEL } from '../../harness/facts/claimants.ts';
 import { type Obj, readClusterView, ref } from '../../harness/facts/cluster-view.ts';
 import { routingFact } from '../../harness/facts/routing.ts';
-import { converge } from '../../harness/probes/converge.ts';
+import { converge } from '../../harness/converge.ts';
 import { defineScenario, unmetNeeds } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, faultRoute } from '../../harness/scenario/steps.ts';
 import { HTTP_LISTENER } from '../../harness/stack/edge-objects.ts';
+import { POLL } from '../../harness/timeouts.ts';
 
 const notSolver = (o: Obj) => o.metadata.labels?.[SOLVER_LABEL] !== 'true';
 const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, {
@@ -57,7 +58,7 @@ export default defineScenario({
             evidence: { routes: view.objects.HTTPRoute.map(ref), ingresses: view.objects.Ingress.map(ref), hosts: per },
           };
         },
-        { timeoutMs: ctx.convergeMs, intervalMs: 500, keep: 4 },
+        { timeoutMs: ctx.convergeMs, intervalMs: POLL.slow, keep: 4 },
       );
       const last = c.attempts.at(-1)?.evidence;
       const bad = (last?.hosts ?? []).filter((p) => p.status !== 'pass');

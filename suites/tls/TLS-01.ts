@@ -4,7 +4,8 @@ import { redeploy } from '../../harness/scenario/steps.ts';
 import { certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
 import { editListeners } from '../../harness/stack/deploy.ts';
 import { type GatewayListener, render } from '../../harness/stack/render.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'TLS-01',
@@ -36,12 +37,10 @@ export default defineScenario({
             tls: { ...listener.tls, certificateRefs: [{ kind: 'Secret', name: 'skyprobe-fault-self-signed' }] },
           },
         ]);
-        await waitUntil(
-          'the edge serves the self-signed certificate',
-          async () => !(await env.tls(host)).verified,
-          15_000,
-          300,
-        );
+        await waitUntil('the edge serves the self-signed certificate', async () => !(await env.tls(host)).verified, {
+          timeoutMs: TIMEOUTS.faultAtEdge,
+          intervalMs: POLL.edge,
+        });
       },
       async revert(ctx) {
         await redeploy('shop')(ctx);

@@ -3,7 +3,8 @@ import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns } from '../../harness/scenario/steps.ts';
 import { certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
 import { render } from '../../harness/stack/render.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { waitUntil } from '../../harness/converge.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'TLS-02',
@@ -39,8 +40,7 @@ export default defineScenario({
             const crt = list.items.find((c) => c.spec.secretName === h.tlsSecret.name);
             return !crt?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
           },
-          20_000,
-          200,
+          { timeoutMs: TIMEOUTS.certificateNotReady, intervalMs: POLL.api },
         );
       },
       async revert({ env, routing }) {

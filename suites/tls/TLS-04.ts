@@ -3,8 +3,10 @@
  * (re-)issued while every other plain-HTTP request is redirected.
  */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { deployWithUserDns, exchange } from '../../harness/scenario/steps.ts';
+import { converge } from '../../harness/converge.ts';
+import { deployWithUserDns, exchange, within } from '../../harness/scenario/steps.ts';
 import { certificateFor, certificateReady, servesTrustedCertificate } from '../../harness/scenario/tls-steps.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 /** Traefik's entry-point-wide redirect: everything on :80 goes to :443, the challenge path included. */
 const GLOBAL_REDIRECT = [
@@ -38,28 +40,25 @@ export default defineScenario({
     // A renewal: the Secret goes, cert-manager must solve HTTP-01 again, through :80, with the redirect on.
     await ctx.env.k.core.deleteNamespacedSecret({ name: secret.name, namespace: secret.namespace });
     await ctx.check('a new certificate is issued through HTTP-01 on :80 while the redirect is on', async () => {
-      const deadline = Date.now() + ctx.convergeMs * 1.5;
-      let last: unknown;
-      while (Date.now() < deadline) {
-        const s = await ctx.env.k.core
-          .readNamespacedSecret({ name: secret.name, namespace: secret.namespace })
-          .catch(() => undefined);
-        const { certificate: c } = await certificateFor(ctx, app, host);
-        const ready = c?.status?.conditions?.find((x) => x.type === 'Ready');
-        last = {
-          secretExists: Boolean(s?.data?.['tls.crt']),
-          ready,
-          issuer: s?.metadata?.annotations?.['cert-manager.io/issuer-name'],
-        };
-        if (
-          s?.data?.['tls.crt'] &&
-          ready?.status === 'True' &&
-          s.metadata?.annotations?.['cert-manager.io/issuer-name']
-        )
-          return { ok: true, evidence: last };
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      return { ok: false, evidence: last, message: `not re-issued: ${JSON.stringify(last)}` };
+      const c = await converge(
+        async () => {
+          const s = await ctx.env.k.core
+            .readNamespacedSecret({ name: secret.name, namespace: secret.namespace })
+            .catch(() => undefined);
+          const { certificate: crt } = await certificateFor(ctx, app, host);
+          const ready = crt?.status?.conditions?.find((x) => x.type === 'Ready');
+          const issuer = s?.metadata?.annotations?.['cert-manager.io/issuer-name'];
+          return {
+            ok: Boolean(s?.data?.['tls.crt'] && ready?.status === 'True' && issuer),
+            evidence: { secretExists: Boolean(s?.data?.['tls.crt']), ready, issuer },
+          };
+        },
+        { successes: 1, timeoutMs: within(ctx, TIMEOUTS.certificateIssued), intervalMs: POLL.slow },
+      );
+      const last = c.attempts.at(-1)?.evidence;
+      return c.ok
+        ? { ok: true, evidence: last }
+        : { ok: false, evidence: last, message: `not re-issued: ${JSON.stringify(last)}` };
     });
     await servesTrustedCertificate(ctx, host);
   },

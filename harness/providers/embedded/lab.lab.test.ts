@@ -10,7 +10,7 @@ import { execRunner } from '../../exec/runner.ts';
 import { applyObjects, parseObjects } from '../../k8s/apply.ts';
 import { type Clients, clientsFor } from '../../k8s/client.ts';
 import { silentProgress } from '../../log.ts';
-import { waitUntil } from '../../wait.ts';
+import { waitUntil } from '../../converge.ts';
 import { podNetnsName } from './address-plan.ts';
 import { labDown, labUp, liveLab } from './lab.ts';
 import { labelledProcesses } from './processes.ts';
@@ -138,7 +138,7 @@ describe('the embedded lab', () => {
         const p = await pods('echo');
         return p.length === 2 && p.every(isReady) ? p : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
     const ips = echo.map((p) => p.status?.podIP);
     expect(new Set(ips).size).toBe(2);
@@ -147,7 +147,7 @@ describe('the embedded lab', () => {
     await waitUntil(
       'EndpointSlice lists both replicas as ready',
       async () => readyIps(await slices('echo')).join() === [...ips].sort().join(),
-      15_000,
+      { timeoutMs: 15_000 },
     );
   });
 
@@ -158,7 +158,7 @@ describe('the embedded lab', () => {
         const p = await k.core.readNamespacedPod({ name: 'client', namespace: ns });
         return isReady(p) ? p : undefined;
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const svc = await k.core.readNamespacedService({ name: 'echo', namespace: ns });
     const echoPods = (await pods('echo')).map((p) => p.metadata?.name).sort();
@@ -183,15 +183,13 @@ describe('the embedded lab', () => {
     await waitUntil(
       'pod not Ready',
       async () => !isReady(await k.core.readNamespacedPod({ name: victim.metadata?.name ?? '', namespace: ns })),
-      5_000,
-      100,
+      { timeoutMs: 5_000, intervalMs: 100 },
     );
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     await waitUntil(
       'pod IP gone from the ready endpoints',
       async () => !readyIps(await slices('echo')).includes(victim.status?.podIP as string),
-      5_000,
-      100,
+      { timeoutMs: 5_000, intervalMs: 100 },
     );
     const back = await waitUntil(
       'pod Ready again after a restart',
@@ -199,7 +197,7 @@ describe('the embedded lab', () => {
         const p = await k.core.readNamespacedPod({ name: victim.metadata?.name ?? '', namespace: ns });
         return isReady(p) && (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(back.status?.containerStatuses?.[0]?.containerID).not.toBe(
       victim.status?.containerStatuses?.[0]?.containerID,
@@ -207,7 +205,7 @@ describe('the embedded lab', () => {
     await waitUntil(
       'pod back in the ready endpoints',
       async () => readyIps(await slices('echo')).includes(victim.status?.podIP as string),
-      10_000,
+      { timeoutMs: 10_000 },
     );
   });
 
@@ -218,7 +216,7 @@ describe('the embedded lab', () => {
         const p = await pods('never-ready');
         return p.length === 1 && p[0]?.status?.phase === 'Running' && p[0]?.status?.podIP ? p : undefined;
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     if (!pod) throw new Error('no never-ready pod');
     // The program itself answers: only the probe (tcp 9999) keeps it out.
@@ -244,7 +242,10 @@ describe('the embedded lab', () => {
     const bin = new URL('../../../bin/skyprobe.mjs', import.meta.url).pathname;
     const child = execa('node', [bin, 'lab', 'up', '--keep'], { reject: false });
     // Kill it once the control plane is being started: namespaces, PKI and processes exist.
-    await waitUntil('lab up under way', async () => (await leftovers()).processes.length >= 2, 30_000, 50);
+    await waitUntil('lab up under way', async () => (await leftovers()).processes.length >= 2, {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
     child.kill('SIGKILL');
     await child;
     const stale = await leftovers();

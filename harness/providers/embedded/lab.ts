@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { StopWaiting, waitUntil } from '../../converge.ts';
 import { SkyprobeError } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { clientsFor, apiStatus } from '../../k8s/client.ts';
@@ -14,6 +14,7 @@ import { repoRoot } from '../../paths.ts';
 import { cachePaths, componentDir } from '../../setup/cache.ts';
 import { loadPinFile } from '../../setup/components.ts';
 import { PIN_FILE, componentBinary } from '../../setup/setup.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 import { CLUSTER, CLUSTER_DNS_HOST, CONTROL_PLANE, MAX_NODES, netnsName, nodePlan } from './address-plan.ts';
 import { apiAgent, readyz } from './apiserver-health.ts';
 import * as args from './component-args.ts';
@@ -156,7 +157,10 @@ export async function labUp(o: UpOptions): Promise<LabState> {
       const api = start({ name: 'kube-apiserver', netns: cp, argv: args.apiserverArgs(bin, pki) });
       const agent = apiAgent(pki);
       try {
-        await waitFor(api, 'apiserver /readyz', () => readyz(agent, args.API_SERVER_URL), 60_000, 200);
+        await waitFor(api, 'apiserver /readyz', () => readyz(agent, args.API_SERVER_URL), {
+          timeoutMs: TIMEOUTS.apiserverReady,
+          intervalMs: POLL.api,
+        });
       } finally {
         await agent.close();
       }
@@ -200,8 +204,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
             nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
           );
         },
-        30_000,
-        200,
+        { timeoutMs: TIMEOUTS.nodesReady, intervalMs: POLL.api },
       );
     });
     await timedStep(o.progress, 'lab', 'kube-proxy on every node, cluster DNS', async () => {
@@ -225,11 +228,12 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         dns,
         'cluster DNS ready',
         async () => {
-          const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, { signal: AbortSignal.timeout(1000) });
+          const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, {
+            signal: AbortSignal.timeout(TIMEOUTS.readyEndpoint),
+          });
           return res.ok;
         },
-        30_000,
-        200,
+        { timeoutMs: TIMEOUTS.clusterDnsReady, intervalMs: POLL.api },
       );
     });
     await timedStep(o.progress, 'lab', 'pod runner', async () => {
@@ -238,7 +242,9 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         argv: [process.execPath, join(repoRoot(), 'bin', 'pod-runner.mjs')],
         env: { SKYPROBE_LAB_DIR: dir },
       });
-      await waitFor(runner, 'pod runner watching', async () => existsSync(join(dir, 'pod-runner.ready')), 20_000, 100);
+      await waitFor(runner, 'pod runner watching', async () => existsSync(join(dir, 'pod-runner.ready')), {
+        timeoutMs: TIMEOUTS.podRunnerReady,
+      });
     });
     if (o.stack) {
       await upStack({
@@ -277,22 +283,26 @@ async function createKubeDns(k: ReturnType<typeof clientsFor>): Promise<void> {
     { name: 'dns', port: 53, protocol: 'UDP' },
     { name: 'dns-tcp', port: 53, protocol: 'TCP' },
   ];
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await k.core.createNamespacedService({
-        namespace: 'kube-system',
-        body: {
-          metadata: { name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' } },
-          spec: { clusterIP: CLUSTER.dnsServiceIp, ports: ports.map((p) => ({ ...p, targetPort: 53 })) },
-        },
-      });
-      break;
-    } catch (err) {
-      // kube-system appears a moment after the apiserver is ready.
-      if (apiStatus(err) !== 404 || attempt > 50) throw err;
-      await sleep(100);
-    }
-  }
+  // kube-system appears a moment after the apiserver is ready.
+  await waitUntil(
+    'kube-system exists, for the kube-dns Service',
+    async () => {
+      try {
+        await k.core.createNamespacedService({
+          namespace: 'kube-system',
+          body: {
+            metadata: { name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' } },
+            spec: { clusterIP: CLUSTER.dnsServiceIp, ports: ports.map((p) => ({ ...p, targetPort: 53 })) },
+          },
+        });
+        return true;
+      } catch (err) {
+        if (apiStatus(err) !== 404) throw new StopWaiting(err);
+        throw err;
+      }
+    },
+    { timeoutMs: TIMEOUTS.kubeSystem, intervalMs: POLL.local },
+  );
   await k.discovery.createNamespacedEndpointSlice({
     namespace: 'kube-system',
     body: {

@@ -15,6 +15,7 @@ import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
 import { runChecked } from '../../exec/checked.ts';
 import type { ApidClient, OverlayAt } from '../../probes/mgmt.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 
 export interface MgmtContext {
   state: LabState;
@@ -55,13 +56,13 @@ export function labApidClient(lab: LabState, from = 'cp'): ApidClient {
 }
 
 const must = async (run: Runner, file: string, args: string[], what: string, input?: string): Promise<string> =>
-  (await runChecked(run, [file, ...args], { what, input, timeoutMs: 15_000 })).trim();
+  (await runChecked(run, [file, ...args], { what, input, timeoutMs: TIMEOUTS.labCommand })).trim();
 
 export const inNs = (ns: string, argv: string[]) => ['netns', 'exec', ns, ...argv];
 
 /** The wg interface exists once wireguard-go has created it. */
 async function linkExists(run: Runner, ns: string, iface: string): Promise<boolean> {
-  return (await run('ip', ['-n', ns, 'link', 'show', iface], { timeoutMs: 5000 })).exitCode === 0;
+  return (await run('ip', ['-n', ns, 'link', 'show', iface], { timeoutMs: TIMEOUTS.ipQuery })).exitCode === 0;
 }
 
 export async function upMgmt(c: MgmtContext): Promise<void> {
@@ -165,8 +166,12 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
     const mIf = wgIface(id, 'machine');
     const cpWg = c.start({ name: 'wireguard-cp', netns: cp, argv: ['wireguard-go', '-f', cpIf] });
     const machineWg = c.start({ name: 'wireguard-machine', netns: machine, argv: ['wireguard-go', '-f', mIf] });
-    await waitFor(cpWg, `${cpIf} in the control plane`, () => linkExists(run, cp, cpIf), 10_000);
-    await waitFor(machineWg, `${mIf} on the machine`, () => linkExists(run, machine, mIf), 10_000);
+    await waitFor(cpWg, `${cpIf} in the control plane`, () => linkExists(run, cp, cpIf), {
+      timeoutMs: TIMEOUTS.overlayLink,
+    });
+    await waitFor(machineWg, `${mIf} on the machine`, () => linkExists(run, machine, mIf), {
+      timeoutMs: TIMEOUTS.overlayLink,
+    });
     const pub = async (f: string) => readFileSync(f, 'utf8').trim();
     await must(
       run,
@@ -251,8 +256,7 @@ export async function upMgmt(c: MgmtContext): Promise<void> {
         const { apidProbe } = await import('../../probes/mgmt.ts');
         return (await apidProbe(run, labApidClient(state), MGMT.machineUla)).ok;
       },
-      20_000,
-      300,
+      { timeoutMs: TIMEOUTS.apidAnswering, intervalMs: POLL.edge },
     );
   });
 }

@@ -17,12 +17,13 @@ import {
   rootLinkName,
 } from './address-plan.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { TIMEOUTS, seconds } from '../../timeouts.ts';
 
 /** Run iproute2 commands (without the leading `ip`) in one namespace (undefined: the root namespace). */
 export async function ipBatch(run: Runner, ns: string | undefined, lines: string[], what: string): Promise<void> {
   if (lines.length === 0) return;
   const args = [...(ns ? ['-n', ns] : []), '-batch', '-'];
-  const res = await run('ip', args, { input: `${lines.join('\n')}\n`, timeoutMs: 30_000 });
+  const res = await run('ip', args, { input: `${lines.join('\n')}\n`, timeoutMs: TIMEOUTS.ipBatch });
   if (res.exitCode !== 0) {
     const failed = /Command failed -:(\d+)/.exec(res.output);
     const line = failed ? lines[Number(failed[1]) - 1] : undefined;
@@ -47,7 +48,7 @@ export async function sysctls(run: Runner, ns: string, values: Record<string, st
   await runChecked(
     run,
     ['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)],
-    { what: `set sysctls in ${ns}`, timeoutMs: 10_000 },
+    { what: `set sysctls in ${ns}`, timeoutMs: TIMEOUTS.ipCommand },
   );
 }
 
@@ -129,7 +130,10 @@ export async function createHost(
 export function writeLabResolvConf(ns: string, nameserver = PUBLIC_DNS_IP): void {
   const dir = join('/etc/netns', ns);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'resolv.conf'), `nameserver ${nameserver}\noptions timeout:1 attempts:2\n`);
+  writeFileSync(
+    join(dir, 'resolv.conf'),
+    `nameserver ${nameserver}\noptions timeout:${seconds(TIMEOUTS.digTry)} attempts:2\n`,
+  );
 }
 
 /** Route a node's pod CIDR through the node's address. */
@@ -144,7 +148,7 @@ export async function routePodCidr(run: Runner, labId: string, podCidr: string, 
 
 /** Namespaces whose names start with a prefix. */
 export async function listNetns(run: Runner, prefix: string): Promise<string[]> {
-  const res = await run('ip', ['netns', 'list'], { timeoutMs: 10_000 });
+  const res = await run('ip', ['netns', 'list'], { timeoutMs: TIMEOUTS.ipCommand });
   return res.output
     .split('\n')
     .map((l) => l.trim().split(/\s+/)[0] ?? '')

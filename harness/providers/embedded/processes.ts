@@ -6,8 +6,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { StopWaiting, converge, waitUntil } from '../../converge.ts';
 import { SkyprobeError, tail } from '../../errors.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 
 export const LAB_LABEL = 'SKYPROBE_LAB';
 
@@ -85,23 +86,25 @@ export function exitedError(p: LabProcess): SkyprobeError {
   );
 }
 
-/** Poll `check` until it is true; fail early if the process exits, or after timeoutMs. */
+/** Wait (bounded) until `check` is true; fail at once, with the tail of its log, if the process exits meanwhile. */
 export async function waitFor(
   p: LabProcess,
   what: string,
   check: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 100,
+  o: { timeoutMs: number; intervalMs?: number },
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(p.pid)) throw exitedError(p);
-    if (await check().catch(() => false)) return;
-    await sleep(intervalMs);
-  }
-  throw new SkyprobeError(`${p.name}: ${what} did not happen within ${Math.round(timeoutMs / 1000)}s`, {
-    hint: `its log: ${p.log}\n${logTail(p, 5).replace(/^/gm, '    ')}`,
-  });
+  await waitUntil(
+    `${p.name}: ${what}`,
+    async () => {
+      if (!isAlive(p.pid)) throw new StopWaiting(exitedError(p));
+      return check();
+    },
+    {
+      timeoutMs: o.timeoutMs,
+      intervalMs: o.intervalMs ?? POLL.local,
+      hint: () => `its log: ${p.log}\n${logTail(p, 5).replace(/^/gm, '    ')}`,
+    },
+  );
 }
 
 /** Every process carrying a lab label: pid -> lab id. */
@@ -123,8 +126,12 @@ export function labelledProcesses(): Map<number, string> {
 }
 
 /** SIGTERM, then SIGKILL whatever is still there after graceMs. Returns the pids that were signalled. */
-export async function stopProcesses(pids: number[], graceMs = 1500): Promise<number[]> {
+export async function stopProcesses(pids: number[], graceMs: number = TIMEOUTS.processStop): Promise<number[]> {
   const live = pids.filter(isAlive);
+  const gone = async () => {
+    const alive = live.filter(isAlive);
+    return { ok: alive.length === 0, evidence: alive };
+  };
   for (const pid of live) {
     try {
       process.kill(pid, 'SIGTERM');
@@ -132,8 +139,7 @@ export async function stopProcesses(pids: number[], graceMs = 1500): Promise<num
       // already gone
     }
   }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && live.some(isAlive)) await sleep(50);
+  await converge(gone, { successes: 1, timeoutMs: graceMs, intervalMs: POLL.exit });
   for (const pid of live.filter(isAlive)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -141,7 +147,6 @@ export async function stopProcesses(pids: number[], graceMs = 1500): Promise<num
       // already gone
     }
   }
-  const hard = Date.now() + 2000;
-  while (Date.now() < hard && live.some(isAlive)) await sleep(20);
+  await converge(gone, { successes: 1, timeoutMs: TIMEOUTS.processKill, intervalMs: POLL.exit });
   return live;
 }

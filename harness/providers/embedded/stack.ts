@@ -6,13 +6,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { waitUntil } from '../../converge.ts';
 import { parseObjects, applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import { PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
-import { waitUntil } from '../../wait.ts';
 import { createHost } from './netns.ts';
 import { httpFromNetns } from '../../probes/http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
@@ -22,6 +22,7 @@ import type { LabState } from './state.ts';
 import type { Runner } from '../../exec/runner.ts';
 import type { DeployTarget } from '../../stack/deploy.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 
 export interface StackContext {
   state: LabState;
@@ -98,8 +99,7 @@ async function waitEstablished(k: Clients, names: string[]): Promise<void> {
       );
       return names.every((n) => established.has(n));
     },
-    30_000,
-    100,
+    { timeoutMs: TIMEOUTS.crdsEstablished, intervalMs: POLL.local },
   );
 }
 
@@ -146,7 +146,7 @@ export async function upStack(c: StackContext): Promise<void> {
       dns,
       'public DNS ready',
       async () => (await httpFromNetns(run, internet, `http://${PUBLIC_DNS_IP}:8181/ready`)).status === 200,
-      20_000,
+      { timeoutMs: TIMEOUTS.publicDnsReady },
     );
     await waitFor(
       pebble,
@@ -157,7 +157,7 @@ export async function upStack(c: StackContext): Promise<void> {
         writeFileSync(paths.pebbleRoot, `${res.body.trim()}\n`);
         return true;
       },
-      20_000,
+      { timeoutMs: TIMEOUTS.pebbleRoot },
     );
   });
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
@@ -172,7 +172,12 @@ export async function upStack(c: StackContext): Promise<void> {
       '--force-conflicts',
       ...c.crdFiles.flatMap((f) => ['-f', f]),
     ];
-    await runChecked(run, argv, { what: 'apply the CRDs', timeoutMs: 60_000, logFile: log, hint: `see ${log}` });
+    await runChecked(run, argv, {
+      what: 'apply the CRDs',
+      timeoutMs: TIMEOUTS.crdsApplied,
+      logFile: log,
+      hint: `see ${log}`,
+    });
     const names = c.crdFiles.flatMap((f) =>
       parseObjects(readFileSync(f, 'utf8'))
         .filter((o) => o.kind === 'CustomResourceDefinition')
@@ -198,14 +203,15 @@ export async function upStack(c: StackContext): Promise<void> {
     await waitFor(
       traefik,
       'Traefik ping',
-      async () => (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(1000) })).ok,
-      20_000,
+      async () =>
+        (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(TIMEOUTS.readyEndpoint) })).ok,
+      { timeoutMs: TIMEOUTS.edgeReady },
     );
     await waitFor(
       lb,
       'load balancer forwarding to the edge',
       async () => (await httpFromNetns(run, state.hosts.internet?.netns as string, `http://${LB_IP}/`)).status === 404,
-      10_000,
+      { timeoutMs: TIMEOUTS.lbForwarding },
     );
   });
   await c.step('edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', async () => {
@@ -230,8 +236,7 @@ export async function upStack(c: StackContext): Promise<void> {
           gw.status?.addresses?.some((a) => a.value === LB_IP),
         );
       },
-      30_000,
-      200,
+      { timeoutMs: TIMEOUTS.gatewayProgrammed, intervalMs: POLL.api },
     );
     const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
     await waitFor(
@@ -246,8 +251,7 @@ export async function upStack(c: StackContext): Promise<void> {
           list.items.every((i) => i.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
         );
       },
-      30_000,
-      200,
+      { timeoutMs: TIMEOUTS.clusterIssuersReady, intervalMs: POLL.api },
     );
   });
   state.stack = true;

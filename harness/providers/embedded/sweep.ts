@@ -6,6 +6,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../../exec/runner.ts';
+import { TIMEOUTS } from '../../timeouts.ts';
 import { labDirs } from './state.ts';
 import { ipBatch, listNetns } from './netns.ts';
 import { labelledProcesses, stopProcesses } from './processes.ts';
@@ -37,7 +38,7 @@ export async function sweepLabs(
       namespaces.map((n) => `netns del ${n}`),
       'delete the lab namespaces',
     ).catch(() => undefined);
-  const linkList = await run('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 });
+  const linkList = await run('ip', ['-o', 'link', 'show'], { timeoutMs: TIMEOUTS.ipCommand });
   const links = linkList.output
     .split('\n')
     .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1] ?? '')

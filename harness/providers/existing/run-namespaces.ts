@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import type { V1Namespace } from '@kubernetes/client-node';
 import { ownerAlive } from '../../exec/pid.ts';
 import { type Clients, apiStatus } from '../../k8s/client.ts';
-import { waitUntil } from '../../wait.ts';
+import { waitUntil } from '../../converge.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 
 export const RUN_LABEL = 'skyprobe.satusky.com/run';
 export const OWNER_ANNOTATION = 'skyprobe.satusky.com/owner';
@@ -49,7 +50,6 @@ export async function deleteNamespace(k: Clients, name: string): Promise<void> {
         () => false,
         (err: unknown) => apiStatus(err) === 404,
       ),
-    60_000,
-    500,
+    { timeoutMs: TIMEOUTS.namespaceGone, intervalMs: POLL.slow },
   );
 }

@@ -11,6 +11,7 @@ import { Agent, fetch } from 'undici';
 import { SkyprobeError } from '../../errors.ts';
 import { makeCa, signLeaf } from '../../exec/openssl.ts';
 import type { Runner } from '../../exec/runner.ts';
+import { TIMEOUTS } from '../../timeouts.ts';
 
 export interface AcmeTls {
   caPem: string;
@@ -47,7 +48,7 @@ export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[]):
 export async function fetchFromPebble(url: string, caPem: string): Promise<string> {
   const agent = new Agent({ connect: { ca: caPem } });
   try {
-    const res = await fetch(url, { dispatcher: agent, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, { dispatcher: agent, signal: AbortSignal.timeout(TIMEOUTS.pebbleRequest) });
     const body = await res.text();
     if (!res.ok)
       throw new SkyprobeError(`${url} answered ${res.status}`, {

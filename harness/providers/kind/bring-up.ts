@@ -9,7 +9,7 @@ import type { Runner } from '../../exec/runner.ts';
 import { type Progress, timedStep } from '../../log.ts';
 import type { KindPins } from '../../setup/kind-pins.ts';
 import { SATUSKY_ZONE, setRecords } from '../../stack/public-dns.ts';
-import { waitUntil } from '../../wait.ts';
+import { waitUntil } from '../../converge.ts';
 import type { ProviderUpOptions } from '../provider.ts';
 import type { AcmeTls } from './acme-tls.ts';
 import { ACME_MGMT_PORT, acmeDirectory, pebbleSpec, publicDnsSpec } from './containers.ts';
@@ -20,6 +20,7 @@ import { type KindRun, kindRunsRoot, newRunRecord, removeRun, writeRun } from '.
 import type { StartContainer } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { POLL, TIMEOUTS, seconds } from '../../timeouts.ts';
 
 export interface UpDeps {
   env: NodeJS.ProcessEnv;
@@ -74,12 +75,12 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
           '--kubeconfig',
           rec.kubeconfig,
           '--wait',
-          '180s',
+          `${seconds(TIMEOUTS.kindNodeReady)}s`,
         ],
         {
           log,
           what: `create kind cluster ${rec.cluster}`,
-          timeoutMs: 600_000,
+          timeoutMs: TIMEOUTS.kindCreate,
           input: kindConfig(pins, id, d.hostPorts),
           hint: `see ${log}; ports ${d.hostPorts.http} and ${d.hostPorts.https} on ${d.hostPorts.listenAddress} must be free`,
         },
@@ -93,7 +94,9 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       controlPlaneNode(id),
     ];
     rec.edgeIp = await timedStep(progress, 'kind', `edge address (the node on network ${network})`, async () =>
-      (await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: 20_000 })).trim(),
+      (
+        await checked(run, inspect, { log, what: "read the kind node's address", timeoutMs: TIMEOUTS.dockerInspect })
+      ).trim(),
     );
     writeRun(rec);
     await timedStep(progress, 'kind', 'public DNS (CoreDNS container)', async () => {
@@ -108,7 +111,10 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
         { keep },
       );
       const url = `https://${acme.host}:${acme.port(ACME_MGMT_PORT)}/roots/0`;
-      const root = await waitUntil(`Pebble's root at ${url}`, () => d.fetchFromPebble(url, t.caPem), 20_000, 250);
+      const root = await waitUntil(`Pebble's root at ${url}`, () => d.fetchFromPebble(url, t.caPem), {
+        timeoutMs: TIMEOUTS.pebbleRoot,
+        intervalMs: POLL.api,
+      });
       writeFileSync(rec.pebbleRoot, `${root.trim()}\n`);
       rec.acmeDirectory = acmeDirectory(id);
       writeRun(rec);

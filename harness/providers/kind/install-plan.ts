@@ -16,6 +16,7 @@ import {
   edgeObjects,
 } from '../../stack/edge-objects.ts';
 import { TRAEFIK_NAMESPACE, toYaml, traefikObjects } from './traefik-manifest.ts';
+import { TIMEOUTS, seconds } from '../../timeouts.ts';
 
 export interface InstallContext {
   /** The kind node's address on kind's network: what Traefik reports, what public DNS records point at. */
@@ -52,7 +53,7 @@ function applyUrls(component: KindComponentName, pin: KindComponentPin, what: st
     name: `apply ${what} ${pin.version}: ${url.split('/').pop()}`,
     source: url,
     args: ['apply', '--server-side', '--force-conflicts', '-f', url],
-    timeoutMs: 120_000,
+    timeoutMs: TIMEOUTS.manifestApply,
     hint: `kubectl downloads ${url} itself: the machine must reach it`,
   }));
 }
@@ -64,13 +65,13 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
     version: string | undefined,
     name: string,
     args: string[],
-    timeoutS = 180,
+    timeoutMs: number = TIMEOUTS.kubectlWait,
   ): InstallStep => ({
     component,
     version,
     name,
-    args: [...args, `--timeout=${timeoutS}s`],
-    timeoutMs: (timeoutS + 15) * 1000,
+    args: [...args, `--timeout=${seconds(timeoutMs)}s`],
+    timeoutMs: timeoutMs + TIMEOUTS.kubectlExit,
   });
   const patch = certManagerFlags(ctx.publicDnsIp).map((value) => ({
     op: 'add',
@@ -84,7 +85,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       gw.version,
       'Gateway API CRDs established',
       ['wait', '--for=condition=Established', ...GATEWAY_CRDS],
-      60,
+      TIMEOUTS.kubectlCrdsEstablished,
     ),
     // kubeadm installs CoreDNS for cluster.local at its own default version; the pin replaces the image.
     {
@@ -93,7 +94,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       name: `cluster DNS: CoreDNS ${coredns.version}`,
       source: coredns.image,
       args: ['-n', 'kube-system', 'set', 'image', 'deployment/coredns', `coredns=${coredns.image}`],
-      timeoutMs: 30_000,
+      timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait('coredns', coredns.version, 'cluster DNS rolled out', [
       '-n',
@@ -116,7 +117,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
         '-p',
         JSON.stringify(patch),
       ],
-      timeoutMs: 30_000,
+      timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait('cert-manager', cm.version, 'cert-manager controller rolled out', [
       '-n',
@@ -141,7 +142,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       source: traefik.image,
       args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
       input: toYaml(traefikObjects(traefik, ctx.edgeIp)),
-      timeoutMs: 30_000,
+      timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait('traefik', traefik.version, 'Traefik ready', [
       '-n',
@@ -155,14 +156,14 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       name: 'edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers',
       args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
       input: toYaml(edgeObjects(ctx.acme)),
-      timeoutMs: 30_000,
+      timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait(
       'edge',
       undefined,
       'Gateway satusky-edge Programmed',
       ['-n', EDGE_NAMESPACE, 'wait', '--for=condition=Programmed', `gateway/${GATEWAY_NAME}`],
-      120,
+      TIMEOUTS.kubectlEdgeReady,
     ),
     {
       ...wait(
@@ -170,7 +171,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
         undefined,
         'ClusterIssuers Ready (ACME accounts registered with Pebble)',
         ['wait', '--for=condition=Ready', `clusterissuer/${ISSUER_INGRESS}`, `clusterissuer/${ISSUER_GATEWAY}`],
-        120,
+        TIMEOUTS.kubectlEdgeReady,
       ),
       hint: 'cert-manager must reach Pebble by its container name and trust its listener CA: see `kubectl -n cert-manager logs deployment/cert-manager`',
     },

@@ -4,6 +4,7 @@
  */
 import type { Runner } from '../../exec/runner.ts';
 import type { KindPins } from '../../setup/kind-pins.ts';
+import { TIMEOUTS } from '../../timeouts.ts';
 
 export interface Unavailable {
   problem: string;
@@ -29,7 +30,7 @@ export function installKind(version: string): string {
 
 /** Why the provider cannot run, or undefined when it can. */
 export async function kindUnavailable(run: Runner, pins: KindPins): Promise<Unavailable | undefined> {
-  const docker = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
+  const docker = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: TIMEOUTS.dockerInfo });
   if (docker.notFound)
     return {
       problem: 'docker info failed: docker is not on PATH',
@@ -40,7 +41,7 @@ export async function kindUnavailable(run: Runner, pins: KindPins): Promise<Unav
       problem: `docker info failed: ${firstLine(docker.output)}`,
       fix: 'start the Docker daemon or give this user access to its socket',
     };
-  const kind = await run('kind', ['version'], { timeoutMs: 10_000 });
+  const kind = await run('kind', ['version'], { timeoutMs: TIMEOUTS.toolVersion });
   if (kind.notFound) return { problem: 'kind is not on PATH', fix: installKind(pins.version) };
   const found = /\bv\d+\.\d+\.\d+\S*/.exec(kind.output)?.[0];
   if (kind.exitCode !== 0 || !found)
@@ -51,7 +52,7 @@ export async function kindUnavailable(run: Runner, pins: KindPins): Promise<Unav
       problem: `kind ${found} is not the pinned ${pins.version} (the pinned node image is built for it)`,
       fix: installKind(pins.version),
     };
-  const kubectl = await run('kubectl', ['version', '--client'], { timeoutMs: 10_000 });
+  const kubectl = await run('kubectl', ['version', '--client'], { timeoutMs: TIMEOUTS.toolVersion });
   const kube = /:(v\d+\.\d+)\./.exec(pins.nodeImage)?.[1] ?? 'matching the node image';
   if (kubectl.notFound || kubectl.exitCode !== 0)
     return {

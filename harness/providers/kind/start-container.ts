@@ -4,6 +4,7 @@
  * (--keep) opts its containers out of the reaper, and teardown removes them by RUN_LABEL later.
  */
 import { GenericContainer, Wait } from 'testcontainers';
+import { TIMEOUTS } from '../../timeouts.ts';
 import type { ContainerSpec } from './containers.ts';
 
 export interface StartedContainer {
@@ -27,7 +28,7 @@ export const startWithTestcontainers: StartContainer = async (spec, o) => {
     .withLabels(spec.labels)
     // Both images are a single static binary without a shell, so readiness is read from the log.
     .withWaitStrategy(Wait.forLogMessage(spec.readyLog))
-    .withStartupTimeout(90_000)
+    .withStartupTimeout(TIMEOUTS.containerStart)
     .withAutoCleanup(!o.keep);
   if (spec.files.length > 0)
     c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));

@@ -7,6 +7,7 @@ import { shellQuote } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
 import { RUN_LABEL, clusterName } from './names.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { TIMEOUTS } from '../../timeouts.ts';
 
 export interface TeardownStep {
   name: string;
@@ -40,7 +41,7 @@ export function teardownByHand(id: string, kubeconfig: string): string {
 const runOne = (run: Runner, argv: string[], what: string, logFile?: string): Promise<string> =>
   runChecked(run, argv, {
     what,
-    timeoutMs: 180_000,
+    timeoutMs: TIMEOUTS.kindTeardown,
     logFile,
     hint: (res) =>
       res.notFound

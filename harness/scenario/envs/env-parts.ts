@@ -15,7 +15,8 @@ import { type AppMetadata, type DeployTarget, deleteApp, deployApp, readMetadata
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../../stack/public-dns.ts';
 import { orgNamespace } from '../../stack/render.ts';
 import type { Routing } from '../../stack/routing.ts';
-import { waitUntil } from '../../wait.ts';
+import { waitUntil } from '../../converge.ts';
+import { POLL, TIMEOUTS } from '../../timeouts.ts';
 import type { DeployMember, LabHook, ManagementMember, ScenarioEnv } from '../env.ts';
 
 /** env.app: fixtures/apps/<name>.yaml, each parsed once. */
@@ -39,8 +40,7 @@ export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: R
       const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: orgNamespace(app.org) });
       return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
     },
-    60_000,
-    250,
+    { timeoutMs: TIMEOUTS.appPodsReady, intervalMs: POLL.api },
   );
   return meta;
 }
@@ -64,8 +64,7 @@ export async function servedSerial(dns: DnsProbeContext, zone: string, serial: n
       const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
       return got >= serial;
     },
-    5_000,
-    100,
+    { timeoutMs: TIMEOUTS.dnsSerialServed, intervalMs: POLL.local },
   );
 }
 

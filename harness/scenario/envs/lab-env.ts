@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SkyprobeError } from '../../errors.ts';
 import { EC_KEY, openssl } from '../../exec/openssl.ts';
 import { type Runner, execRunner } from '../../exec/runner.ts';
+import { TIMEOUTS } from '../../timeouts.ts';
 import { checkDomains } from '../../facts/check.ts';
 import { sourcesFactTarget } from '../../facts/target.ts';
 import { clientsFor } from '../../k8s/client.ts';
@@ -86,7 +87,7 @@ export function labEnv(run: Runner = execRunner): ScenarioEnv {
     tls: (host) => probeTls(run, host, LB_IP, paths.pebbleRoot, { netns: internet }),
     async inPod(pod, argv) {
       const ns = podNetnsName(lab.id, pod.metadata?.uid ?? '').netns;
-      const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
+      const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: TIMEOUTS.labCommand });
       return { exitCode: res.exitCode, output: res.output };
     },
     edgeAccessLog: () =>
@@ -98,7 +99,7 @@ export function labEnv(run: Runner = execRunner): ScenarioEnv {
       async exec(role, argv) {
         const ns = lab.hosts[role]?.netns;
         if (!ns) throw new SkyprobeError(`no lab host ${role}`);
-        const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: 15_000 });
+        const res = await run('ip', ['netns', 'exec', ns, ...argv], { timeoutMs: TIMEOUTS.labCommand });
         return { exitCode: res.exitCode, output: res.output };
       },
       addresses: () => MGMT,
@@ -171,10 +172,11 @@ export function labEnv(run: Runner = execRunner): ScenarioEnv {
       if (!ns) throw new SkyprobeError(`no lab host ${role}`);
       const rule = ['INPUT', '-p', 'tcp', '--dport', String(port), '-j', 'REJECT', '--reject-with', 'tcp-reset'];
       const has =
-        (await run('ip', ['netns', 'exec', ns, 'iptables', '-C', ...rule], { timeoutMs: 10_000 })).exitCode === 0;
+        (await run('ip', ['netns', 'exec', ns, 'iptables', '-C', ...rule], { timeoutMs: TIMEOUTS.ipCommand }))
+          .exitCode === 0;
       if (blocked === has) return;
       const res = await run('ip', ['netns', 'exec', ns, 'iptables', blocked ? '-I' : '-D', ...rule], {
-        timeoutMs: 10_000,
+        timeoutMs: TIMEOUTS.ipCommand,
       });
       if (res.exitCode !== 0)
         throw new SkyprobeError(`failed to ${blocked ? 'block' : 'unblock'} port ${port} on ${role}: ${res.output}`);
