@@ -1,6 +1,6 @@
 /** MG-03: app traffic never uses the overlay: its counters do not move with app traffic, and app hosts never resolve into the ULA prefix. */
 import { defineScenario } from '../../harness/scenario/define.ts';
-import { sample } from '../../harness/scenario/steps.ts';
+import { appAnswers, deployWithUserDns, sample } from '../../harness/scenario/steps.ts';
 import { TIMEOUTS, seconds } from '../../harness/timeouts.ts';
 
 export default defineScenario({
@@ -11,6 +11,8 @@ export default defineScenario({
   routing: ['current'],
   // management: env.mgmt (routes, overlay counters, curl from the control plane); internet: env.http, env.dns, env.lbIp.
   needs: ['deploy', 'internet', 'management'],
+  // Its own starting state, whatever ran before on the lab: the app deployed and its domains pointed at the edge.
+  setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');
     const hosts = [app.generatedHost, ...app.customDomains, ...app.aliases];
@@ -23,6 +25,8 @@ export default defineScenario({
         message: r.output.trim(),
       };
     });
+    // The data path works first (observed): otherwise "no bytes on the overlay" would prove nothing.
+    for (const h of hosts) await appAnswers(ctx, app, h, 'http');
     await ctx.check('overlay counters stay still while app traffic flows', async () => {
       const total = (o: Awaited<ReturnType<typeof ctx.env.mgmt.overlay>>) =>
         o.peers.reduce((a, p) => a + p.rxBytes + p.txBytes, 0);
