@@ -26,6 +26,9 @@ export interface DomainsCheckOptions {
   resolver?: string;
   edge?: string[];
   ca?: string;
+  /** The app's own health path and the status it answers there (the endpoint's requests). */
+  path?: string;
+  expectStatus?: string;
 }
 
 const SYSTEM_CA = '/etc/ssl/certs/ca-certificates.crt';
@@ -64,6 +67,7 @@ export async function factTarget(
         hint: 'give the address the host should resolve to, e.g. --edge 203.0.113.10',
       });
   if (o.resolver) parseResolver(o.resolver);
+  const endpoint = parseEndpointExpectation(o);
   if (o.ca && (!existsSync(o.ca) || pemBlocks(readFileSync(o.ca, 'utf8')).length === 0))
     throw new SkyprobeError(`--ca ${o.ca} is not a readable PEM file of certificates`, {
       hint: 'give the root certificate(s) a served chain must lead to',
@@ -93,6 +97,7 @@ export async function factTarget(
     trustRoot: o.ca ?? base?.trustRoot ?? SYSTEM_CA,
     netns,
   };
+  if (endpoint) t.endpoint = endpoint;
   if (o.resolver) {
     const soa = await query({ run, netns, server: o.resolver, recurse: true }, '.', 'SOA');
     if (soa.rcode === 'TIMEOUT')
@@ -101,6 +106,24 @@ export async function factTarget(
       });
   }
   return t;
+}
+
+/** --path P (an absolute path, no scheme or host) and --expect-status N (100-599). */
+export function parseEndpointExpectation(o: Pick<DomainsCheckOptions, 'path' | 'expectStatus'>) {
+  if (o.path !== undefined && !/^\/[^\s#]*$/.test(o.path))
+    throw new SkyprobeError(`--path "${o.path}" is not an absolute URL path`, {
+      hint: "give the app's own health path, e.g. --path /healthz",
+    });
+  const status = o.expectStatus === undefined ? undefined : Number(o.expectStatus);
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599))
+    throw new SkyprobeError(`--expect-status "${o.expectStatus}" is not an HTTP status`, {
+      hint: 'give the status the app answers on --path, e.g. --expect-status 200',
+    });
+  if (o.path === undefined && status === undefined) return undefined;
+  return {
+    ...(o.path !== undefined ? { path: o.path } : {}),
+    ...(status !== undefined ? { expectStatus: status } : {}),
+  };
 }
 
 /** The lab as a place to check domains: its platform records, its public DNS, Pebble's root, its internet host. */
