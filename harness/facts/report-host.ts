@@ -1,4 +1,4 @@
-/** A host's facts as report.json's hosts[] holds them (summary and remedy per fact; evidence stays in the checks). */
+/** A host's facts and endpoint as report.json's hosts[] holds them (summary and remedy each; evidence stays in the checks). */
 import type { ReportHost } from '../report/schema.ts';
 import type { Routing } from '../stack/render.ts';
 import { type DomainReport, FACT_NAMES } from './fact.ts';
@@ -18,6 +18,7 @@ export function reportHost(
     host: h.host,
     routing,
     facts: facts as ReportHost['facts'],
+    endpoint: { status: h.endpoint.status, summary: h.endpoint.summary, remediation: h.endpoint.remediation },
     workload: { ...h.workload, ...extra.workload },
     timeline: extra.timeline ?? {},
   };

@@ -37,6 +37,8 @@ export interface ReportHost {
   host: string;
   routing: Routing;
   facts: { metadata: FactReport; routing: FactReport; dns: FactReport; tls: FactReport };
+  /** What a user got through the published path (added in v1; absent in reports made before it). */
+  endpoint?: FactReport;
   workload: { status: string; [k: string]: unknown };
   timeline: { routeAccepted?: string; dnsResolved?: string; certReady?: string; httpsOk?: string };
 }
