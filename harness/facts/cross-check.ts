@@ -36,11 +36,6 @@ function blame(c: Claimant, a: EndpointAnswer): { summary: string; remediation: 
       summary: `${head}: no server is behind ${svc}`,
       remediation: `check ${svc}: spec.selector and its EndpointSlices (kubectl get endpointslice -l kubernetes.io/service-name=${b?.service.split('/')[1] ?? 'NAME'})`,
     };
-  if (a.status === 504)
-    return {
-      summary: `${head}: the pods behind ${svc} accept but do not answer in time`,
-      remediation: `look at the logs of ${b?.deployments[0] ?? 'the pods'}`,
-    };
   if (a.status === 404)
     return {
       summary: `${head}: the edge has no router for the host, so it did not program this ${c.kind}`,

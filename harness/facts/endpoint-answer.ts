@@ -9,46 +9,45 @@ import type { CertInfo } from '../probes/tls.ts';
 
 export type AnswerClass = 'app' | 'edge' | 'redirect' | 'timeout' | 'refused' | 'no-address' | 'tls' | 'error';
 
-/** An answer of the edge's own, as measured (status, exact body, Content-Type), and what it means. */
+/** An answer of the edge's own, as measured (status, exact body, Content-Type, nosniff), and what it means. */
 export interface EdgeFingerprint {
   status: number;
   body: string;
+  /** Absent: the edge sent no Content-Type. */
   contentType?: string;
+  /** X-Content-Type-Options: nosniff was sent. */
+  nosniff: boolean;
   /** What the edge says by it. */
   means: string;
 }
 
 /**
- * Traefik 3.6.12's own answers, measured in the lab (each case made to happen; the access log's RouterName and
- * OriginStatus confirmed who answered). Go's http.NotFound writes the same 404 bytes, so a Go app's own 404 reads
- * as the edge's: the cross-check with the routing fact then names both possibilities.
+ * Traefik 3.6.12's own answers, measured in the lab on 2026-12-01 (each case made to happen; the access log showed
+ * no RouterName, or OriginStatus 0, or a ServiceURL on a port where nothing listens). Go's http.NotFound writes the
+ * same 404 bytes, so a Go app's own 404 reads as the edge's; the cross-check with the routing fact names both.
  */
 export const TRAEFIK_ANSWERS: EdgeFingerprint[] = [
   {
     status: 404,
     body: '404 page not found\n',
     contentType: 'text/plain; charset=utf-8',
+    nosniff: true,
     means: 'no router for the host',
   },
-  { status: 502, body: 'Bad Gateway', contentType: 'text/plain; charset=utf-8', means: 'no reachable backend' },
+  { status: 502, body: 'Bad Gateway', nosniff: false, means: 'no reachable backend' },
   {
     status: 503,
-    body: 'no available server',
+    body: 'no available server\n',
     contentType: 'text/plain; charset=utf-8',
+    nosniff: true,
     means: 'no server behind the route',
   },
-  {
-    status: 504,
-    body: 'Gateway Timeout',
-    contentType: 'text/plain; charset=utf-8',
-    means: 'the backend did not answer',
-  },
-  {
-    status: 500,
-    body: 'Internal Server Error',
-    contentType: 'text/plain; charset=utf-8',
-    means: 'the route points at nothing the edge can use',
-  },
+  { status: 500, body: '', nosniff: false, means: "the route's backend cannot be loaded (Service or port missing)" },
+];
+
+/** Traefik's redirects (RedirectRegex/RedirectScheme middlewares and Gateway API's RequestRedirect), as measured. */
+export const TRAEFIK_REDIRECTS: EdgeFingerprint[] = [
+  { status: 301, body: 'Moved Permanently', nosniff: false, means: 'a redirect the edge makes (route or middleware)' },
 ];
 
 /** The subject of the certificate Traefik serves when no router has one for the SNI. */
@@ -102,10 +101,15 @@ export function selfNamed(body: string): SelfNamed | undefined {
   return undefined;
 }
 
+const matches = (f: EdgeFingerprint, r: Pick<NetnsHttpResult, 'status' | 'body' | 'headers'>) =>
+  f.status === r.status &&
+  f.body === r.body &&
+  f.contentType === r.headers?.['content-type']?.join(', ') &&
+  f.nosniff === (r.headers?.['x-content-type-options']?.join(', ') === 'nosniff');
+
 /** The measured edge answer this one is, byte for byte, if any. */
 export function edgeFingerprint(r: Pick<NetnsHttpResult, 'status' | 'body' | 'headers'>): EdgeFingerprint | undefined {
-  const type = r.headers?.['content-type']?.join(', ');
-  return TRAEFIK_ANSWERS.find((f) => f.status === r.status && f.body === r.body && f.contentType === type);
+  return TRAEFIK_ANSWERS.find((f) => matches(f, r));
 }
 
 /** curl's exit codes for a connection that never gave an answer (curl's man page, EXIT CODES). */

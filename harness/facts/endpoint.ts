@@ -120,7 +120,6 @@ export function remedyOf(a: EndpointAnswer, i: Pick<EndpointInput, 'host' | 'dep
     if (a.status === 502)
       return "check the Service's spec.ports[].targetPort against the port the pods listen on (containerPort)";
     if (a.status === 503) return "check the Service's spec.selector and EndpointSlices: no ready server is behind it";
-    if (a.status === 504) return `the pods of ${d} accept but do not answer in time: look at their logs`;
     return "check the route's backendRefs (an existing Service and port)";
   }
   if (a.class === 'app') {
