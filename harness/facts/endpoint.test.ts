@@ -9,11 +9,10 @@ import { fakeRunner } from '../testing/fake-runner.ts';
 import type { Claimant } from './claimants.ts';
 import { crossCheckRouting, endpointWhilePending } from './cross-check.ts';
 import { TRAEFIK_DEFAULT_CERT, classifyAnswer, edgeFingerprint } from './endpoint-answer.ts';
-import { type EndpointEvidence, endpointFact, podOf } from './endpoint.ts';
+import { type EndpointEvidence, endpointFact, parseEndpointExpectation, podOf } from './endpoint.ts';
 import { type DomainReport, type Fact, exitCodeOf, fact } from './fact.ts';
 import { renderTable } from './render-table.ts';
 import type { RoutingEvidence } from './routing.ts';
-import { parseEndpointExpectation } from './target.ts';
 import { RECORDED, type Recorded } from './endpoint.recorded.ts';
 
 const asResult = (r: Recorded): NetnsHttpResult => ({

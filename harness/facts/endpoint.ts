@@ -5,6 +5,7 @@
  * their Location, never followed; TLS is verified against the trust root, never skipped. One observation of now,
  * bounded: each request has a timeout, and both schemes are asked at once.
  */
+import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
 import { httpFromNetns } from '../probes/http.ts';
 import { certInfo, servedChain } from '../probes/tls.ts';
@@ -17,6 +18,24 @@ import { type Fact, fact } from './fact.ts';
 export interface EndpointExpectation {
   path?: string;
   expectStatus?: number;
+}
+
+/** --path P (an absolute path, no scheme or host) and --expect-status N (100-599). */
+export function parseEndpointExpectation(o: { path?: string; expectStatus?: string }): EndpointExpectation | undefined {
+  if (o.path !== undefined && !/^\/[^\s#]*$/.test(o.path))
+    throw new SkyprobeError(`--path "${o.path}" is not an absolute URL path`, {
+      hint: "give the app's own health path, e.g. --path /healthz",
+    });
+  const status = o.expectStatus === undefined ? undefined : Number(o.expectStatus);
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599))
+    throw new SkyprobeError(`--expect-status "${o.expectStatus}" is not an HTTP status`, {
+      hint: 'give the status the app answers on --path, e.g. --expect-status 200',
+    });
+  if (o.path === undefined && status === undefined) return undefined;
+  return {
+    ...(o.path !== undefined ? { path: o.path } : {}),
+    ...(status !== undefined ? { expectStatus: status } : {}),
+  };
 }
 
 export interface EndpointInput extends EndpointExpectation {

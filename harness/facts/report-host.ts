@@ -1,4 +1,4 @@
-/** A host's facts and endpoint as report.json's hosts[] holds them (summary and remedy each; evidence stays in the checks). */
+/** A host's facts and endpoint as report.json's hosts[] holds them (summary and remedy; evidence stays in the checks). */
 import type { ReportHost } from '../report/schema.ts';
 import type { Routing } from '../stack/render.ts';
 import { type DomainReport, FACT_NAMES } from './fact.ts';

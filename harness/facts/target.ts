@@ -19,6 +19,7 @@ import type { LabState } from '../providers/embedded/state.ts';
 import type { FactTarget } from './check.ts';
 import { isHostname } from '../stack/app-fixture.ts';
 import { labMetadataSource, loadMetadataSource } from './metadata.ts';
+import { parseEndpointExpectation } from './endpoint.ts';
 
 export interface DomainsCheckOptions {
   kubeconfig?: string;
@@ -106,24 +107,6 @@ export async function factTarget(
       });
   }
   return t;
-}
-
-/** --path P (an absolute path, no scheme or host) and --expect-status N (100-599). */
-export function parseEndpointExpectation(o: Pick<DomainsCheckOptions, 'path' | 'expectStatus'>) {
-  if (o.path !== undefined && !/^\/[^\s#]*$/.test(o.path))
-    throw new SkyprobeError(`--path "${o.path}" is not an absolute URL path`, {
-      hint: "give the app's own health path, e.g. --path /healthz",
-    });
-  const status = o.expectStatus === undefined ? undefined : Number(o.expectStatus);
-  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599))
-    throw new SkyprobeError(`--expect-status "${o.expectStatus}" is not an HTTP status`, {
-      hint: 'give the status the app answers on --path, e.g. --expect-status 200',
-    });
-  if (o.path === undefined && status === undefined) return undefined;
-  return {
-    ...(o.path !== undefined ? { path: o.path } : {}),
-    ...(status !== undefined ? { expectStatus: status } : {}),
-  };
 }
 
 /** The lab as a place to check domains: its platform records, its public DNS, Pebble's root, its internet host. */
