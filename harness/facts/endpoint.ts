@@ -10,9 +10,9 @@ import type { Runner } from '../exec/runner.ts';
 import { httpFromNetns } from '../probes/http.ts';
 import { certInfo, servedChain } from '../probes/tls.ts';
 import { type EndpointAnswer, classifyAnswer } from './endpoint-answer.ts';
+import { type Fact, fact } from './fact.ts';
 
 export type { EndpointAnswer } from './endpoint-answer.ts';
-import { type Fact, fact } from './fact.ts';
 
 /** The app's own health path and the status it must answer there (a real cluster's --path, --expect-status). */
 export interface EndpointExpectation {
