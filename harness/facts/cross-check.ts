@@ -3,7 +3,8 @@
  * with ready endpoints) must not pass when the edge itself answers for the host instead of the route's backend:
  * then the objects are what is wrong, and the routing fact says so, naming the object and field to look at. And
  * an endpoint that fails only because a fact is still pending (a certificate being issued, an address not yet
- * published) is pending too, so that `pending` keeps its exit code 3.
+ * published, the edge still programming the endpoints the objects show ready) is pending too, so that `pending`
+ * keeps its exit code 3.
  */
 import type { Claimant } from './claimants.ts';
 import type { EndpointAnswer, EndpointEvidence } from './endpoint.ts';
@@ -16,9 +17,16 @@ export interface RoutingCrossCheck {
   objectsSaid: string;
 }
 
+/**
+ * The edge's 503 "no available server" while the routing fact counts ready endpoints: Traefik builds its servers
+ * from the same EndpointSlices, so this is the edge catching up (seen right after a deploy), not a mis-wiring; a
+ * Service without ready endpoints already fails the routing fact from the objects.
+ */
+const catchingUp = (a: EndpointAnswer) => a.class === 'edge' && a.by === 'edge' && a.status === 503;
+
 /** The edge answered itself (not TLS: a certificate is the TLS fact's) for a host whose route it should serve. */
 const edgeAnswered = (e: EndpointEvidence) =>
-  [e.https, e.http].find((a) => a.class === 'edge' && a.by === 'edge' && a.status > 0);
+  [e.https, e.http].find((a) => a.class === 'edge' && a.by === 'edge' && a.status > 0 && !catchingUp(a));
 
 function blame(c: Claimant, a: EndpointAnswer): { summary: string; remediation: string } {
   const b = c.backends[0];
@@ -30,11 +38,6 @@ function blame(c: Claimant, a: EndpointAnswer): { summary: string; remediation: 
     return {
       summary: `${head}: the Service's targetPort/port does not reach a listening pod`,
       remediation: `check ${svc}: spec.ports[].targetPort${port} must be the port its pods listen on (containerPort of ${b?.deployments[0] ?? 'the Deployment'})`,
-    };
-  if (a.status === 503)
-    return {
-      summary: `${head}: no server is behind ${svc}`,
-      remediation: `check ${svc}: spec.selector and its EndpointSlices (kubectl get endpointslice -l kubernetes.io/service-name=${b?.service.split('/')[1] ?? 'NAME'})`,
     };
   if (a.status === 404)
     return {
@@ -82,13 +85,20 @@ export function endpointWhilePending(
   if (endpoint.status !== 'fail') return endpoint;
   if (facts.routing.status === 'pending')
     return fact('pending', `${endpoint.summary} (routing is pending)`, endpoint.evidence, facts.routing.remediation);
-  const { http, https } = endpoint.evidence;
-  if (facts.tls.status === 'pending' && !http.problem && https.problem && https.status === 0)
-    return fact(
-      'pending',
-      `${endpoint.summary} (the certificate is pending)`,
-      endpoint.evidence,
-      facts.tls.remediation,
-    );
-  return endpoint;
+  const failed = [endpoint.evidence.https, endpoint.evidence.http].filter((a) => a.problem);
+  const becauseTls = (a: EndpointAnswer) => facts.tls.status === 'pending' && a.scheme === 'https' && a.status === 0;
+  const becauseEdgeLags = (a: EndpointAnswer) => facts.routing.status === 'pass' && catchingUp(a);
+  if (!failed.every((a) => becauseTls(a) || becauseEdgeLags(a))) return endpoint;
+  const why = [
+    failed.some(becauseTls) && 'the certificate is pending',
+    failed.some(becauseEdgeLags) && "the edge has not caught up with the Service's ready endpoints",
+  ].filter(Boolean);
+  return fact(
+    'pending',
+    `${endpoint.summary} (${why.join('; ')})`,
+    endpoint.evidence,
+    failed.some(becauseTls) && facts.tls.remediation
+      ? facts.tls.remediation
+      : "wait a few seconds (the edge reads the same EndpointSlices); if it stays, look at the edge's log",
+  );
 }

@@ -289,6 +289,20 @@ describe('the routing fact against the endpoint, pending, exit codes', () => {
     expect(endpointWhilePending(e, { ...facts, tls: pass }).status).toBe('fail');
   });
 
+  it("the edge's 503 while the objects show ready endpoints is the edge catching up: pending, routing kept", async () => {
+    const e = await endpointWith('Service with no endpoints');
+    expect(e.status).toBe('fail');
+    const routing = routingPass('HTTPRoute');
+    expect(crossCheckRouting(routing, e)).toBe(routing);
+    const pass = fact('pass', '', {});
+    const pending = endpointWhilePending(e, { metadata: pass, routing, dns: pass, tls: pass });
+    expect(pending.status).toBe('pending');
+    expect(pending.summary).toContain("(the edge has not caught up with the Service's ready endpoints)");
+    // Without ready endpoints the routing fact fails from the objects, and the endpoint's failure stands.
+    const empty = fact('fail', 'no ready endpoints', routing.evidence, 'fix the selector');
+    expect(endpointWhilePending(e, { metadata: pass, routing: empty, dns: pass, tls: pass }).status).toBe('fail');
+  });
+
   it('a failing endpoint is exit 1 whatever the four facts say; pending stays 3', () => {
     const pass = fact('pass', '', {});
     const facts = { metadata: pass, routing: pass, dns: pass, tls: pass };
