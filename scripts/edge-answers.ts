@@ -3,6 +3,9 @@
  * harness/facts/endpoint.recorded.ts): on the running lab, deploy shop in the given routing mode, make each case
  * happen, ask both schemes from the lab's internet host (curl --resolve to the load balancer) and print one JSON
  * line per answer with its status, headers, body, served certificate and the edge's access-log line for it.
+ * A case is asked once its answer has differed from the healthy one 3 times in a row (20 s bound); during a
+ * rollout the edge may still reach an old pod for a moment, so compare cases across runs (2026-12-01: two runs per
+ * mode agreed on every byte of the edge's own answers; single app answers taken mid-rollout differed).
  *
  *   flock /tmp/skyprobe-lab.lock bash -c 'npx skyprobe lab up --keep && npx tsx scripts/edge-answers.ts current \
  *     > reports/edge-answers-current.jsonl; npx skyprobe lab down'
@@ -82,13 +85,15 @@ async function signature(host: string): Promise<string> {
 async function measure(label: string, make: () => Promise<unknown>, undo: () => Promise<unknown>, only = hosts) {
   const healthy = await signature(only[0] as string);
   await make();
-  await converge(
+  const changed = await converge(
     async () => {
       const now = await signature(only[0] as string);
       return { ok: now !== healthy, evidence: now };
     },
-    { successes: 2, timeoutMs: 20_000, intervalMs: 300 },
+    { successes: 3, timeoutMs: 20_000, intervalMs: 300 },
   );
+  // Said, not hidden: a case whose answer never changed within the bound is measured again, not trusted.
+  if (!changed.ok) console.log(JSON.stringify({ label, routing, unchanged: healthy, within: '20 s' }));
   for (const h of only) for (const scheme of ['http', 'https'] as const) await ask(label, h, scheme);
   await undo();
 }
