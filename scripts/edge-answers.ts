@@ -3,9 +3,10 @@
  * harness/facts/endpoint.recorded.ts): on the running lab, deploy shop in the given routing mode, make each case
  * happen, ask both schemes from the lab's internet host (curl --resolve to the load balancer) and print one JSON
  * line per answer with its status, headers, body, served certificate and the edge's access-log line for it.
- * A case is asked once its answer has differed from the healthy one 3 times in a row (20 s bound); during a
- * rollout the edge may still reach an old pod for a moment, so compare cases across runs (2026-12-01: two runs per
- * mode agreed on every byte of the edge's own answers; single app answers taken mid-rollout differed).
+ * A case is asked once its answer has differed from the healthy one 3 times in a row (20 s bound); one that never
+ * did is reported as `unchanged`. 2026-12-01: the edge's own answers (404, 502, 503, 500, 301, default certificate)
+ * agreed byte for byte between two runs per mode; in the second run, with a 2-in-a-row rule, three cases (ECHO_HOSTS
+ * over https and the selector in target, no endpoints in current) still showed the healthy answer when asked.
  *
  *   flock /tmp/skyprobe-lab.lock bash -c 'npx skyprobe lab up --keep && npx tsx scripts/edge-answers.ts current \
  *     > reports/edge-answers-current.jsonl; npx skyprobe lab down'
