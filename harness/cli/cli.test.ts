@@ -116,5 +116,16 @@ describe('the skyprobe CLI', () => {
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain('error: --edge "lb.example.com" is not an IP address');
     });
+    it('an --expect-status that is not a status, a --path that is not a path', async () => {
+      const r = await skyprobe('domains', 'check', 'shop.example.com', '--expect-status', '2xx');
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        'error: --expect-status "2xx" is not an HTTP status',
+        '  hint: give the status the app answers on --path, e.g. --expect-status 200',
+      ]);
+      const p = await skyprobe('domains', 'check', 'shop.example.com', '--path', 'healthz');
+      expect(p.exitCode).toBe(2);
+      expect(p.stderr).toContain('error: --path "healthz" is not an absolute URL path');
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
- * `skyprobe domains check HOST...`: the four facts per host (metadata, routing, DNS, TLS) and the workload apart.
- * Exit 0 every fact passes; 1 a fact failed or could not be established; 3 nothing failed but something is
- * pending; 2 bad input.
+ * `skyprobe domains check HOST...`: the four facts per host (metadata, routing, DNS, TLS), the endpoint (what a
+ * user gets over HTTP and HTTPS), and the workload apart. Exit 0 every fact and the endpoint pass; 1 one failed or
+ * could not be established; 3 nothing failed but something is pending; 2 bad input.
  */
 import type { Command } from 'commander';
 import { execRunner } from '../exec/runner.ts';
@@ -12,7 +12,9 @@ import type { DomainsCheckOptions } from '../facts/target.ts';
 export function registerDomains(domains: Command): void {
   domains
     .command('check')
-    .description('report the four facts (metadata, routing, DNS, TLS) per hostname, and workload readiness apart')
+    .description(
+      'report the four facts (metadata, routing, DNS, TLS) and the endpoint per hostname, and workload readiness apart',
+    )
     .argument('<host...>', 'hostnames to check')
     .option('--kubeconfig <file>', 'cluster to read (read-only: get/list); default: the running lab')
     .option(
@@ -30,10 +32,15 @@ export function registerDomains(domains: Command): void {
       [] as string[],
     )
     .option('--ca <file>', "PEM roots a served chain must lead to; default: the lab's ACME root, or the system bundle")
+    .option('--path <path>', "the endpoint's request path: the app's own health path; default: /")
+    .option(
+      '--expect-status <n>',
+      'the status the app must answer on --path; default: any 2xx or 3xx (a redirect is recorded, never followed)',
+    )
     .option('--json', 'print the result as JSON (schema skyprobe.domains/v1)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every fact passes, 1 a fact failed or is unknown, 3 something is pending, 2 bad input.\nExample: skyprobe domains check shop.example.com www.shop.example.com',
+      '\nExit codes: 0 every fact and the endpoint pass, 1 one failed or is unknown, 3 something is pending, 2 bad input.\nExample: skyprobe domains check shop.example.com www.shop.example.com',
     )
     .action(async (hosts: string[], opts: DomainsCheckOptions & { edge: string[]; json?: boolean }) => {
       // Loaded when the verb runs (the Kubernetes client and the lab's modules), so that other verbs start fast.

@@ -1,13 +1,16 @@
 /**
  * The four facts for each host, from one read of the cluster: routing first (the others compare against what it
- * found), then metadata, DNS and TLS; the network probes of all hosts run in parallel.
+ * found), then metadata, DNS and TLS; then the endpoint (requests to the address DNS gave, or --edge) beside
+ * them, and the routing fact cross-checked against what the edge answered. The probes of all hosts run in parallel.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { Runner } from '../exec/runner.ts';
 import type { Clients } from '../k8s/client.ts';
 import { edgeAddresses } from './claimants.ts';
 import { type ClusterView, readClusterView } from './cluster-view.ts';
+import { crossCheckRouting, endpointWhilePending } from './cross-check.ts';
 import { dnsFact } from './dns.ts';
+import { type EndpointExpectation, endpointFact } from './endpoint.ts';
 import { DOMAINS_SCHEMA, type DomainReport, type DomainsReport } from './fact.ts';
 import { type MetadataSource, metadataFact } from './metadata.ts';
 import { routingFact, servingClaimant } from './routing.ts';
@@ -25,8 +28,10 @@ export interface FactTarget {
   edge?: string[];
   /** PEM file of the roots a served chain must lead to. */
   trustRoot: string;
-  /** Network namespace the DNS and TLS probes run in (the lab's internet host); absent: this machine. */
+  /** Network namespace the DNS, TLS and endpoint probes run in (the lab's internet host); absent: this machine. */
   netns?: string;
+  /** The app's own health path and status (--path, --expect-status); default: `/`, any 2xx/3xx. */
+  endpoint?: EndpointExpectation;
 }
 
 /** What one check reads once for all its hosts: the cluster, the platform's records, the trust roots. */
@@ -43,8 +48,28 @@ async function checkHost(t: FactTarget, inputs: CheckInputs, host: string): Prom
   const metadata = metadataFact(inputs.metadata, host, view, routing.evidence);
   const published = edgeAddresses(view, routing.evidence.claimants);
   const edge = t.edge && t.edge.length > 0 ? { addresses: t.edge, from: ['--edge'] } : published;
-  const [dns, tls] = await Promise.all([
-    dnsFact({ run: t.run, netns: t.netns, server: t.resolver.server, recurse: t.resolver.recurse }, host, edge),
+  const given = t.edge && t.edge.length > 0 ? t.edge : undefined;
+  const dnsDone = dnsFact(
+    { run: t.run, netns: t.netns, server: t.resolver.server, recurse: t.resolver.recurse },
+    host,
+    edge,
+  );
+  const winner = servingClaimant(routing.evidence);
+  const endpointDone = (given ? Promise.resolve(undefined) : dnsDone).then((d) =>
+    endpointFact({
+      run: t.run,
+      netns: t.netns,
+      host,
+      addresses: given ?? d?.evidence.a.addresses ?? [],
+      addressFrom: given ? '--edge' : `resolver ${t.resolver.server}`,
+      trustRoot: t.trustRoot,
+      deployment: metadata.evidence.deployment ?? winner?.backends[0]?.deployments[0],
+      declaredRedirect: winner?.redirect,
+      ...t.endpoint,
+    }),
+  );
+  const [dns, tls, endpoint] = await Promise.all([
+    dnsDone,
     tlsFact({
       run: t.run,
       netns: t.netns,
@@ -54,14 +79,17 @@ async function checkHost(t: FactTarget, inputs: CheckInputs, host: string): Prom
       roots: inputs.roots,
       view,
     }),
+    endpointDone,
   ]);
+  const facts = { metadata, routing: crossCheckRouting(routing, endpoint), dns, tls };
   const deployments = [
     metadata.evidence.deployment,
     ...(servingClaimant(routing.evidence)?.backends ?? []).flatMap((b) => b.deployments),
   ].filter((d): d is string => !!d);
   return {
     host,
-    facts: { metadata, routing, dns, tls },
+    facts,
+    endpoint: endpointWhilePending(endpoint, facts),
     workload: workloadOf(view, deployments),
     durationMs: Date.now() - t0,
   };

@@ -5,6 +5,7 @@
  * and by the scenarios (FX-01).
  */
 export const DOMAINS_SCHEMA = 'skyprobe.domains/v1';
+// v1 grows only by additions (docs/architecture.md, "domains check"): `endpoint` beside `facts` and `workload`.
 
 export type FactStatus = 'pass' | 'fail' | 'pending' | 'unknown';
 export const FACT_NAMES = ['metadata', 'routing', 'dns', 'tls'] as const;
@@ -30,6 +31,8 @@ export interface Workload {
 export interface DomainReport {
   host: string;
   facts: Record<FactName, Fact>;
+  /** What a user gets through the published path (evidence: EndpointEvidence, endpoint.ts); judged like a fact. */
+  endpoint: Fact;
   workload: Workload;
   durationMs: number;
 }
@@ -45,9 +48,12 @@ export const fact = <E>(status: FactStatus, summary: string, evidence: E, remedi
     ? { status, summary, evidence }
     : { status, summary, evidence, remediation };
 
-/** Exit code of a check (DESIGN.md): 0 every fact passes, 1 one failed or could not be established, 3 pending. */
-export function exitCodeOf(hosts: DomainReport[]): number {
-  const all = hosts.flatMap((h) => FACT_NAMES.map((n) => h.facts[n].status));
+/**
+ * Exit code of a check (DESIGN.md): 0 every fact and the endpoint pass, 1 one failed or could not be established
+ * (an endpoint that fails is exit 1 whatever the four facts say), 3 pending.
+ */
+export function exitCodeOf(hosts: Pick<DomainReport, 'facts' | 'endpoint'>[]): number {
+  const all = hosts.flatMap((h) => [...FACT_NAMES.map((n) => h.facts[n].status), h.endpoint.status]);
   if (all.some((s) => s === 'fail' || s === 'unknown')) return 1;
   if (all.some((s) => s === 'pending')) return 3;
   return 0;

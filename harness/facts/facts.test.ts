@@ -296,6 +296,7 @@ describe('input and exit codes', () => {
         dns: fact(statuses[2] as never, '', {}),
         tls: fact(statuses[3] as never, '', {}),
       },
+      endpoint: fact((statuses[4] ?? 'pass') as never, '', {}),
       workload: { status: 'ready', summary: '' },
       durationMs: 0,
     });

@@ -1,4 +1,4 @@
-/** The readable form of a domains check: one block per host, a line per fact, the remedy under what failed. */
+/** The readable form of a domains check: one block per host, a line per fact and the endpoint, the remedy under what failed. */
 import { FACT_NAMES, type DomainsReport, type FactStatus } from './fact.ts';
 
 const COLOUR: Record<FactStatus | 'ready' | 'not ready', string> = {
@@ -16,8 +16,7 @@ export function renderTable(r: DomainsReport, colour: boolean): string {
   const out: string[] = [];
   for (const h of r.hosts) {
     out.push(`${h.host}  (${(h.durationMs / 1000).toFixed(2)} s)`);
-    for (const name of FACT_NAMES) {
-      const f = h.facts[name];
+    for (const [name, f] of [...FACT_NAMES.map((n) => [n, h.facts[n]] as const), ['endpoint', h.endpoint] as const]) {
       out.push(`  ${name.padEnd(9)} ${paint(f.status, f.status.toUpperCase().padEnd(8))} ${f.summary}`);
       if (f.remediation) out.push(`  ${''.padEnd(9)} ${''.padEnd(8)} fix: ${f.remediation}`);
     }

@@ -16,6 +16,7 @@ import { pemBlocks } from '../probes/tls.ts';
 import type { FactTarget } from './check.ts';
 import { isHostname } from '../stack/app-fixture.ts';
 import { labMetadataSource, loadMetadataSource } from './metadata.ts';
+import { parseEndpointExpectation } from './endpoint.ts';
 
 /** A place with a cluster of its own, and (with its routing stack) the sources a user of it has (FactSources). */
 export interface FactSite {
@@ -46,6 +47,9 @@ export interface DomainsCheckOptions {
   resolver?: string;
   edge?: string[];
   ca?: string;
+  /** The app's own health path and the status it answers there (the endpoint's requests). */
+  path?: string;
+  expectStatus?: string;
 }
 
 const SYSTEM_CA = '/etc/ssl/certs/ca-certificates.crt';
@@ -89,6 +93,7 @@ export async function factTarget(o: DomainsCheckOptions, run: Runner, site?: Fac
         hint: 'give the address the host should resolve to, e.g. --edge 203.0.113.10',
       });
   if (o.resolver) parseResolver(o.resolver);
+  const endpoint = parseEndpointExpectation(o);
   if (o.ca && (!existsSync(o.ca) || pemBlocks(readFileSync(o.ca, 'utf8')).length === 0))
     throw new SkyprobeError(`--ca ${o.ca} is not a readable PEM file of certificates`, {
       hint: 'give the root certificate(s) a served chain must lead to',
@@ -118,6 +123,7 @@ export async function factTarget(o: DomainsCheckOptions, run: Runner, site?: Fac
     trustRoot: o.ca ?? base?.trustRoot ?? SYSTEM_CA,
     netns,
   };
+  if (endpoint) t.endpoint = endpoint;
   if (o.resolver) {
     const soa = await query({ run, netns, server: o.resolver, recurse: true }, '.', 'SOA');
     if (soa.rcode === 'TIMEOUT')

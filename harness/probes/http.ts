@@ -16,7 +16,11 @@ export interface NetnsHttpResult {
   /** curl's verdict on the certificate chain and name (0 = verified). */
   sslVerifyResult?: number;
   error?: string;
+  /** curl's exit code (0 = an answer came; 28 timeout, 7 refused, 35 TLS handshake, 60 certificate, …). */
+  curlExit?: number;
   timeTotalMs?: number;
+  /** Response headers, lower-cased names (only with `headers: true`). */
+  headers?: Record<string, string[]>;
 }
 
 export interface NetnsHttpOptions {
@@ -24,7 +28,14 @@ export interface NetnsHttpOptions {
   timeoutS?: number;
   /** Connect to this address instead of resolving the URL's host (host:port:address, as curl --resolve). */
   resolve?: string;
+  /** Record the response headers too. */
+  headers?: boolean;
+  /** Keep at most this many characters of the body. */
+  bodyLimit?: number;
 }
+
+/** Where the write-out's header JSON begins (a line no body of ours ends with). */
+const HEADERS_MARK = '--skyprobe-headers--';
 
 export async function httpFromNetns(
   run: Runner,
@@ -39,7 +50,7 @@ export async function httpFromNetns(
     '-m',
     String(t),
     '-w',
-    '\n%{json}',
+    opts.headers ? `\n${HEADERS_MARK}%{header_json}\n%{json}` : '\n%{json}',
     ...(opts.cacert ? ['--cacert', opts.cacert] : []),
     ...(opts.resolve ? ['--resolve', opts.resolve] : []),
     url,
@@ -54,7 +65,8 @@ export async function httpFromNetns(
   } catch {
     // no write-out: curl itself failed
   }
-  const body = nl >= 0 && res.exitCode === 0 ? res.output.slice(0, nl) : '';
+  const mark = opts.headers ? res.output.lastIndexOf(`\n${HEADERS_MARK}`, nl) : -1;
+  const body = nl >= 0 && res.exitCode === 0 ? res.output.slice(0, mark >= 0 ? mark : nl) : '';
   const out: NetnsHttpResult = {
     status: Number(w.http_code ?? w.response_code ?? 0),
     body,
@@ -63,6 +75,16 @@ export async function httpFromNetns(
     sslVerifyResult: typeof w.ssl_verify_result === 'number' ? w.ssl_verify_result : undefined,
     timeTotalMs: typeof w.time_total === 'number' ? Math.round(w.time_total * 1000) : undefined,
   };
+  if (opts.bodyLimit !== undefined) out.body = out.body.slice(0, opts.bodyLimit);
+  if (typeof w.exitcode === 'number') out.curlExit = w.exitcode;
+  else if (res.exitCode !== 0) out.curlExit = res.exitCode;
+  if (mark >= 0) {
+    try {
+      out.headers = JSON.parse(res.output.slice(mark + HEADERS_MARK.length + 1, nl)) as Record<string, string[]>;
+    } catch {
+      // no headers: no answer came
+    }
+  }
   if (res.exitCode !== 0)
     out.error = (w.errormsg as string) || res.output.trim().split('\n')[0] || `curl exit ${res.exitCode}`;
   return out;

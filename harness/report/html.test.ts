@@ -118,6 +118,23 @@ describe('index.html', () => {
     expect(renderHtml(old)).toContain('No features in this run.');
   });
 
+  it('shows the endpoint beside the four facts, with its summary and remedy; an older report without it shows —', () => {
+    const r = base();
+    (r.hosts[0] as Report['hosts'][number]).endpoint = {
+      status: 'fail',
+      summary: 'https://news-late.satusky.com: the edge answers 502 itself: no reachable backend (502)',
+      remediation: "check the Service's spec.ports[].targetPort",
+    };
+    const html = renderHtml(r);
+    expect(html).toContain('<th>TLS</th><th>endpoint</th><th>workload</th>');
+    expect(html).toContain(
+      '<td class="fact fail" title="https://news-late.satusky.com: the edge answers 502 itself: no reachable backend (502)\nfix: check the Service&#39;s spec.ports[].targetPort">fail</td>',
+    );
+    expect(renderHtml(base())).toMatch(
+      /<td class="fact pending">pending<\/td><td class="muted">—<\/td><td>ready<\/td>/,
+    );
+  });
+
   it('escapes odd characters in evidence, names and messages', () => {
     const evil = base();
     (evil.scenarios[0] as { checks: unknown[] }).checks = [

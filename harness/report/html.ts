@@ -1,9 +1,9 @@
 /**
  * index.html: one self-contained file built from report.json alone (styles, script and data inlined; no
  * request leaves the page), readable offline from file://. Failures first; a verdict line and counts by area and
- * by feature; the four facts per host; the current-vs-target matrix; a convergence timeline (SVG); every scenario
- * with its features, checks and evidence; the environment; filters by status, area and feature (a scenario's
- * feature chip sets it), text search, and an anchor per scenario.
+ * by feature; the four facts and the endpoint per host; the current-vs-target matrix; a convergence timeline (SVG);
+ * every scenario with its features, checks and evidence; the environment; filters by status, area and feature (a
+ * scenario's feature chip sets it), text search, and an anchor per scenario.
  */
 import { FEATURES } from '../scenario/features.ts';
 import type { ReportHost } from '../scenario/report-host.ts';
@@ -90,10 +90,10 @@ function hostMatrix(hosts: ReportHost[]): string {
   const rows = hosts
     .map(
       (h) =>
-        `<tr><td>${esc(h.host)}</td><td>${esc(h.routing)}</td>${cell(h.facts.metadata)}${cell(h.facts.routing)}${cell(h.facts.dns)}${cell(h.facts.tls)}<td>${esc(h.workload.status)}</td></tr>`,
+        `<tr><td>${esc(h.host)}</td><td>${esc(h.routing)}</td>${cell(h.facts.metadata)}${cell(h.facts.routing)}${cell(h.facts.dns)}${cell(h.facts.tls)}${h.endpoint ? cell(h.endpoint) : '<td class="muted">—</td>'}<td>${esc(h.workload.status)}</td></tr>`,
     )
     .join('');
-  return `<table class="matrix"><thead><tr><th>host</th><th>routing</th><th>metadata</th><th>routing</th><th>DNS</th><th>TLS</th><th>workload</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="matrix"><thead><tr><th>host</th><th>routing</th><th>metadata</th><th>routing</th><th>DNS</th><th>TLS</th><th>endpoint</th><th>workload</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function parityMatrix(scenarios: ReportScenario[]): string {
@@ -200,7 +200,7 @@ export function renderHtml(r: Report): string {
 in ${esc(r.run.routing.join(' and '))} routing, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
 <h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
-<h2>Hosts: the four facts and the workload</h2>${hostMatrix(r.hosts)}
+<h2>Hosts: the four facts, the endpoint and the workload</h2>${hostMatrix(r.hosts)}
 <h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
 <h2>Convergence timeline</h2>${timelineSvg(r.hosts)}
 <h2 id="scenarios">Scenarios</h2>

@@ -1,5 +1,5 @@
 /**
- * A host's facts as report.json's hosts[] holds them (summary and remedy per fact; evidence stays in the checks).
+ * A host's facts and endpoint as report.json's hosts[] holds them (summary and remedy; evidence stays in the checks).
  * Scenarios (FX-01, TLS-03) make these entries, so the type lives here, in the scenario layer; report/schema.ts
  * imports it (report/ sits above suites/ and scenario/, which never import it).
  */
@@ -18,6 +18,8 @@ export interface ReportHost {
   host: string;
   routing: Routing;
   facts: { metadata: FactReport; routing: FactReport; dns: FactReport; tls: FactReport };
+  /** What a user got through the published path (added in v1; absent in reports made before it). */
+  endpoint?: FactReport;
   workload: { status: string; [k: string]: unknown };
   timeline: { routeAccepted?: string; dnsResolved?: string; certReady?: string; httpsOk?: string };
 }
@@ -37,6 +39,7 @@ export function reportHost(
     host: h.host,
     routing,
     facts: facts as ReportHost['facts'],
+    endpoint: { status: h.endpoint.status, summary: h.endpoint.summary, remediation: h.endpoint.remediation },
     workload: { ...h.workload, ...extra.workload },
     timeline: extra.timeline ?? {},
   };

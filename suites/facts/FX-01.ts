@@ -1,12 +1,15 @@
 /**
  * FX-01: the four facts per host, reported separately with evidence and a remedy, by the same code as
  * `skyprobe domains check`: for every host of an app with a custom domain, an alias and a www redirect, the
- * platform's record, the routing, public DNS and TLS each pass on their own; the workload is reported apart.
- * The facts fill report.json's hosts[] matrix.
+ * platform's record, the routing, public DNS and TLS each pass on their own, and the endpoint (what a user gets
+ * over HTTP and HTTPS) is the app itself, or the redirect the route declares; the workload is reported apart.
+ * The facts and the endpoint fill report.json's hosts[] matrix.
  */
+import type { EndpointEvidence } from '../../harness/facts/endpoint.ts';
 import type { DomainsReport, FactName } from '../../harness/facts/fact.ts';
 import { reportHost } from '../../harness/scenario/report-host.ts';
 import { converge } from '../../harness/converge.ts';
+import { DELIVERY_FAULTS } from '../../harness/scenario/delivery-faults.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';
 import { orgNamespace, render } from '../../harness/stack/render.ts';
@@ -18,6 +21,16 @@ const checks: [FactName, string][] = [
   ['dns', 'DNS: every host resolves to the edge, no stray records, CAA allows the CA'],
   ['tls', 'TLS: the edge serves a valid certificate for every host, chaining to the trust root'],
 ];
+const ENDPOINT_CHECK =
+  'endpoint: over HTTP and HTTPS every host is answered by the app (or redirected as its route says)';
+/** The endpoint pass: both answers are the app's own (or the redirect its route declares), none the edge's. */
+const endpointOk = (h: DomainsReport['hosts'][number]) => {
+  const e = h.endpoint.evidence as EndpointEvidence;
+  return h.endpoint.status === 'pass' && [e.http, e.https].every((a) => a.class === 'app' || a.class === 'redirect');
+};
+const app500 = DELIVERY_FAULTS.find((f) =>
+  f.name.startsWith('pods that answer 500'),
+) as (typeof DELIVERY_FAULTS)[number];
 
 export default defineScenario({
   id: 'FX-01',
@@ -37,10 +50,11 @@ export default defineScenario({
       async () => {
         report = await ctx.env.facts(hosts);
         const statuses = report.hosts.map(
-          (h) => `${h.host}: ${checks.map(([n]) => `${n}=${h.facts[n].status}`).join(' ')}`,
+          (h) =>
+            `${h.host}: ${checks.map(([n]) => `${n}=${h.facts[n].status}`).join(' ')} endpoint=${h.endpoint.status}`,
         );
         return {
-          ok: report.hosts.every((h) => checks.every(([n]) => h.facts[n].status === 'pass')),
+          ok: report.hosts.every((h) => checks.every(([n]) => h.facts[n].status === 'pass') && endpointOk(h)),
           evidence: statuses,
         };
       },
@@ -70,6 +84,26 @@ export default defineScenario({
         };
       });
     }
+    await ctx.check(ENDPOINT_CHECK, async () => {
+      const per = last.hosts.map((h) => ({
+        host: h.host,
+        status: h.endpoint.status,
+        summary: h.endpoint.summary,
+        remediation: h.endpoint.remediation,
+        evidence: h.endpoint.evidence,
+      }));
+      const bad = last.hosts.filter((h) => !endpointOk(h));
+      return {
+        ok: bad.length === 0,
+        evidence: { hosts: per },
+        message: bad
+          .map(
+            (h) =>
+              `${h.host}: ${h.endpoint.status}: ${h.endpoint.summary}${h.endpoint.remediation ? ` (fix: ${h.endpoint.remediation})` : ''}`,
+          )
+          .join('; '),
+      };
+    });
     await ctx.check('the workload is reported apart from the facts', async () => {
       const w = last.hosts.map((h) => ({ host: h.host, ...h.workload }));
       return {
@@ -92,6 +126,13 @@ export default defineScenario({
         await redeploy('shop')(ctx);
         await ctx.env.remove(ctx.env.app('pop'), 'current');
       },
+    },
+    {
+      // Every object stays healthy (route accepted, ready endpoints, certificate Ready): only the endpoint sees it.
+      name: app500.name,
+      failingCheck: ENDPOINT_CHECK,
+      inject: ({ env, routing }) => app500.inject(env, routing),
+      revert: ({ env, routing }) => app500.revert(env, routing),
     },
   ],
 });
