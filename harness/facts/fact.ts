@@ -38,6 +38,30 @@ export interface DomainsReport {
   schema: typeof DOMAINS_SCHEMA;
   checkedAt: string;
   hosts: DomainReport[];
+  /** Counted from `hosts` (summary.ts); additive to v1. */
+  summary: DomainsSummary;
+}
+
+/** A claimed name that `--all` does not check, and why: it names no single host one can resolve or connect to. */
+export interface NotChecked {
+  name: string;
+  why: 'wildcard' | 'every host' | 'not a hostname';
+  /** Who claims it: `HTTPRoute ns/name`, `Ingress ns/name`, or a platform record. */
+  claimedBy: string[];
+}
+
+/** The end of a check: how many hosts had each status, per judged element (summary.ts's JUDGED), and which did not pass. */
+export interface DomainsSummary {
+  hosts: number;
+  /** Element name -> status -> number of hosts (every status present, 0 included). */
+  counts: Record<string, Record<FactStatus, number>>;
+  workload: Record<Workload['status'], number>;
+  /** Hosts with an element that failed or could not be established (unknown), naming those elements. */
+  failed: { host: string; elements: string[] }[];
+  /** Hosts where nothing failed but an element is pending. */
+  pending: { host: string; elements: string[] }[];
+  /** With --all: claimed names that were not checked (wildcards and the like); empty otherwise. */
+  notChecked: NotChecked[];
 }
 
 export const fact = <E>(status: FactStatus, summary: string, evidence: E, remediation?: string): Fact<E> =>
