@@ -34,6 +34,8 @@ export interface DomainsAllRun {
   summary: DomainsReport['summary']['counts'];
   /** How the N bench hosts came out, element -> status -> count. */
   benchHosts: Record<string, Record<string, number>>;
+  /** One host's check (durationMs), median and slowest. */
+  hostMs: { median: number; max: number };
 }
 
 export interface DomainsAllBench {
@@ -133,8 +135,9 @@ export async function benchDomainsAll(o: {
     o.log(`domains --all: ${o.hosts} routes created in ${routesMs} ms, accepted after ${acceptedMs} ms more`);
 
     const runs: DomainsAllRun[] = [];
-    for (const concurrency of o.concurrencies)
-      for (let i = 0; i < o.runs; i++) {
+    // Round after round over the concurrencies, so that a drift in the machine's load touches each of them alike.
+    for (let i = 0; i < o.runs; i++)
+      for (const concurrency of o.concurrencies) {
         t0 = Date.now();
         const r = await execa(
           'node',
@@ -144,6 +147,7 @@ export async function benchDomainsAll(o: {
         const ms = Date.now() - t0;
         const report = JSON.parse(r.stdout) as DomainsReport;
         const { correct, bench } = recount(report, names);
+        const hostMs = report.hosts.map((h) => h.durationMs).sort((a, b) => a - b);
         const run: DomainsAllRun = {
           concurrency,
           ms,
@@ -153,10 +157,11 @@ export async function benchDomainsAll(o: {
           summaryCorrect: correct,
           summary: report.summary.counts,
           benchHosts: bench,
+          hostMs: { median: hostMs[Math.floor(hostMs.length / 2)] ?? 0, max: hostMs.at(-1) ?? 0 },
         };
         runs.push(run);
         o.log(
-          `domains check --all --concurrency ${concurrency}: ${report.hosts.length} hosts in ${(ms / 1000).toFixed(1)} s (${run.hostsPerSecond} hosts/s), exit ${r.exitCode}, summary ${correct ? 'correct' : 'WRONG'}; bench hosts ${JSON.stringify(bench)}`,
+          `domains check --all --concurrency ${concurrency}: ${report.hosts.length} hosts in ${(ms / 1000).toFixed(1)} s (${run.hostsPerSecond} hosts/s; one host ${run.hostMs.median} ms median, ${run.hostMs.max} ms max), exit ${r.exitCode}, summary ${correct ? 'correct' : 'WRONG'}; bench hosts ${JSON.stringify(bench)}`,
         );
       }
     return { routedHosts: o.hosts, setupMs: { deploy: deployMs, routes: routesMs, accepted: acceptedMs }, runs };
