@@ -3,8 +3,10 @@
  * not in timed tests. Each lab is brought up and taken down by the harness itself; nothing is left running.
  *   setup warm; lab up (nodes Ready + /readyz) and down; lab peak memory (sum of RSS); stack up;
  *   certificate created -> valid HTTPS; domains check of a healthy host (in-process, and the whole CLI command)
- *   and of one whose edge does not answer; full conformance run (both routing modes, lab up to lab down).
- * Usage: npm run bench [-- --runs N] [-- --conformance-runs N]
+ *   and of one whose edge does not answer; full conformance run (both routing modes, lab up to lab down);
+ *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list.
+ * Usage: npm run bench [-- --runs N] [-- --conformance-runs N] [-- --hosts N --concurrency-list 4,8,16 --all-runs N]
+ *   --only domains-all runs that case alone; --hosts 0 leaves it out.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { repoRoot } from '../harness/paths.ts';
 import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
 import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
 import { labEnv } from '../harness/scenario/envs/lab-env.ts';
+import { benchDomainsAll } from './bench-domains-all.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -22,6 +25,16 @@ const arg = (name: string, def: number) => {
 };
 const RUNS = arg('--runs', 5);
 const CONFORMANCE_RUNS = arg('--conformance-runs', 3);
+const ALL_HOSTS = arg('--hosts', 200);
+const ALL_RUNS = arg('--all-runs', 1);
+const option = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const CONCURRENCIES = (option('--concurrency-list') ?? '4,8,16,32').split(',').map(Number);
+const ONLY = option('--only');
+if (ONLY !== undefined && ONLY !== 'domains-all')
+  throw new Error(`--only ${ONLY}: the only case that runs alone is domains-all`);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2
@@ -60,6 +73,17 @@ const results: Record<string, unknown> = {
   date: new Date().toISOString(),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const domainsAll = () => benchDomainsAll({ hosts: ALL_HOSTS, concurrencies: CONCURRENCIES, runs: ALL_RUNS, bin, log });
+function writeResults(): void {
+  const out = join(repoRoot(), 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n${out}\n`);
+}
+if (ONLY === 'domains-all') {
+  results.domainsCheckAll = await domainsAll();
+  writeResults();
+  process.exit(0);
+}
 
 // setup warm
 const setupMs: number[] = [];
@@ -169,6 +193,5 @@ for (let i = 0; i < CONFORMANCE_RUNS; i++) {
 }
 if (CONFORMANCE_RUNS > 0) results.conformanceBothMs = { runs: conf, median: median(conf), slowestScenarios: slowest };
 
-const out = join(repoRoot(), 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`${JSON.stringify(results, null, 2)}\n${out}\n`);
+if (ALL_HOSTS > 0) results.domainsCheckAll = await domainsAll();
+writeResults();

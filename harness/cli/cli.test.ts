@@ -128,4 +128,25 @@ describe('the skyprobe CLI', () => {
       expect(p.stderr).toContain('error: --path "healthz" is not an absolute URL path');
     });
   });
+
+  describe('domains check --all: a wrong mix of hosts and flags is one line and exit 2, before anything is read', () => {
+    for (const [args, line] of [
+      [['shop.example.com', '--all'], 'error: give hostnames or --all, not both (got --all and shop.example.com)'],
+      [[], 'error: no hostnames given'],
+      [
+        ['shop.example.com', '--namespace', 'org-acme'],
+        'error: --namespace narrows --all; it does not apply to hostnames given by name',
+      ],
+      [['--all', '--namespace', 'Org_Acme'], 'error: --namespace "Org_Acme" is not a valid namespace name'],
+      [['--all', '--concurrency', '0'], 'error: --concurrency "0" is not a whole number from 1 to 256'],
+    ] as [string[], string][])
+      it(args.join(' ') || '(nothing)', async () => {
+        // A kubeconfig that does not exist: had anything been read, the error would name it instead.
+        const r = await skyprobe('domains', 'check', ...args, '--kubeconfig', '/nonexistent/kubeconfig');
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr.split('\n')[0]).toBe(line);
+        expect(r.stderr).toContain('hint: ');
+        expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+      });
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The four facts for each host, from one read of the cluster: routing first (the others compare against what it
  * found), then metadata, DNS and TLS; then the endpoint (requests to the address DNS gave, or --edge) beside
- * them, and the routing fact cross-checked against what the edge answered. The probes of all hosts run in parallel.
+ * them, and the routing fact cross-checked against what the edge answered. The network probes of a bounded number
+ * of hosts run at once (each-host.ts).
  */
 import type { X509Certificate } from 'node:crypto';
 import type { Runner } from '../exec/runner.ts';
@@ -11,9 +12,12 @@ import { type ClusterView, readClusterView } from './cluster-view.ts';
 import { crossCheckRouting, endpointWhilePending } from './cross-check.ts';
 import { dnsFact } from './dns.ts';
 import { type EndpointExpectation, endpointFact } from './endpoint.ts';
+import { type EachHostOptions, eachHost } from './each-host.ts';
 import { DOMAINS_SCHEMA, type DomainReport, type DomainsReport } from './fact.ts';
+import { type AllHosts, mustHaveNamespace, routedHosts } from './hosts.ts';
 import { type MetadataSource, metadataFact } from './metadata.ts';
 import { routingFact, servingClaimant } from './routing.ts';
+import { summarize } from './summary.ts';
 import { tlsFact, trustRootCerts } from './tls.ts';
 import { workloadOf } from './workload.ts';
 
@@ -95,13 +99,30 @@ async function checkHost(t: FactTarget, inputs: CheckInputs, host: string): Prom
   };
 }
 
-export async function checkDomains(t: FactTarget, hosts: string[]): Promise<DomainsReport> {
-  const view = await readClusterView(t.k);
+/**
+ * The facts of `hosts` (names, or every routed host: hosts.ts), from one read of the cluster, at most
+ * `o.concurrency` hosts at once.
+ */
+export async function checkDomains(
+  t: FactTarget,
+  hosts: string[] | AllHosts,
+  o: EachHostOptions = {},
+): Promise<DomainsReport> {
+  const namespace = Array.isArray(hosts) ? undefined : hosts.namespace;
+  const [view] = await Promise.all([readClusterView(t.k), namespace && mustHaveNamespace(t.k, namespace)]);
   const inputs: CheckInputs = {
     view,
     metadata: t.metadata && { origin: t.metadata.origin, records: t.metadata.records },
     roots: trustRootCerts(t.trustRoot),
   };
-  const reports = await Promise.all(hosts.map((h) => checkHost(t, inputs, h)));
-  return { schema: DOMAINS_SCHEMA, checkedAt: view.readAt, hosts: reports };
+  const selected = Array.isArray(hosts)
+    ? { hosts, notChecked: [] }
+    : routedHosts(view, inputs.metadata?.records, namespace);
+  const reports = await eachHost(selected.hosts, o, (h) => checkHost(t, inputs, h));
+  return {
+    schema: DOMAINS_SCHEMA,
+    checkedAt: view.readAt,
+    hosts: reports,
+    summary: summarize(reports, selected.notChecked),
+  };
 }

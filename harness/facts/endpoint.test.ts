@@ -11,6 +11,7 @@ import { crossCheckRouting, endpointWhilePending } from './cross-check.ts';
 import { TRAEFIK_DEFAULT_CERT, classifyAnswer, edgeFingerprint } from './endpoint-answer.ts';
 import { type EndpointEvidence, endpointFact, parseEndpointExpectation, podOf } from './endpoint.ts';
 import { type DomainReport, type Fact, exitCodeOf, fact } from './fact.ts';
+import { summarize } from './summary.ts';
 import { renderTable } from './render-table.ts';
 import type { RoutingEvidence } from './routing.ts';
 import { RECORDED, type Recorded } from './endpoint.recorded.ts';
@@ -322,7 +323,10 @@ describe('the routing fact against the endpoint, pending, exit codes', () => {
       workload: { status: 'ready', summary: 'org-acme/shop: 2/2 available' },
       durationMs: 120,
     };
-    const text = renderTable({ schema: 'skyprobe.domains/v1', checkedAt: '', hosts: [host] }, false);
+    const text = renderTable(
+      { schema: 'skyprobe.domains/v1', checkedAt: '', hosts: [host], summary: summarize([host]) },
+      false,
+    );
     expect(text).toMatch(/\n {2}endpoint {2}FAIL {5}https:\/\/shop\.example\.com: the edge answers 502 itself/);
     expect(text).toMatch(/\n {21}fix: check the Service's spec\.ports\[\]\.targetPort/);
   });

@@ -41,6 +41,30 @@ export interface DomainsReport {
   schema: typeof DOMAINS_SCHEMA;
   checkedAt: string;
   hosts: DomainReport[];
+  /** Counted from `hosts` (summary.ts); additive to v1. */
+  summary: DomainsSummary;
+}
+
+/** A claimed name that `--all` does not check, and why: it names no single host one can resolve or connect to. */
+export interface NotChecked {
+  name: string;
+  why: 'wildcard' | 'every host' | 'not a hostname';
+  /** Who claims it: `HTTPRoute ns/name`, `Ingress ns/name`, or a platform record. */
+  claimedBy: string[];
+}
+
+/** The end of a check: how many hosts had each status, per judged element (JUDGED), and which did not pass. */
+export interface DomainsSummary {
+  hosts: number;
+  /** Element name -> status -> number of hosts (every status present, 0 included). */
+  counts: Record<string, Record<FactStatus, number>>;
+  workload: Record<Workload['status'], number>;
+  /** Hosts with an element that failed or could not be established (unknown), naming those elements. */
+  failed: { host: string; elements: string[] }[];
+  /** Hosts where nothing failed but an element is pending. */
+  pending: { host: string; elements: string[] }[];
+  /** With --all: claimed names that were not checked (wildcards and the like); empty otherwise. */
+  notChecked: NotChecked[];
 }
 
 export const fact = <E>(status: FactStatus, summary: string, evidence: E, remediation?: string): Fact<E> =>
@@ -53,8 +77,20 @@ export const fact = <E>(status: FactStatus, summary: string, evidence: E, remedi
  * (an endpoint that fails is exit 1 whatever the four facts say), 3 pending.
  */
 export function exitCodeOf(hosts: Pick<DomainReport, 'facts' | 'endpoint'>[]): number {
-  const all = hosts.flatMap((h) => [...FACT_NAMES.map((n) => h.facts[n].status), h.endpoint.status]);
+  const all = hosts.flatMap((h) => JUDGED.map((e) => e.status(h)));
   if (all.some((s) => s === 'fail' || s === 'unknown')) return 1;
   if (all.some((s) => s === 'pending')) return 3;
   return 0;
 }
+
+/** An element of a host's result that has a status: its name and how to read it (undefined: the result has none). */
+export interface JudgedElement {
+  name: FactName | 'endpoint';
+  status: (h: Pick<DomainReport, 'facts' | 'endpoint'>) => FactStatus | undefined;
+}
+
+/** The judged elements of a host, in the order they are reported: the exit code and the summary count these. */
+export const JUDGED: JudgedElement[] = [
+  ...FACT_NAMES.map((name): JudgedElement => ({ name, status: (h) => h.facts[name]?.status })),
+  { name: 'endpoint', status: (h) => h.endpoint?.status },
+];

@@ -1,5 +1,6 @@
 /** The readable form of a domains check: one block per host, a line per fact and the endpoint, the remedy under what failed. */
 import { FACT_NAMES, type DomainsReport, type FactStatus } from './fact.ts';
+import { renderSummary } from './render-summary.ts';
 
 const COLOUR: Record<FactStatus | 'ready' | 'not ready', string> = {
   pass: '32',
@@ -25,5 +26,5 @@ export function renderTable(r: DomainsReport, colour: boolean): string {
     );
     out.push('');
   }
-  return out.join('\n');
+  return out.join('\n') + renderSummary(r.summary);
 }
