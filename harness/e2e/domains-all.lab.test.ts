@@ -121,6 +121,7 @@ describe('skyprobe domains check --all', () => {
           `  routing:  ${n} pass`,
           `  dns:      ${n} pass`,
           `  tls:      ${n} pass`,
+          `  endpoint: ${n} pass`,
           `  workload: ${n} ready`,
         ].join('\n'),
       );
