@@ -13,7 +13,7 @@ import { DEFAULT_CONCURRENCY, parseConcurrency } from '../facts/each-host.ts';
 import { progressLine } from '../facts/progress-line.ts';
 
 type DomainsOptions = DomainsCheckOptions & {
-  edge: string[];
+  edge?: string[];
   json?: boolean;
   all?: boolean;
   namespace?: string;
@@ -42,8 +42,7 @@ export function registerDomains(domains: Command): void {
     .option(
       '--edge <ip>',
       'address(es) the host must resolve to and TLS is probed at (repeat); default: Gateway/Ingress status',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      (v: string, acc: string[] = []) => [...acc, v],
     )
     .option('--ca <file>', "PEM roots a served chain must lead to; default: the lab's ACME root, or the system bundle")
     .option('--path <path>', "the endpoint's request path: the app's own health path; default: /")
@@ -66,7 +65,7 @@ export function registerDomains(domains: Command): void {
       ]);
       const selection = hostSelection(hosts, opts, parseHost);
       // The running lab, if any, is where a check without --kubeconfig (or with the lab's own) looks from.
-      const edge = opts.edge.length > 0 ? opts.edge : undefined;
+      const edge = opts.edge && opts.edge.length > 0 ? opts.edge : undefined;
       const target = await factTarget({ ...opts, edge }, execRunner, labFactSite());
       const progress = !opts.json && process.stderr.isTTY ? progressLine(process.stderr) : undefined;
       const report = await checkDomains(target, selection, {
