@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mountNsFor, parseMountinfo, rootChildren, setupScript } from './mount-ns.ts';
+import { mountNsFor, parseMountinfo, programMounts, rootChildren, setupScript } from './mount-ns.ts';
 
 const MOUNTINFO = `
 27 1 254:0 / / rw - ext4 /dev/vda rw
@@ -59,5 +59,16 @@ describe('mount namespace plan', () => {
     expect(script).toContain(`mkmp '/etc/app/one.conf' file`);
     expect(script).not.toContain("remount,bind,ro '/etc/app/one.conf'");
     expect(at('umount -l /.skyprobe-host')).toBeGreaterThan(at(`mount --bind '/.skyprobe-host${file}'`));
+  });
+
+  it('moves a program that a volume would hide (CoreDNS with its Corefile at /root) to /.skyprobe/programs', () => {
+    const prog = join(dir, 'coredns');
+    writeFileSync(prog, '');
+    const vol = { source: '/x', target: dir, readOnly: true };
+    expect(programMounts([prog, '-conf', `${dir}/Corefile`], [vol])).toEqual({
+      argv: ['/.skyprobe/programs/0-coredns', '-conf', `${dir}/Corefile`],
+      extra: [{ source: prog, target: '/.skyprobe/programs/0-coredns', readOnly: true }],
+    });
+    expect(programMounts([prog], [{ ...vol, target: '/elsewhere' }])).toEqual({ argv: [prog], extra: [] });
   });
 });

@@ -14,8 +14,8 @@
  * the file's bind mount ends the namespace with the container's processes; every machine-side mount carries the
  * lab id in its path (/run/skyprobe/lab-<id>/...), so the lab's sweep unmounts what a killed lab left.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Runner } from '../exec/runner.ts';
 import { runChecked } from '../exec/checked.ts';
 
@@ -139,4 +139,19 @@ export async function createMountNs(run: Runner, ns: MountNs, mounts: MountSpec[
 export async function deleteMountNs(run: Runner, ns: MountNs): Promise<void> {
   await run('umount', [ns.file]);
   await run('rm', ['-f', ns.file]);
+}
+
+/**
+ * The program is a file of the machine (e.g. under /root/.cache/skyprobe); a volume mounted over a folder above it
+ * (CoreDNS's Corefile volume at /root) would hide it. Such argv paths are bound at /.skyprobe/programs/ instead.
+ */
+export function programMounts(argv: string[], mounts: MountSpec[]): { argv: string[]; extra: MountSpec[] } {
+  const extra: MountSpec[] = [];
+  const out = argv.map((a, i) => {
+    if (!a.startsWith('/') || !mounts.some((m) => under(a, m.target)) || !existsSync(a)) return a;
+    const target = `/.skyprobe/programs/${i}-${basename(a)}`;
+    extra.push({ source: a, target, readOnly: true });
+    return target;
+  });
+  return { argv: out, extra };
 }

@@ -12,7 +12,7 @@ import type { Runner } from '../exec/runner.ts';
 import type { Clients } from '../k8s/client.ts';
 import { CLUSTER } from '../providers/embedded/address-plan.ts';
 import { type ImageProgram, containerArgv, programFor } from './images.ts';
-import { type MountNs, createMountNs, deleteMountNs, mountNsFor, nsenterArgv } from './mount-ns.ts';
+import { type MountNs, createMountNs, deleteMountNs, mountNsFor, nsenterArgv, programMounts } from './mount-ns.ts';
 import { PodVolumes, RESYNC_MS } from './pod-volumes.ts';
 import { type PodNet, createPodNet, deletePodNet } from './pod-network.ts';
 import { runProbe } from './probes.ts';
@@ -32,6 +32,8 @@ export interface WorkerContext {
 interface ContainerRun {
   spec: V1Container;
   mountNs?: MountNs;
+  /** argv paths that a volume would hide, and where the container sees them instead. */
+  programPaths?: Map<string, string>;
   program?: ImageProgram;
   proc?: ChildProcess;
   pid?: number;
@@ -116,7 +118,16 @@ export class PodWorker {
       if (!c.program) continue;
       const ns = mountNsFor(this.ctx.labDir, this.ctx.labId, this.uid, c.spec.name);
       try {
-        await createMountNs(this.ctx.run, ns, this.volumes.mountsFor(c.spec), mountinfo);
+        const mounts = this.volumes.mountsFor(c.spec);
+        let argv: string[] = [];
+        try {
+          argv = containerArgv(c.program, c.spec, this.ctx.bin, this.ctx.repo);
+        } catch {
+          // startContainer reports it
+        }
+        const moved = programMounts(argv, mounts);
+        c.programPaths = new Map(argv.map((a, i) => [a, moved.argv[i] as string]));
+        await createMountNs(this.ctx.run, ns, [...mounts, ...moved.extra], mountinfo);
         c.mountNs = ns;
       } catch (err) {
         return this.fail('Failed', `container ${c.spec.name}: ${(err as Error).message}`);
@@ -215,7 +226,7 @@ export class PodWorker {
     }
     let argv: string[];
     try {
-      argv = containerArgv(c.program, c.spec, this.ctx.bin, this.ctx.repo);
+      argv = containerArgv(c.program, c.spec, this.ctx.bin, this.ctx.repo).map((a) => c.programPaths?.get(a) ?? a);
     } catch (err) {
       c.waitingReason = 'CreateContainerError';
       c.waitingMessage = (err as Error).message;
