@@ -80,11 +80,11 @@ spec:
   - name: cfg
     configMap:
       name: app-config
-      items: [{key: greeting, path: greeting, mode: 0600}, {key: other, path: sub/other}]
+      items: [{key: greeting, path: greeting, mode: 0o600}, {key: other, path: sub/other}]
   - name: sec
     secret:
       secretName: app-secret
-      defaultMode: 0400
+      defaultMode: 0o400
       items: [{key: tls.crt, path: crt}, {key: tls.key, path: key}]
   - name: pod
     downwardAPI:
