@@ -133,7 +133,11 @@ export class PodWorker {
         return this.fail('Failed', `container ${c.spec.name}: ${(err as Error).message}`);
       }
     }
-    if (this.stopping) return;
+    if (this.stopping) {
+      // Deleted while mounting: terminate() may have run before these namespaces existed.
+      for (const c of this.containers) if (c.mountNs) await deleteMountNs(this.ctx.run, c.mountNs);
+      return;
+    }
     for (const c of this.containers) this.startContainer(c);
     this.scheduleStatus();
     this.resyncTimer = setInterval(() => {
