@@ -99,6 +99,8 @@ export const TIMEOUTS = {
   clusterIssuersReady: 30_000,
   /** A WireGuard interface created by wireguard-go. */
   overlayLink: 10_000,
+  /** A container's mount namespace made (overlay root, pivot_root, its volumes bound in). */
+  mountNamespace: 20_000,
   /** The Talos API stand-in answering over the overlay. */
   apidAnswering: 20_000,
   /** One Version call to apid (the client's own deadline; its process gets this much again to start and exit). */

@@ -15,6 +15,7 @@ import { readState } from '../providers/embedded/state.ts';
 import { cachePaths } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE, componentBinary } from '../setup/setup.ts';
+import { ensureNsDir } from './mount-ns.ts';
 import { PodWorker } from './pod-worker.ts';
 import { TIMEOUTS } from '../timeouts.ts';
 
@@ -35,7 +36,16 @@ async function main(): Promise<void> {
   const nodes = new Map(Array.from({ length: state.nodes }, (_, i) => [nodePlan(i + 1).name, i + 1]));
   const used = new Map<number, Set<number>>([...nodes.values()].map((n) => [n, new Set<number>()]));
   const workers = new Map<string, PodWorker>();
-  const ctx = { labId: state.id, logDir: join(dir, 'logs'), repo: repoRoot(), run: execRunner, k, bin, log };
+  const ctx = {
+    labId: state.id,
+    labDir: dir,
+    logDir: join(dir, 'logs'),
+    repo: repoRoot(),
+    run: execRunner,
+    k,
+    bin,
+    log,
+  };
 
   const allocate = (node: number, wanted?: string): string => {
     const taken = used.get(node) as Set<number>;
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
     void w.terminate(false);
   };
 
+  await ensureNsDir(execRunner, dir);
   const informer = makeInformer(k.kc, '/api/v1/pods', () => k.core.listPodForAllNamespaces());
   informer.on('add', onPod);
   informer.on('update', onPod);

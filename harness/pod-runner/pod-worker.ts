@@ -1,21 +1,27 @@
 /**
- * One pod, run the way a kubelet would: network, one process per container (from the image table), readiness
- * probes, restarts per restartPolicy, status reported to the apiserver, and a graceful end on deletion.
+ * One pod, run the way a kubelet would: network, volumes (pod-volumes.ts) and one mount namespace per container
+ * (mount-ns.ts), one process per container (from the image table), readiness probes, restarts per restartPolicy,
+ * status reported to the apiserver, Warning events when it cannot run, and a graceful end on deletion.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Container, V1ContainerStatus, V1Pod, V1PodCondition } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Runner } from '../exec/runner.ts';
 import type { Clients } from '../k8s/client.ts';
+import { CLUSTER } from '../providers/embedded/address-plan.ts';
 import { type ImageProgram, containerArgv, programFor } from './images.ts';
+import { type MountNs, createMountNs, deleteMountNs, mountNsFor, nsenterArgv, programMounts } from './mount-ns.ts';
+import { PodVolumes, RESYNC_MS } from './pod-volumes.ts';
 import { type PodNet, createPodNet, deletePodNet } from './pod-network.ts';
 import { runProbe } from './probes.ts';
 import { TIMEOUTS } from '../timeouts.ts';
+import { unsupportedVolumes } from './volume-payload.ts';
 
 export interface WorkerContext {
   labId: string;
+  labDir: string;
   logDir: string;
   repo: string;
   run: Runner;
@@ -26,6 +32,9 @@ export interface WorkerContext {
 
 interface ContainerRun {
   spec: V1Container;
+  mountNs?: MountNs;
+  /** argv paths that a volume would hide, and where the container sees them instead. */
+  programPaths?: Map<string, string>;
   program?: ImageProgram;
   proc?: ChildProcess;
   pid?: number;
@@ -50,6 +59,10 @@ export class PodWorker {
   private readonly containers: ContainerRun[];
   private stopping = false;
   private statusTimer?: NodeJS.Timeout;
+  private resyncTimer?: NodeJS.Timeout;
+  private volumes?: PodVolumes;
+  private failure?: { reason: string; message: string };
+  private lastMountError?: string;
   private readonly startedAt = now();
 
   constructor(
@@ -77,8 +90,98 @@ export class PodWorker {
 
   async start(): Promise<void> {
     await createPodNet(this.ctx.run, this.net, this.pod.metadata?.namespace ?? 'default');
+    const unsupported = unsupportedVolumes(this.pod);
+    if (unsupported) return this.fail('FailedMount', `volumes ${unsupported}`);
+    this.volumes = new PodVolumes(this.pod, this.ctx.labDir, this.ctx.k, this.ctx.run, this.ctx.labId);
+    await this.volumes.emptyDirs();
+    await this.mountAndStart();
+  }
+
+  /** Write the volumes, then each container's mounts, then start the containers; retried while a source is missing. */
+  private async mountAndStart(): Promise<void> {
+    if (this.stopping || !this.volumes) return;
+    try {
+      await this.volumes.sync();
+    } catch (err) {
+      const message = `MountVolume.SetUp failed: ${(err as Error).message.split('\n')[0]}`;
+      if (message !== this.lastMountError) void this.event('Warning', 'FailedMount', message);
+      this.lastMountError = message;
+      for (const c of this.containers) {
+        c.waitingReason = 'ContainerCreating';
+        c.waitingMessage = message;
+      }
+      this.scheduleStatus();
+      this.resyncTimer = setTimeout(() => void this.mountAndStart(), RESYNC_MS);
+      return;
+    }
+    const mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
+    for (const c of this.containers) {
+      if (!c.program) continue;
+      const ns = mountNsFor(this.ctx.labDir, this.ctx.labId, this.uid, c.spec.name);
+      try {
+        const mounts = this.volumes.mountsFor(c.spec);
+        let argv: string[] = [];
+        try {
+          argv = containerArgv(c.program, c.spec, this.ctx.bin, this.ctx.repo);
+        } catch {
+          // startContainer reports it
+        }
+        const moved = programMounts(argv, mounts);
+        c.programPaths = new Map(argv.map((a, i) => [a, moved.argv[i] as string]));
+        await createMountNs(this.ctx.run, ns, [...mounts, ...moved.extra], mountinfo);
+        c.mountNs = ns;
+      } catch (err) {
+        return this.fail('Failed', `container ${c.spec.name}: ${(err as Error).message}`);
+      }
+    }
+    if (this.stopping) {
+      // Deleted while mounting: terminate() may have run before these namespaces existed.
+      for (const c of this.containers) if (c.mountNs) await deleteMountNs(this.ctx.run, c.mountNs);
+      return;
+    }
     for (const c of this.containers) this.startContainer(c);
     this.scheduleStatus();
+    this.resyncTimer = setInterval(() => {
+      this.volumes
+        ?.sync()
+        .then((changed) => changed.length > 0 && this.ctx.log(`${this.key}: volumes updated: ${changed.join(', ')}`))
+        .catch((err) => this.ctx.log(`${this.key}: volume resync failed: ${(err as Error).message}`));
+    }, RESYNC_MS);
+  }
+
+  /** The pod cannot run as asked: a Warning event and status that say why (the containers never start). */
+  private fail(reason: string, message: string): void {
+    this.failure = { reason, message };
+    for (const c of this.containers) {
+      c.waitingReason = 'CreateContainerConfigError';
+      c.waitingMessage = message;
+    }
+    this.ctx.log(`${this.key}: ${reason}: ${message}`);
+    void this.event('Warning', reason, message);
+    this.scheduleStatus(0);
+  }
+
+  private async event(type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    const m = this.pod.metadata ?? {};
+    const at = new Date();
+    await this.ctx.k.core
+      .createNamespacedEvent({
+        namespace: m.namespace ?? 'default',
+        body: {
+          metadata: { generateName: `${m.name}.` },
+          involvedObject: { kind: 'Pod', apiVersion: 'v1', name: m.name, namespace: m.namespace, uid: m.uid },
+          type,
+          reason,
+          message,
+          source: { component: 'kubelet', host: this.pod.spec?.nodeName },
+          reportingComponent: 'kubelet',
+          reportingInstance: this.pod.spec?.nodeName ?? '',
+          firstTimestamp: at,
+          lastTimestamp: at,
+          count: 1,
+        },
+      })
+      .catch((err) => this.ctx.log(`${this.key}: event ${reason} not recorded: ${(err as Error).message}`));
   }
 
   update(pod: V1Pod): void {
@@ -106,6 +209,10 @@ export class PodWorker {
       POD_NAMESPACE: m.namespace ?? '',
       NODE_NAME: this.pod.spec?.nodeName ?? '',
       HOSTNAME: m.name ?? '',
+      // The kubelet's service environment for the API server (in-cluster config reads these).
+      KUBERNETES_SERVICE_HOST: CLUSTER.apiServiceIp,
+      KUBERNETES_SERVICE_PORT: '443',
+      KUBERNETES_SERVICE_PORT_HTTPS: '443',
     };
     for (const e of c.env ?? []) {
       if (e.value !== undefined) out[e.name] = e.value;
@@ -124,7 +231,7 @@ export class PodWorker {
     }
     let argv: string[];
     try {
-      argv = containerArgv(c.program, c.spec, this.ctx.bin, this.ctx.repo);
+      argv = containerArgv(c.program, c.spec, this.ctx.bin, this.ctx.repo).map((a) => c.programPaths?.get(a) ?? a);
     } catch (err) {
       c.waitingReason = 'CreateContainerError';
       c.waitingMessage = (err as Error).message;
@@ -137,7 +244,8 @@ export class PodWorker {
       join(dir, `${this.pod.metadata?.namespace}_${this.pod.metadata?.name}_${c.spec.name}.log`),
       'a',
     );
-    const proc = spawn('ip', ['netns', 'exec', this.net.netns, ...argv], {
+    const [file, ...prefix] = this.inContainer(c) as [string, ...string[]];
+    const proc = spawn(file, [...prefix, ...argv], {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: {
@@ -191,6 +299,11 @@ export class PodWorker {
     }, backoff);
   }
 
+  /** argv prefix: the container's mount namespace, then the pod's network namespace. */
+  private inContainer(c: ContainerRun): string[] {
+    return [...(c.mountNs ? nsenterArgv(c.mountNs) : []), 'ip', 'netns', 'exec', this.net.netns];
+  }
+
   private scheduleProbe(c: ContainerRun, delayMs: number): void {
     c.probeTimer = setTimeout(() => void this.probe(c), delayMs);
   }
@@ -198,7 +311,7 @@ export class PodWorker {
   private async probe(c: ContainerRun): Promise<void> {
     const p = c.spec.readinessProbe;
     if (!p || !c.running || this.stopping) return;
-    const outcome = await runProbe(p, c.spec, this.net.ip, this.net.netns, this.ctx.run);
+    const outcome = await runProbe(p, c.spec, this.net.ip, this.inContainer(c), this.ctx.run);
     if (!c.running || this.stopping) return;
     if (outcome.ok) {
       c.successes++;
@@ -267,13 +380,15 @@ export class PodWorker {
     const ready = all.length > 0 && all.every((c) => c.ready);
     const restarting = all.some((c) => c.restartTimer && !c.running);
     const finished = all.every((c) => !c.running && c.lastExit && !c.waitingReason);
-    const phase = finished
-      ? all.every((c) => c.lastExit?.exitCode === 0)
-        ? 'Succeeded'
-        : 'Failed'
-      : all.some((c) => c.running) || restarting
-        ? 'Running'
-        : 'Pending';
+    const phase = this.failure
+      ? 'Failed'
+      : finished
+        ? all.every((c) => c.lastExit?.exitCode === 0)
+          ? 'Succeeded'
+          : 'Failed'
+        : all.some((c) => c.running) || restarting
+          ? 'Running'
+          : 'Pending';
     const cond = (type: string, ok: boolean, reason?: string): V1PodCondition => ({
       type,
       status: ok ? 'True' : 'False',
@@ -282,6 +397,8 @@ export class PodWorker {
     });
     const status = {
       phase,
+      reason: this.failure?.reason,
+      message: this.failure?.message,
       hostIP: this.hostIp,
       hostIPs: [{ ip: this.hostIp }],
       podIP: this.net.ip,
@@ -316,6 +433,8 @@ export class PodWorker {
   async terminate(deletePod: boolean): Promise<void> {
     this.stopping = true;
     clearTimeout(this.statusTimer);
+    clearTimeout(this.resyncTimer);
+    clearInterval(this.resyncTimer);
     const grace = Math.min((this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, TIMEOUTS.podStopGrace);
     for (const c of this.containers) {
       clearTimeout(c.probeTimer);
@@ -329,6 +448,8 @@ export class PodWorker {
     const timer = setTimeout(() => live.forEach((c) => c.pid && killGroup(c.pid, 'SIGKILL')), grace);
     await Promise.all(exited);
     clearTimeout(timer);
+    for (const c of this.containers) if (c.mountNs) await deleteMountNs(this.ctx.run, c.mountNs);
+    await this.volumes?.remove();
     await deletePodNet(this.ctx.run, this.net);
     if (deletePod && this.pod.metadata?.name) {
       await this.ctx.k.core
@@ -345,6 +466,8 @@ export class PodWorker {
   /** Kill every container now (the runner is stopping). */
   killAll(): void {
     this.stopping = true;
+    clearTimeout(this.resyncTimer);
+    clearInterval(this.resyncTimer);
     for (const c of this.containers) if (c.pid && c.running) killGroup(c.pid, 'SIGKILL');
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Readiness probes as the kubelet runs them: httpGet and tcpSocket against the pod IP (the runner reaches every
- * pod through the lab's routes, as a kubelet reaches its pods from the node), exec inside the pod's namespace.
+ * pod through the lab's routes, as a kubelet reaches its pods from the node), exec inside the container's mount and network namespaces.
  */
 import { connect } from 'node:net';
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
@@ -23,7 +23,8 @@ export async function runProbe(
   probe: V1Probe,
   container: V1Container,
   podIp: string,
-  netns: string,
+  /** The argv prefix that runs a command inside the container (its mount and network namespaces). */
+  inContainer: string[],
   run: Runner,
 ): Promise<ProbeOutcome> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
@@ -53,7 +54,8 @@ export async function runProbe(
     });
   }
   if (probe.exec?.command?.length) {
-    const res = await run('ip', ['netns', 'exec', netns, ...probe.exec.command], { timeoutMs });
+    const [file, ...args] = [...inContainer, ...probe.exec.command] as [string, ...string[]];
+    const res = await run(file, args, { timeoutMs });
     return { ok: res.exitCode === 0, detail: `exec ${probe.exec.command.join(' ')}: exit ${res.exitCode}` };
   }
   return { ok: true, detail: 'no handler' };

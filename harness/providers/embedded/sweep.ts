@@ -1,18 +1,20 @@
 /**
  * Removing labs by their labels: processes (SKYPROBE_LAB=<id> in their environment), namespaces (sky-<id>-*),
- * the root veth (sky<id>), per-namespace resolv.conf folders (/etc/netns/sky-<id>-*) and the lab folder.
+ * the root veth (sky<id>), per-namespace resolv.conf folders (/etc/netns/sky-<id>-*), the pod runner's mounts under
+ * the lab folder (containers' mount namespace files, memory emptyDirs, the private mntns folder) and the lab folder.
  * `lab down` removes its own lab; `lab up` removes whatever a killed run left.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../../exec/runner.ts';
 import { TIMEOUTS } from '../../timeouts.ts';
-import { labDirs } from './state.ts';
+import { labDirs, runDir } from './state.ts';
 import { ipBatch, listNetns } from './netns.ts';
 import { labelledProcesses, stopProcesses } from './processes.ts';
 
 export interface SweepReport {
   processes: number[];
+  mounts: string[];
   namespaces: string[];
   links: string[];
   dirs: string[];
@@ -29,6 +31,9 @@ export async function sweepLabs(
 ): Promise<SweepReport> {
   const pids = [...labelledProcesses()].filter(([, id]) => which(id)).map(([pid]) => pid);
   const processes = await stopProcesses(pids);
+  const mounts = labMounts(readFileSync('/proc/self/mountinfo', 'utf8'), runDir(env), which);
+  // Deepest first; lazily, so that a mount still busy is detached at once and freed with its last user.
+  for (const m of mounts) await run('umount', ['-l', m], { timeoutMs: TIMEOUTS.ipCommand });
   const namespaces = (await listNetns(run, 'sky-')).filter((n) => which(NS.exec(n)?.[1] ?? ''));
   // A namespace is deleted once no process holds it; its links go with it.
   if (namespaces.length > 0)
@@ -80,5 +85,17 @@ export async function sweepLabs(
       dirs.push(d);
     }
   }
-  return { processes, namespaces, links, dirs };
+  return { processes, mounts, namespaces, links, dirs };
+}
+
+/** Mount points under a lab folder (<runDir>/lab-<id>/...) of a lab `which` accepts, deepest first. */
+export function labMounts(mountinfo: string, root: string, which: (id: string) => boolean): string[] {
+  const prefix = `${root.replace(/\/$/, '')}/lab-`;
+  const targets = mountinfo
+    .split('\n')
+    .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter(
+      (t) => t.startsWith(prefix) && which(t.slice(prefix.length, prefix.length + 4)) && t[prefix.length + 4] === '/',
+    );
+  return [...new Set(targets)].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
 }
