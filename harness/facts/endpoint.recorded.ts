@@ -5,7 +5,7 @@
  * subject; `log` is the edge's access-log line for the request (a RouterName or none, OriginStatus,
  * DownstreamStatus), which confirms who answered. `expect` is who made the answer, for the classifier's unit test.
  * Measured with an earlier form of scripts/edge-answers.ts (re-measure with it: its output has these fields);
- * harness/facts/endpoint.lab.test.ts re-checks the 404 and the default certificate on every lab run.
+ * harness/e2e/endpoint.lab.test.ts re-checks the 404 and the default certificate on every lab run.
  */
 import type { AnswerClass } from './endpoint-answer.ts';
 
