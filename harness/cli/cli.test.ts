@@ -27,6 +27,21 @@ describe('the skyprobe CLI', () => {
       expect(r.stdout).toMatch(new RegExp(`^  ${verb} .*\\S`, 'm'));
   });
 
+  it('a reader that stops early (skyprobe ... --help | head -1) ends it quietly: exit 0, no stack trace', async () => {
+    const r = await execa('bash', ['-o', 'pipefail', '-c', `node ${bin} domains check --help | head -1`], {
+      reject: false,
+    });
+    expect(r.stdout).toBe('Usage: skyprobe domains check [options] [host...]');
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('domains check --help shows no made-up default for --edge', async () => {
+    const r = await skyprobe('domains', 'check', '--help');
+    expect(r.stdout).toMatch(/--edge <ip> .*default: Gateway\/Ingress status\n/s);
+    expect(r.stdout).not.toContain('(default: [])');
+  });
+
   it('an unknown verb is one clear line and exit 2', async () => {
     const r = await skyprobe('frobnicate');
     expect(r.exitCode).toBe(2);
