@@ -5,20 +5,15 @@
  * Uses a lab that is already up and leaves it running, or makes its own and removes it.
  */
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execRunner } from '../exec/runner.ts';
-import { silentProgress } from '../log.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { labForFile } from './lab-for-file.ts';
 import { converge } from '../converge.ts';
-import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import type { ScenarioEnv } from '../scenario/env.ts';
-import { labEnv } from '../scenario/envs/lab-env.ts';
 import { deployWithUserDns } from '../scenario/steps.ts';
 import { orgNamespace, render } from '../stack/render.ts';
 import { ROUTINGS } from '../stack/routing.ts';
 import { type FactTarget, checkDomains } from '../facts/check.ts';
 import { type DomainsReport, JUDGED } from '../facts/fact.ts';
-import { factTarget } from '../facts/target.ts';
-import { labFactSite } from '../providers/embedded/fact-site.ts';
 
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) =>
@@ -29,7 +24,6 @@ const onTty = (...args: string[]) =>
     reject: false,
     env: { NO_COLOR: '1' },
   });
-const own = !liveLab();
 
 /** The summary recounted here from the host results, independently of summary.ts. */
 function recount(r: DomainsReport) {
@@ -56,15 +50,10 @@ describe('skyprobe domains check --all', () => {
   const shop = () => env.app('shop');
   const namespace = () => orgNamespace(shop().org);
 
-  beforeAll(async () => {
-    if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
-    env = labEnv();
-    target = await factTarget({}, execRunner, labFactSite());
-  }, 180_000);
-
-  afterAll(async () => {
-    if (own && liveLab()) await labDown(execRunner);
-  }, 60_000);
+  const lab = labForFile();
+  beforeAll(() => {
+    ({ env, target } = lab.get());
+  });
 
   describe.each([...ROUTINGS].reverse())('shop deployed, %s routing', (routing) => {
     let shopHosts: string[];

@@ -11,13 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execRunner } from '../exec/runner.ts';
+import { labForFile } from './lab-for-file.ts';
 import { apiStatus, clientsFor } from '../k8s/client.ts';
-import { silentProgress } from '../log.ts';
 import { LB_IP } from '../providers/embedded/address-plan.ts';
-import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import { stackPaths } from '../providers/embedded/stack.ts';
 import type { ScenarioEnv } from '../scenario/env.ts';
-import { labEnv } from '../scenario/envs/lab-env.ts';
 import { deployWithUserDns, faultRoute, userPointsDomainsAtLb } from '../scenario/steps.ts';
 import { listenerName, render } from '../stack/render.ts';
 import { ROUTINGS } from '../stack/routing.ts';
@@ -32,7 +30,6 @@ const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) =>
   execa('node', [bin, 'domains', 'check', ...args], { reject: false, env: { NO_COLOR: '1' } });
 const SCRATCH = 'skyprobe-facts';
-const own = !liveLab();
 
 describe('skyprobe domains check', () => {
   let env: ScenarioEnv;
@@ -83,10 +80,9 @@ describe('skyprobe domains check', () => {
   };
   const redeploy = () => deployWithUserDns({ env, routing: 'current' }, 'shop');
 
+  const lab = labForFile();
   beforeAll(async () => {
-    if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
-    env = labEnv();
-    target = await factTarget({}, execRunner, labFactSite());
+    ({ env, target } = lab.get());
     tmp = mkdtempSync(join(tmpdir(), 'skyprobe-facts-'));
     [ca, otherCa] = await Promise.all([
       makeTestCa(join(tmp, 'ca')),
@@ -99,7 +95,6 @@ describe('skyprobe domains check', () => {
   afterAll(async () => {
     await env?.k.core.deleteNamespace({ name: SCRATCH }).catch(() => undefined);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
-    if (own && liveLab()) await labDown(execRunner);
   }, 60_000);
 
   describe.each([...ROUTINGS].reverse())('a healthy host, %s routing', (routing) => {

@@ -6,14 +6,12 @@
  * does not touch still pass. In both routing modes, where the fault applies.
  */
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execRunner } from '../exec/runner.ts';
-import { silentProgress } from '../log.ts';
+import { labForFile } from './lab-for-file.ts';
 import { converge } from '../converge.ts';
-import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import { DELIVERY_FAULTS, rolledOut } from '../scenario/delivery-faults.ts';
 import type { ScenarioEnv } from '../scenario/env.ts';
-import { labEnv } from '../scenario/envs/lab-env.ts';
 import { deployWithUserDns } from '../scenario/steps.ts';
 import { render } from '../stack/render.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
@@ -27,7 +25,6 @@ import { labFactSite } from '../providers/embedded/fact-site.ts';
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) =>
   execa('node', [bin, 'domains', 'check', ...args], { reject: false, env: { NO_COLOR: '1' } });
-const own = !liveLab();
 
 const ev = (r: DomainReport) => r.endpoint.evidence as EndpointEvidence;
 const seen = (r: DomainReport) =>
@@ -108,14 +105,10 @@ describe('the endpoint: what a user gets, observed', () => {
   const allPass = (r: DomainReport) =>
     FACT_NAMES.every((n) => r.facts[n].status === 'pass') && r.endpoint.status === 'pass';
 
-  beforeAll(async () => {
-    if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
-    env = labEnv();
-    target = await factTarget({}, execRunner, labFactSite());
-  }, 180_000);
-  afterAll(async () => {
-    if (own && liveLab()) await labDown(execRunner);
-  }, 60_000);
+  const lab = labForFile();
+  beforeAll(() => {
+    ({ env, target } = lab.get());
+  });
 
   describe.each([...ROUTINGS].reverse())('%s routing', (routing: Routing) => {
     beforeAll(async () => {
