@@ -16,7 +16,8 @@ const LAYERS = [
   { name: 'cli', paths: ['^harness/cli/'] },
   { name: 'run', paths: ['^harness/run/'] },
   { name: 'report', paths: ['^harness/report/'] },
-  { name: 'suites', paths: ['^suites/'] },
+  // Upstream suites (harness/upstream/: the Gateway API conformance binary, run and read) sit with skyprobe's own.
+  { name: 'suites', paths: ['^suites/', '^harness/upstream/'] },
   { name: 'scenario', paths: ['^harness/scenario/'] },
   // The embedded provider's own programs (the kubelet stand-in, the Talos API stand-in) sit with the providers.
   { name: 'providers', paths: ['^harness/providers/', '^harness/pod-runner/', '^harness/mgmt/'] },

@@ -1,6 +1,7 @@
 /** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
 import { type Command, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
+import { runLabel } from '../report/schema.ts';
 import type { Routing } from '../stack/routing.ts';
 
 export function registerRun(program: Command): void {
@@ -8,8 +9,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run the conformance scenarios on the lab and write report.json and junit.xml')
     .option(
-      '--suite <area>',
-      'only this suite (a folder of suites/); repeat for more',
+      '--suite <name>',
+      "only this suite: an area of skyprobe's catalog (a folder of suites/), or gateway-api (the upstream Gateway API conformance suite of the pin file, run after the catalog when both are named); repeat for more",
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
@@ -54,7 +55,7 @@ export function registerRun(program: Command): void {
             progress,
           });
           for (const s of report.scenarios.filter((x) => x.status === 'failed'))
-            process.stderr.write(`✗ ${s.id} [${s.routing}]: ${s.message}\n`);
+            process.stderr.write(`✗ ${s.id} [${runLabel(s)}]: ${s.message}\n`);
           process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
           process.stderr.write(
             `scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`,

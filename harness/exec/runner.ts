@@ -14,6 +14,8 @@ export interface RunOptions {
   logFile?: string;
   timeoutMs?: number;
   input?: string;
+  /** Called with each line of stdout as it comes (a long program's progress); the output is kept as well. */
+  onLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -33,6 +35,12 @@ export type Runner = (file: string, args: readonly string[], opts?: RunOptions) 
 export const execRunner: Runner = async (file, args, opts = {}) => {
   const command = shellQuote([file, ...args]);
   const started = Date.now();
+  const onLine = opts.onLine
+    ? function* (line: unknown) {
+        opts.onLine?.(String(line));
+        yield line;
+      }
+    : undefined;
   if (opts.logFile)
     appendFileSync(opts.logFile, `\n$ ${opts.cwd ? `(cd ${opts.cwd} && ` : ''}${command}${opts.cwd ? ')' : ''}\n`);
   const res = await execa(file, args, {
@@ -46,12 +54,8 @@ export const execRunner: Runner = async (file, args, opts = {}) => {
     timeout: opts.timeoutMs,
     killSignal: 'SIGKILL',
     // The output goes to the log file as it comes, so that a long build can be followed with tail -f.
-    ...(opts.logFile
-      ? {
-          stdout: ['pipe', { file: opts.logFile, append: true }],
-          stderr: ['pipe', { file: opts.logFile, append: true }],
-        }
-      : {}),
+    stdout: [...(onLine ? [onLine] : []), 'pipe', ...(opts.logFile ? [{ file: opts.logFile, append: true }] : [])],
+    stderr: ['pipe', ...(opts.logFile ? [{ file: opts.logFile, append: true }] : [])],
   });
   const notFound = res.exitCode === undefined && /ENOENT/.test(String(res.message ?? ''));
   const output = typeof res.all === 'string' ? res.all : '';

@@ -60,6 +60,11 @@ export interface ClusterHandle {
   namespace?: string;
   /** Whether up() created the cluster (then down() removes it) or attached to one that was there. */
   created: boolean;
+  /**
+   * Where a user on the internet stands, to run a program there (an upstream suite that sends requests to the
+   * Gateway's address): a network namespace (the embedded lab's internet host); absent: this machine.
+   */
+  internetNetns?: string;
   /** How the domain facts reach this cluster from here (domains check's flags); absent: the system's resolver and CAs. */
   probes?: { resolver?: string; edge?: string[]; ca?: string; metadata?: string };
 }

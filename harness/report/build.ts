@@ -1,7 +1,7 @@
 /** Building report.json and junit.xml from scenario results. Pure functions, unit-tested. */
 import type { ReportedHeader, ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/routing.ts';
-import { REPORT_SCHEMA, type Report, type ReportScenario } from './schema.ts';
+import { REPORT_SCHEMA, type Report, type ReportScenario, type ReportUpstreamSuite, runLabel } from './schema.ts';
 
 export interface ScenarioOutcome {
   header: ReportedHeader;
@@ -11,6 +11,10 @@ export interface ScenarioOutcome {
   status: ReportScenario['status'];
   error?: string;
 }
+
+/** Report order: by id, then by routing mode (or suite). */
+export const byIdAndRun = (a: ReportScenario, b: ReportScenario): number =>
+  a.id.localeCompare(b.id) || runLabel(a).localeCompare(runLabel(b));
 
 export function buildReport(
   outcomes: ScenarioOutcome[],
@@ -38,7 +42,7 @@ export function buildReport(
           ? Object.fromEntries(Object.entries(o.result.notes).filter(([k]) => k !== 'hosts'))
           : undefined,
     }))
-    .sort((a, b) => a.id.localeCompare(b.id) || a.routing.localeCompare(b.routing));
+    .sort(byIdAndRun);
   const count = (s: ReportScenario['status']) => scenarios.filter((x) => x.status === s).length;
   return {
     schema: REPORT_SCHEMA,
@@ -51,6 +55,18 @@ export function buildReport(
   };
 }
 
+/** The report with an upstream suite's tests added (and its summary), the counts made again. */
+export function addUpstream(report: Report, scenarios: ReportScenario[], suite: ReportUpstreamSuite): Report {
+  const all = [...report.scenarios, ...scenarios].sort(byIdAndRun);
+  const count = (s: ReportScenario['status']) => all.filter((x) => x.status === s).length;
+  return {
+    ...report,
+    scenarios: all,
+    summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
+    upstream: [...(report.upstream ?? []), suite],
+  };
+}
+
 const xml = (s: string) =>
   s
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
@@ -59,7 +75,10 @@ const xml = (s: string) =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 
-/** JUnit XML: one testcase per scenario and routing mode; failures with their message; evidence as system-out. */
+/**
+ * JUnit XML: one testcase per scenario and routing mode (or upstream test); failures with their message; the
+ * checks' evidence, and an upstream test's log lines (notes.log), as system-out.
+ */
 export function renderJunit(report: Report): string {
   const byArea = new Map<string, ReportScenario[]>();
   for (const s of report.scenarios) byArea.set(s.area, [...(byArea.get(s.area) ?? []), s]);
@@ -75,7 +94,7 @@ export function renderJunit(report: Report): string {
     );
     for (const s of list) {
       out.push(
-        `    <testcase classname="skyprobe.${xml(area)}" name="${xml(`${s.id} [${s.routing}] ${s.title}`)}" time="${(s.durationMs / 1000).toFixed(3)}">`,
+        `    <testcase classname="skyprobe.${xml(area)}" name="${xml(`${s.id} [${runLabel(s)}] ${s.title}`)}" time="${(s.durationMs / 1000).toFixed(3)}">`,
       );
       if (s.status === 'failed')
         out.push(`      <failure message="${xml(s.message ?? 'failed')}">${xml(s.message ?? '')}</failure>`);
@@ -86,7 +105,9 @@ export function renderJunit(report: Report): string {
             `${c.status === 'passed' ? 'PASS' : 'FAIL'} ${c.name}${c.message ? ` — ${c.message}` : ''}\n${JSON.stringify(c.evidence).slice(0, 4000)}`,
         )
         .join('\n\n');
-      if (evidence) out.push(`      <system-out>${xml(evidence)}</system-out>`);
+      const log = Array.isArray(s.notes?.log) ? (s.notes.log as string[]).join('\n') : '';
+      if (log) out.push(`      <system-out>${xml(log)}</system-out>`);
+      else if (evidence) out.push(`      <system-out>${xml(evidence)}</system-out>`);
       out.push('    </testcase>');
     }
     out.push('  </testsuite>');

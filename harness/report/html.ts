@@ -7,7 +7,7 @@
  */
 import { FEATURES } from '../scenario/features.ts';
 import type { ReportHost } from '../scenario/report-host.ts';
-import type { Report, ReportScenario } from './schema.ts';
+import { type Report, type ReportScenario, type ReportUpstreamSuite, runLabel } from './schema.ts';
 
 /** Evidence longer than this is cut in the page (report.json keeps it whole). */
 export const EVIDENCE_LIMIT = 8_000;
@@ -28,7 +28,7 @@ export function cutEvidence(value: unknown, limit = EVIDENCE_LIMIT): string {
     : `${text.slice(0, limit)}\n… cut: ${text.length - limit} more characters (full text in report.json)`;
 }
 
-export const anchor = (s: Pick<ReportScenario, 'id' | 'routing'>) => `${s.id}-${s.routing}`;
+export const anchor = (s: Pick<ReportScenario, 'id' | 'routing' | 'suite'>) => `${s.id}-${runLabel(s)}`;
 
 /** A scenario's features; a report.json written before headers carried them has none. */
 const featuresOf = (s: ReportScenario): string[] => s.features ?? [];
@@ -79,7 +79,7 @@ function scenarioSection(s: ReportScenario): string {
     ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>`
     : '';
   return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}" data-features="${esc(featuresOf(s).join(' '))}">
-<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(s.routing)}]</a> <span class="badge ${s.status}">${s.status}</span> ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span></h3>
+<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(runLabel(s))}]</a> <span class="badge ${s.status}">${s.status}</span> ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span></h3>
 ${featureChips(s)}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}<ul class="checks">${checks}</ul>${notes}</section>`;
 }
 
@@ -97,13 +97,42 @@ function hostMatrix(hosts: ReportHost[]): string {
 }
 
 function parityMatrix(scenarios: ReportScenario[]): string {
-  const ids = [...new Set(scenarios.map((s) => s.id))];
+  const ids = [...new Set(scenarios.filter((s) => s.routing).map((s) => s.id))];
+  if (ids.length === 0) return '<p class="muted">No scenario of skyprobe\'s catalog in this run.</p>';
   const status = (id: string, r: string) => scenarios.find((s) => s.id === id && s.routing === r);
   const cell = (s: ReportScenario | undefined) =>
     s ? `<td class="fact ${s.status}"><a href="#${esc(anchor(s))}">${s.status}</a></td>` : '<td class="muted">—</td>';
   return `<table class="matrix"><thead><tr><th>scenario</th><th>current</th><th>target</th></tr></thead><tbody>${ids
     .map((id) => `<tr><td>${esc(id)}</td>${cell(status(id, 'current'))}${cell(status(id, 'target'))}</tr>`)
     .join('')}</tbody></table>`;
+}
+
+/** What ran: the catalog in its routing modes, the upstream suites. */
+function ranWhat(r: Report): string {
+  const parts = r.run.routing.length > 0 ? [`in ${r.run.routing.join(' and ')} routing`] : [];
+  for (const u of r.upstream ?? []) parts.push(`${u.name} ${u.version} against ${u.implementation}`);
+  return parts.join(', and ');
+}
+
+/** The upstream suites that ran: per profile, core and extended counts as the suite's own report gives them. */
+function upstreamSection(suites: ReportUpstreamSuite[]): string {
+  if (suites.length === 0) return '';
+  const n = (l: { passed: number; failed: number; skipped: number; result: string }) =>
+    `<td class="fact ${l.failed > 0 ? 'failed' : l.result === 'success' ? 'passed' : 'skipped'}">${l.result}: ${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped</td>`;
+  const rows = suites
+    .flatMap((u) =>
+      u.profiles.map(
+        (p) =>
+          `<tr><td>${esc(u.name)} ${esc(u.version)}</td><td>${esc(u.implementation)}</td><td>${esc(p.name)}</td>${n(p.core)}${p.extended ? n(p.extended) : '<td class="muted">—</td>'}<td>${p.extended ? esc(p.extended.supportedFeatures.join(', ')) : ''}</td></tr>`,
+      ),
+    )
+    .join('');
+  const problems = suites
+    .filter((u) => u.problem)
+    .map((u) => `<p class="why">${esc(u.name)}: ${esc(u.problem ?? '')}</p>`)
+    .join('');
+  const files = suites.map((u) => u.files.map((f) => `<code>${esc(f)}</code>`).join(', ')).join('; ');
+  return `<h2>Upstream suites</h2>${problems}<table class="matrix"><thead><tr><th>suite</th><th>implementation</th><th>profile</th><th>core</th><th>extended</th><th>extended features</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">The suites' own files in the run folder: ${files}. Each upstream test is a scenario below (area gateway-api).</p>`;
 }
 
 /** SVG: for each host, when route, DNS, certificate and HTTPS became true, from that host's first fact. */
@@ -176,7 +205,7 @@ export function renderHtml(r: Report): string {
     (a, b) =>
       Number(b.status === 'failed') - Number(a.status === 'failed') ||
       a.id.localeCompare(b.id) ||
-      a.routing.localeCompare(b.routing),
+      runLabel(a).localeCompare(runLabel(b)),
   );
   const areas = [...new Set(r.scenarios.map((s) => s.area))].sort();
   const byArea = areas
@@ -197,11 +226,11 @@ export function renderHtml(r: Report): string {
 <h1>skyprobe conformance run ${esc(r.run.id)}</h1>
 <p class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
 <span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
-in ${esc(r.run.routing.join(' and '))} routing, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
+${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
 <h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
 <h2>Hosts: the four facts, the endpoint and the workload</h2>${hostMatrix(r.hosts)}
-<h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
+${upstreamSection(r.upstream ?? [])}<h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
 <h2>Convergence timeline</h2>${timelineSvg(r.hosts)}
 <h2 id="scenarios">Scenarios</h2>
 <div class="filters"><input id="q" type="search" placeholder="search checks and evidence" aria-label="search">

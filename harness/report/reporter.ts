@@ -56,8 +56,13 @@ export class ScenarioReporter implements Reporter {
       }
     }
     this.report = buildReport(outcomes, this.run(), this.components);
-    writeFileSync(join(this.outDir, 'report.json'), `${JSON.stringify(this.report, null, 2)}\n`);
-    writeFileSync(join(this.outDir, 'junit.xml'), renderJunit(this.report));
-    writeFileSync(join(this.outDir, 'index.html'), renderHtml(this.report));
+    writeReportFiles(this.outDir, this.report);
   }
+}
+
+/** report.json, junit.xml and index.html of a report, in its run folder. */
+export function writeReportFiles(dir: string, report: Report): void {
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+  writeFileSync(join(dir, 'index.html'), renderHtml(report));
 }

@@ -20,7 +20,10 @@ export interface ReportScenario {
   area: string;
   /** What the scenario exercises: names of harness/scenario/features.ts. */
   features: string[];
-  routing: Routing;
+  /** The platform's routing mode it ran in; absent for an upstream suite's test (`suite`), which has none. */
+  routing?: Routing;
+  /** The upstream suite it comes from (`skyprobe run --suite gateway-api`); absent for skyprobe's catalog. */
+  suite?: string;
   status: Status;
   durationMs: number;
   checks: ReportCheck[];
@@ -29,6 +32,30 @@ export interface ReportScenario {
   notes?: Record<string, unknown>;
 }
 
+/** What an upstream suite said of itself: its version, its profile results, the files it left in the run folder. */
+export interface ReportUpstreamSuite {
+  name: string;
+  version: string;
+  /** The implementation the suite was told it tests (name and version). */
+  implementation: string;
+  durationMs: number;
+  exitCode: number;
+  /** Per profile: core and extended counts as the suite's own ConformanceReport has them. */
+  profiles: {
+    name: string;
+    summary: string;
+    core: { result: string; passed: number; failed: number; skipped: number };
+    extended?: { result: string; passed: number; failed: number; skipped: number; supportedFeatures: string[] };
+  }[];
+  /** Files in the run folder: the suite's report (YAML) and its event log. */
+  files: string[];
+  /** Why the suite's result is incomplete (no report written, a crash); absent when it is complete. */
+  problem?: string;
+}
+
+/** How a scenario's run is named next to its id: its routing mode, or the upstream suite it comes from. */
+export const runLabel = (s: Pick<ReportScenario, 'routing' | 'suite'>): string => s.routing ?? s.suite ?? '';
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   run: { id: string; startedAt: string; durationMs: number; routing: Routing[]; provider: string; gitCommit: string };
@@ -36,4 +63,6 @@ export interface Report {
   summary: { passed: number; failed: number; skipped: number };
   scenarios: ReportScenario[];
   hosts: ReportHost[];
+  /** The upstream suites that ran (`--suite gateway-api`), with their own summaries. */
+  upstream?: ReportUpstreamSuite[];
 }

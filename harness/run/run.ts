@@ -11,14 +11,17 @@ import { type Runner, execRunner } from '../exec/runner.ts';
 import type { Progress } from '../log.ts';
 import { repoRoot } from '../paths.ts';
 import { providerFor } from '../providers/select.ts';
-import { ScenarioReporter } from '../report/reporter.ts';
+import { addUpstream, buildReport } from '../report/build.ts';
+import { ScenarioReporter, writeReportFiles } from '../report/reporter.ts';
 import { AREAS } from '../scenario/areas.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
+import { UPSTREAM_SUITES } from '../setup/suite-pins.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { TIMEOUTS } from '../timeouts.ts';
+import { checkCluster, isUpstreamSuite, prepareUpstream, runUpstream } from './upstream-run.ts';
 
 export interface RunOptions {
   suites: string[];
@@ -32,7 +35,7 @@ export interface RunOptions {
   run?: Runner;
 }
 
-/** The suites `--suite` may name: the catalog's areas (one folder each, areas.test.ts). */
+/** The catalog's suites `--suite` may name: its areas (one folder each, areas.test.ts); upstream ones are apart. */
 export function suiteAreas(): string[] {
   return [...AREAS].sort();
 }
@@ -65,9 +68,17 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   const run = o.run ?? execRunner;
   const areas = suiteAreas();
   for (const s of o.suites)
-    if (!areas.includes(s))
-      throw new SkyprobeError(`unknown suite "${s}"`, { hint: `choose from: ${areas.join(', ')}` });
-  const routings = o.routing === 'both' ? ROUTINGS : [o.routing];
+    if (!areas.includes(s) && !isUpstreamSuite(s))
+      throw new SkyprobeError(`unknown suite "${s}"`, {
+        hint: `choose from: ${[...areas, ...UPSTREAM_SUITES].join(', ')}`,
+      });
+  // Upstream suites (gateway-api) run after skyprobe's catalog; the catalog runs when an area of it is named, or
+  // when no suite is.
+  const upstream = o.suites.filter(isUpstreamSuite);
+  const catalogAreas = o.suites.filter((s) => !isUpstreamSuite(s));
+  const runCatalog = catalogAreas.length > 0 || upstream.length === 0;
+  const prepared = upstream.map((name) => prepareUpstream(loadPinFile(join(repoRoot(), PIN_FILE)), name));
+  const routings = runCatalog ? (o.routing === 'both' ? ROUTINGS : [o.routing]) : [];
   const id = newRunId();
   const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
   const startedAt = new Date();
@@ -81,39 +92,52 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   const cluster = await provider.up({ run, progress: o.progress, keep: o.keep });
   // The run folder exists only once there is a cluster to run on: bad input leaves nothing behind.
   mkdirSync(dir, { recursive: true });
+  const what = [
+    ...(runCatalog
+      ? [`${catalogAreas.length > 0 ? catalogAreas.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`]
+      : []),
+    ...upstream.map((u) => `${runCatalog ? 'then ' : ''}the upstream ${u} suite`),
+  ];
   o.progress.info(
-    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${what.join(', ')}`,
   );
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
-  const reporter = new ScenarioReporter(
-    dir,
-    () => ({
-      id,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      routing: routings,
-      provider: cluster.provider,
-      gitCommit: commit,
-    }),
-    components,
-  );
+  const runInfo = (): Report['run'] => ({
+    id,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    routing: routings,
+    provider: cluster.provider,
+    gitCommit: commit,
+  });
+  const reporter = new ScenarioReporter(dir, runInfo, components);
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
+  let report: Report | undefined;
   try {
-    const filters = o.suites.map((s) => `suites/${s}/`);
-    const vitest = await startVitest('test', filters, {
-      config: join(repoRoot(), 'harness', 'vitest.config.ts'),
-      project: ['conformance'],
-      reporters: [reporter],
-      watch: false,
-    });
-    await vitest.close();
+    for (const p of prepared) checkCluster(p, cluster);
+    if (runCatalog) {
+      const filters = catalogAreas.map((s) => `suites/${s}/`);
+      const vitest = await startVitest('test', filters, {
+        config: join(repoRoot(), 'harness', 'vitest.config.ts'),
+        project: ['conformance'],
+        reporters: [reporter],
+        watch: false,
+      });
+      await vitest.close();
+      report = reporter.report;
+    } else report = buildReport([], runInfo(), components);
+    for (const p of prepared) {
+      if (!report) break;
+      const { scenarios, summary } = await runUpstream(p, { cluster, dir, run, progress: o.progress });
+      report = addUpstream({ ...report, run: runInfo() }, scenarios, summary);
+      writeReportFiles(dir, report);
+    }
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
-  const report = reporter.report;
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });
   if (dir.startsWith(join(repoRoot(), 'reports'))) {
     const latest = join(repoRoot(), 'reports', 'latest');

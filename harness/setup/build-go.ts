@@ -100,10 +100,11 @@ export async function buildComponent(ctx: BuildContext, c: GoComponent, recipe: 
     async () => {
       mkdirSync(join(dir, 'bin'), { recursive: true });
       for (const b of c.binaries) {
+        // `go test -c` builds a package's tests as one binary (an upstream suite), with the flags of `go build`.
         await go(
           `build ${b.name}`,
           [
-            'build',
+            ...(b.test ? ['test', '-c'] : ['build']),
             '-trimpath',
             '-ldflags',
             ldflags(c),

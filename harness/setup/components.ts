@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 import { type KindPins, parseKindPins } from './kind-pins.ts';
 import { PinError, SEMVER, checkKeys, isRecord, stringList } from './pin-schema.ts';
+import { type UpstreamSuiteName, type UpstreamSuitePin, parseSuitePins } from './suite-pins.ts';
 
 export interface BinarySpec {
   /** File name of the binary in the component's bin/ folder. */
@@ -19,6 +20,8 @@ export interface BinarySpec {
   expect?: string;
   /** Module whose version the binary's embedded build info (`go version -m`) must show. */
   buildInfo?: string;
+  /** Build the package's tests as one binary (`go test -c`) instead of the package (an upstream suite). */
+  test?: boolean;
 }
 
 export interface FileCopy {
@@ -48,6 +51,8 @@ export interface PinFile {
   components: GoComponent[];
   /** The kind provider's pins (harness/providers/kind/); absent in pin files that only build components. */
   kind?: KindPins;
+  /** Upstream conformance suites (`skyprobe run --suite NAME`), each a test binary of a component above. */
+  suites: Partial<Record<UpstreamSuiteName, UpstreamSuitePin>>;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -67,7 +72,7 @@ function stringMap(file: string, where: string, v: unknown, versions = false): R
 
 function parseBinary(file: string, where: string, v: unknown): BinarySpec {
   if (!isRecord(v)) throw new PinError(file, where, 'must be a map');
-  checkKeys(file, where, v, ['name', 'package', 'version', 'expect', 'buildInfo'], ['name', 'package']);
+  checkKeys(file, where, v, ['name', 'package', 'version', 'expect', 'buildInfo', 'test'], ['name', 'package']);
   if (v.version === undefined && v.buildInfo === undefined)
     throw new PinError(file, where, 'needs "version" or "buildInfo": a binary must be verifiable');
   if (v.version !== undefined && v.expect === undefined) throw new PinError(file, where, '"version" needs "expect"');
@@ -75,6 +80,10 @@ function parseBinary(file: string, where: string, v: unknown): BinarySpec {
   if (v.version !== undefined) b.version = stringList(file, `${where}.version`, v.version);
   if (v.expect !== undefined) b.expect = String(v.expect);
   if (v.buildInfo !== undefined) b.buildInfo = String(v.buildInfo);
+  if (v.test !== undefined) {
+    if (typeof v.test !== 'boolean') throw new PinError(file, `${where}.test`, 'must be true or false');
+    if (v.test) b.test = true;
+  }
   return b;
 }
 
@@ -163,7 +172,7 @@ export function parsePinFile(text: string, file = 'fixtures/components.yaml'): P
     throw new PinError(file, 'YAML', (err as Error).message.split('\n')[0] ?? 'cannot be parsed');
   }
   if (!isRecord(doc)) throw new PinError(file, 'top level', 'must be a map');
-  checkKeys(file, 'top level', doc, ['go', 'debian', 'components', 'kind'], ['go', 'debian', 'components']);
+  checkKeys(file, 'top level', doc, ['go', 'debian', 'components', 'suites', 'kind'], ['go', 'debian', 'components']);
   const go = String(doc.go);
   if (!/^\d+\.\d+$/.test(go)) throw new PinError(file, 'go', `"${go}" must be major.minor, like 1.26`);
   if (!isRecord(doc.debian)) throw new PinError(file, 'debian', 'must be a map of package -> commands');
@@ -176,8 +185,9 @@ export function parsePinFile(text: string, file = 'fixtures/components.yaml'): P
     if (seen.has(c.name)) throw new PinError(file, `component ${c.name}`, 'is listed twice');
     seen.add(c.name);
   }
-  if (doc.kind === undefined) return { go, debian, components };
-  return { go, debian, components, kind: parseKindPins(file, doc.kind, components) };
+  const suites = doc.suites === undefined ? {} : parseSuitePins(file, doc.suites, components);
+  if (doc.kind === undefined) return { go, debian, components, suites };
+  return { go, debian, components, suites, kind: parseKindPins(file, doc.kind, components) };
 }
 
 export function loadPinFile(path: string): PinFile {

@@ -83,6 +83,20 @@ describe('wrapper go.mod', () => {
     expect(renderGoMod(cm, '1.26.0')).not.toContain('tool');
   });
 
+  it('leaves a test binary (go test -c) out of tool lines: its package is no main package', () => {
+    const gw = component({
+      name: 'gateway-api',
+      require: { 'sigs.k8s.io/gateway-api/conformance': 'v1.6.3' },
+      binaries: [
+        { name: 'echo-basic', package: 'sigs.k8s.io/gateway-api/conformance/echo-basic', buildInfo: 'm' },
+        { name: 'gwc', package: 'sigs.k8s.io/gateway-api/conformance', buildInfo: 'm', test: true },
+      ],
+    });
+    const text = renderGoMod(gw, '1.26.0');
+    expect(text).toContain('tool (\n\tsigs.k8s.io/gateway-api/conformance/echo-basic\n)');
+    expect(text).toContain('\tsigs.k8s.io/gateway-api/conformance v1.6.3');
+  });
+
   it('stamps versions through ldflags and strips symbols', () => {
     expect(ldflags(component())).toBe('-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=v3.6.12');
   });

@@ -74,8 +74,9 @@ export function renderGoMod(c: GoComponent, goDirective: string, inherited?: Inh
   }
   const excludes = inherited?.exclude ?? [];
   if (excludes.length > 0) lines.push('exclude (', ...excludes.map((e) => `\t${e}`), ')', '');
-  // tool lines keep `go mod tidy` from dropping what the builds need (a main package cannot be imported).
-  const tools = c.binaries.filter((b) => !b.package.startsWith('./')).map((b) => b.package);
+  // tool lines keep `go mod tidy` from dropping what the builds need (a main package cannot be imported); a test
+  // binary's package is no tool: its module stays in require, and its test-only modules come with the build.
+  const tools = c.binaries.filter((b) => !b.package.startsWith('./') && !b.test).map((b) => b.package);
   if (tools.length > 0) lines.push('tool (', ...tools.map((t) => `\t${t}`), ')', '');
   return lines.join('\n');
 }

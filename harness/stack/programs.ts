@@ -4,6 +4,9 @@
  * provider adds only what is its own (binary paths, kubeconfigs, listen addresses).
  */
 
+/** The edge's ports: HTTP, HTTPS, HTTP on 8080 (Gateway listeners on port 8080), and Traefik's own ping. */
+export const EDGE_PORTS = { web: 80, websecure: 443, web8080: 8080, ping: 9000 } as const;
+
 /**
  * Traefik's flags as the platform runs it, whatever hosts it: both entrypoints, Gateway API and Ingress providers
  * reporting `statusIp` (the load balancer's address) in status, the CRD provider (Middlewares), JSON access log.
@@ -11,10 +14,13 @@
  */
 export function traefikFlags(statusIp: string): string[] {
   return [
-    '--entrypoints.web.address=:80',
-    '--entrypoints.websecure.address=:443',
+    `--entrypoints.web.address=:${EDGE_PORTS.web}`,
+    `--entrypoints.websecure.address=:${EDGE_PORTS.websecure}`,
     '--entrypoints.websecure.http.tls=true',
-    '--entrypoints.traefik.address=:8080',
+    // Port 8080 serves Gateway listeners on 8080 (the Gateway API feature GatewayPort8080, which Traefik declares
+    // and its own conformance setup gives it); Traefik's ping moves to 9000, where its conformance setup has it.
+    `--entrypoints.web8080.address=:${EDGE_PORTS.web8080}`,
+    `--entrypoints.traefik.address=:${EDGE_PORTS.ping}`,
     '--ping=true',
     '--ping.entrypoint=traefik',
     '--providers.kubernetesgateway=true',

@@ -40,6 +40,7 @@ export function embeddedProvider(): ClusterProvider {
         id: lab.id,
         kubeconfig: lab.kubeconfig,
         capabilities: EMBEDDED_CAPABILITIES,
+        internetNetns: lab.hosts.internet?.netns,
         created,
       };
     },

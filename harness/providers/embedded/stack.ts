@@ -10,7 +10,7 @@ import { waitUntil } from '../../converge.ts';
 import { parseObjects, applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
-import { PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
+import { EDGE_PORTS, PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
 import { createHost } from './netns.ts';
@@ -57,12 +57,15 @@ defaults
     timeout client 30s
     timeout server 30s
 frontend http
-    bind ${LB_IP}:80
+    bind ${LB_IP}:${EDGE_PORTS.web}
     default_backend edge_http
 frontend https
-    bind ${LB_IP}:443
+    bind ${LB_IP}:${EDGE_PORTS.websecure}
     default_backend edge_https
-${backend('edge_http', 80)}${backend('edge_https', 443)}`;
+frontend http8080
+    bind ${LB_IP}:${EDGE_PORTS.web8080}
+    default_backend edge_http8080
+${backend('edge_http', EDGE_PORTS.web)}${backend('edge_https', EDGE_PORTS.websecure)}${backend('edge_http8080', EDGE_PORTS.web8080)}`;
 }
 
 export function traefikArgs(bin: string, accessLog: string): string[] {
@@ -204,7 +207,11 @@ export async function upStack(c: StackContext): Promise<void> {
       traefik,
       'Traefik ping',
       async () =>
-        (await fetch(`http://${EDGE_IP}:8080/ping`, { signal: AbortSignal.timeout(TIMEOUTS.readyEndpoint) })).ok,
+        (
+          await fetch(`http://${EDGE_IP}:${EDGE_PORTS.ping}/ping`, {
+            signal: AbortSignal.timeout(TIMEOUTS.readyEndpoint),
+          })
+        ).ok,
       { timeoutMs: TIMEOUTS.edgeReady },
     );
     await waitFor(

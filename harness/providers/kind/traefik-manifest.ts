@@ -7,7 +7,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { KindComponentPin } from '../../setup/kind-pins.ts';
-import { traefikFlags } from '../../stack/programs.ts';
+import { EDGE_PORTS, traefikFlags } from '../../stack/programs.ts';
 
 export const TRAEFIK_NAMESPACE = 'traefik';
 /** ClusterRole names inside upstream's kubernetes-crd-rbac.yml and kubernetes-gateway-rbac.yml (v3.6.12). */
@@ -53,8 +53,13 @@ export function traefikObjects(pin: KindComponentPin, edgeIp: string): Kubernete
               // The embedded lab's flags, with the kind node's address as the address Traefik reports in status.
               args: traefikFlags(edgeIp),
               // kind maps the machine's ports to the node's 80/443 (kind-config.ts); hostPorts take them to Traefik.
-              ports: [port('web', 80, 80), port('websecure', 443, 443), port('traefik', 8080)],
-              readinessProbe: { httpGet: { path: '/ping', port: 8080 }, periodSeconds: 2 },
+              ports: [
+                port('web', EDGE_PORTS.web, 80),
+                port('websecure', EDGE_PORTS.websecure, 443),
+                port('web8080', EDGE_PORTS.web8080),
+                port('traefik', EDGE_PORTS.ping),
+              ],
+              readinessProbe: { httpGet: { path: '/ping', port: EDGE_PORTS.ping }, periodSeconds: 2 },
             },
           ],
         },

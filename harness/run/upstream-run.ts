@@ -1,0 +1,90 @@
+/**
+ * `skyprobe run --suite gateway-api`: an upstream suite of the pin file, run against the provider's cluster and
+ * folded into the run's report. `prepareUpstream` resolves the built binary before anything starts (a suite that
+ * setup has not built is one clear error, and nothing is left behind); `runUpstream` runs it with progress (each
+ * upstream test's start and end; a test still running after a while says so) and returns its report entries.
+ */
+import { join } from 'node:path';
+import { SkyprobeError } from '../errors.ts';
+import type { Runner } from '../exec/runner.ts';
+import type { Progress } from '../log.ts';
+import type { ClusterHandle } from '../providers/provider.ts';
+import { upstreamId, upstreamScenarios, upstreamSummary } from '../report/upstream.ts';
+import type { ReportScenario, ReportUpstreamSuite } from '../report/schema.ts';
+import { cachePaths, readManifest } from '../setup/cache.ts';
+import type { PinFile } from '../setup/components.ts';
+import { UPSTREAM_SUITES, type UpstreamSuiteName, type UpstreamSuitePin } from '../setup/suite-pins.ts';
+import { LOG_FILE, REPORT_FILE, runGatewayApiSuite } from '../upstream/gateway-api.ts';
+
+export interface PreparedSuite {
+  pin: UpstreamSuitePin;
+  binary: string;
+}
+
+export const isUpstreamSuite = (name: string): name is UpstreamSuiteName =>
+  (UPSTREAM_SUITES as readonly string[]).includes(name);
+
+/** The suite's pin and built binary, or one clear error naming the fix. */
+export function prepareUpstream(pins: PinFile, name: UpstreamSuiteName): PreparedSuite {
+  const pin = pins.suites[name];
+  if (!pin) throw new SkyprobeError(`the pin file has no suite "${name}"`, { hint: 'see fixtures/components.yaml' });
+  const component = pins.components.find((c) => c.name === pin.component);
+  const built = component ? readManifest(cachePaths(), component) : undefined;
+  const binary = built?.binaries.find((b) => b.name === pin.binary);
+  if (!binary)
+    throw new SkyprobeError(`the ${name} suite ${pin.version} is not built (${pin.component}: ${pin.binary})`, {
+      hint: 'run: skyprobe setup',
+    });
+  return { pin, binary: binary.path };
+}
+
+/** The suite creates namespaces, Gateways and routes of its own: a read-only provider cannot run it. */
+export function checkCluster(p: PreparedSuite, cluster: ClusterHandle): void {
+  if (!cluster.capabilities.clusterScoped || !cluster.capabilities.createApps)
+    throw new SkyprobeError(
+      `the ${p.pin.name} suite creates namespaces and Gateways: provider ${cluster.provider} may not`,
+      { hint: 'run it with --provider embedded (the default) or kind' },
+    );
+}
+
+export async function runUpstream(
+  p: PreparedSuite,
+  o: { cluster: ClusterHandle; dir: string; run: Runner; progress: Progress; only?: string },
+): Promise<{ scenarios: ReportScenario[]; summary: ReportUpstreamSuite }> {
+  const component = p.pin.name;
+  let skipped = 0;
+  o.progress.info(
+    `${component} ${p.pin.version}: ${p.pin.profiles.join(', ')} against ${p.pin.implementation.project} ${p.pin.implementation.version}${o.only ? `, only ${o.only}` : ''}`,
+  );
+  const r = await runGatewayApiSuite({
+    pin: p.pin,
+    binary: p.binary,
+    kubeconfig: o.cluster.kubeconfig,
+    netns: o.cluster.internetNetns,
+    outDir: o.dir,
+    run: o.run,
+    only: o.only,
+    // A test skipped at once (outside the profiles, a feature not declared, a known failure) shows no line of its
+    // own, only the count at the end.
+    onTest: ({ started, ended }) => {
+      if (started) o.progress.start(component, upstreamId(component, started));
+      if (ended?.status === 'skipped') skipped += 1;
+      else if (ended)
+        o.progress.end(component, upstreamId(component, ended.name), ended.status === 'passed', ended.durationMs);
+    },
+  });
+  const scenarios = upstreamScenarios(p.pin, r, join(o.dir, LOG_FILE));
+  const summary = upstreamSummary(p.pin, r, [REPORT_FILE, LOG_FILE]);
+  for (const prof of summary.profiles) {
+    const lvl = (name: string, l: { result: string; passed: number; failed: number; skipped: number }) =>
+      `${name} ${l.result} (${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped)`;
+    o.progress.info(
+      `${component} ${prof.name}: ${lvl('core', prof.core)}${prof.extended ? `; ${lvl('extended', prof.extended)}` : ''}`,
+    );
+  }
+  o.progress.info(
+    `${component}: ${skipped} tests skipped (outside the profiles or features, or known failures), listed in the report`,
+  );
+  if (summary.problem) o.progress.info(`${component}: ${summary.problem}`);
+  return { scenarios, summary };
+}
