@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { SkyprobeError } from '../errors.ts';
-import { applyObjects, deleteObjects } from '../k8s/apply.ts';
+import { apiMessage, applyObjects, deleteObjects } from '../k8s/apply.ts';
 import { apiStatus, type Clients } from '../k8s/client.ts';
 import type { AppFixture } from './app-fixture.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
@@ -64,14 +64,22 @@ export const gatewayRef = {
   metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE },
 };
 
-/** Change the Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried on conflict). */
-export async function editListeners(k: Clients, drop: Set<string>, add: GatewayListener[]): Promise<void> {
+/**
+ * Change the Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried
+ * on conflict). `dryRun` asks the API whether it would accept the change (a server-side dry run), changing nothing.
+ */
+export async function editListeners(
+  k: Clients,
+  drop: Set<string>,
+  add: GatewayListener[],
+  o: { dryRun?: boolean } = {},
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const gw = (await k.objects.read(gatewayRef)) as GatewayObject;
     const names = new Set(add.map((l) => l.name));
     gw.spec.listeners = [...gw.spec.listeners.filter((l) => !drop.has(l.name) && !names.has(l.name)), ...add];
     try {
-      await k.objects.replace(gw);
+      await k.objects.replace(gw, undefined, o.dryRun ? 'All' : undefined);
       return;
     } catch (err) {
       if (apiStatus(err) !== 409 || attempt > 5) throw err;
@@ -79,6 +87,78 @@ export async function editListeners(k: Clients, drop: Set<string>, add: GatewayL
   }
 }
 
+/** The names of the Gateway's listeners now. */
+async function listenerNames(k: Clients): Promise<Set<string>> {
+  return new Set(((await k.objects.read(gatewayRef)) as GatewayObject).spec.listeners.map((l) => l.name));
+}
+
+const key = (o: KubernetesObject) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+const named = (o: KubernetesObject) =>
+  `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
+
+/** The API refused an object of an app; what the deploy had applied of it is removed again. */
+function refused(a: AppFixture, what: string, err: unknown, rolledBack: string): SkyprobeError {
+  const reason = err instanceof SkyprobeError ? err.message.replace(/^failed to apply [^:]+: /, '') : apiMessage(err);
+  return new SkyprobeError(`app ${a.org}/${a.app}: the API refused ${what}: ${reason}; ${rolledBack}`, {
+    exitCode: 1,
+    hint: "the object and the reason are the API's; fix the fixture or the platform limit it names",
+    cause: err,
+  });
+}
+
+/** The objects that exist now (their keys): those a failed deploy must not remove. */
+async function existing(k: Clients, objects: KubernetesObject[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    const found = await k.objects
+      .read(o as KubernetesObject & { metadata: { name: string; namespace?: string } })
+      .then(() => true)
+      .catch((err: unknown) => {
+        if (apiStatus(err) === 404) return false;
+        throw err;
+      });
+    if (found) out.add(key(o));
+  }
+  return out;
+}
+
+/**
+ * Ask the API whether it would take every object (server-side dry runs) and the Gateway's new listeners, before
+ * anything is changed. Objects in a namespace that does not exist yet cannot be dry-run (the API refuses them for
+ * the namespace alone); the real apply below covers them, and a failure there is rolled back.
+ */
+async function preflight(k: Clients, a: AppFixture, rendered: Rendered, existed: Set<string>): Promise<void> {
+  const newNamespaces = new Set(
+    rendered.objects.filter((o) => o.kind === 'Namespace' && !existed.has(key(o))).map((o) => o.metadata?.name),
+  );
+  for (const o of rendered.objects) {
+    if (o.kind === 'Namespace' || newNamespaces.has(o.metadata?.namespace)) continue;
+    const attempt = existed.has(key(o))
+      ? k.objects
+          .read(o as KubernetesObject & { metadata: { name: string; namespace?: string } })
+          .then((cur) =>
+            k.objects.replace(
+              { ...o, metadata: { ...o.metadata, resourceVersion: cur.metadata?.resourceVersion } },
+              undefined,
+              'All',
+            ),
+          )
+      : k.objects.create(o, undefined, 'All');
+    await attempt.catch((err: unknown) => {
+      // A conflict is a write racing with ours, not a refusal.
+      if (apiStatus(err) !== 409) throw refused(a, named(o), err, 'nothing was applied');
+    });
+  }
+  await editListeners(k, new Set(), rendered.listeners, { dryRun: true }).catch((err: unknown) => {
+    throw refused(a, `the listeners of ${named(gatewayRef)}`, err, 'nothing was applied');
+  });
+}
+
+/**
+ * Deploy an app atomically: checked by the API first (preflight), then applied; if the API refuses anything on the
+ * way, what this deploy created is deleted, the Gateway's listeners are as before, and a mode switch puts the
+ * previous mode's routes back. The error names the object and the API's reason (exit 1).
+ */
 export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<AppMetadata> {
   const rendered = render(a, routing);
   const conflicts = claimConflicts(a, rendered, readMetadata(t.metadataDir));
@@ -88,11 +168,22 @@ export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing
       hint: `remove it from this fixture, or delete ${c.owner} first (skyprobe deploy --delete)`,
     });
   }
+  const existed = await existing(t.k, rendered.objects);
+  await preflight(t.k, a, rendered, existed);
   // Switching modes: remove what the other mode made (its routes and listeners), keep the workload.
   const previous = readMetadata(t.metadataDir).find((m) => m.org === a.org && m.app === a.app);
-  if (previous && previous.routing !== routing) await removeRoutes(t, a, previous.routing);
-  await applyObjects(t.k.objects, rendered.objects);
-  await editListeners(t.k, new Set(), rendered.listeners);
+  const switching = previous && previous.routing !== routing ? previous.routing : undefined;
+  const had = await listenerNames(t.k);
+  try {
+    if (switching) await removeRoutes(t, a, switching);
+    await applyObjects(t.k.objects, rendered.objects);
+    await editListeners(t.k, new Set(), rendered.listeners);
+  } catch (err) {
+    const failed =
+      /^failed to apply ([^:]+):/.exec((err as Error).message)?.[1] ?? `the listeners of ${named(gatewayRef)}`;
+    await rollBack(t, a, rendered, existed, switching, had);
+    throw refused(a, failed, err, 'what the deploy had applied was removed again');
+  }
   publishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.lbIp, t.dns.nameserverIp);
   const meta: AppMetadata = {
     org: a.org,
@@ -105,6 +196,30 @@ export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing
   mkdirSync(t.metadataDir, { recursive: true });
   writeFileSync(metadataFile(t.metadataDir, a), `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
+}
+
+/** Undo a failed deploy: delete what it created, drop the listeners it added, restore a switched mode's routes. */
+async function rollBack(
+  t: DeployTarget,
+  a: AppFixture,
+  rendered: Rendered,
+  existed: Set<string>,
+  switching: Routing | undefined,
+  had: Set<string>,
+): Promise<void> {
+  await deleteObjects(
+    t.k.objects,
+    rendered.objects.filter((o) => !existed.has(key(o))),
+  );
+  await editListeners(t.k, new Set(rendered.listeners.map((l) => l.name).filter((n) => !had.has(n))), []);
+  if (switching) {
+    const before = render(a, switching);
+    await applyObjects(
+      t.k.objects,
+      before.objects.filter((o) => routeKinds.has(o.kind ?? '')),
+    );
+    await editListeners(t.k, new Set(), before.listeners);
+  }
 }
 
 const routeKinds = new Set(['HTTPRoute', 'Ingress', 'Middleware']);

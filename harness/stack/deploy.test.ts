@@ -1,0 +1,126 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import type { Clients } from '../k8s/client.ts';
+import { parseAppFixture } from './app-fixture.ts';
+import { type DeployTarget, deployApp, gatewayRef, readMetadata } from './deploy.ts';
+
+/**
+ * The Kubernetes object API as deployApp uses it (read, create, replace, delete; dryRun 'All' changes nothing),
+ * in memory, with a rule that refuses some writes the way the API server does (HTTP 422 and its Status message).
+ * deployApp's own logic is what is tested here; the lab test (harness/e2e/deploy-atomic.lab.test.ts) has the real
+ * API server refuse.
+ */
+function fakeApi(refuse: (o: KubernetesObject, dryRun: boolean) => string | undefined) {
+  const store = new Map<string, KubernetesObject>();
+  const key = (o: KubernetesObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+  const fail = (code: number, message: string) =>
+    Object.assign(new Error(`HTTP-Code: ${code}\nBody: ${JSON.stringify(JSON.stringify({ message }))}\nHeaders: {}`), {
+      code,
+    });
+  const write = (o: KubernetesObject, dryRun?: string) => {
+    const why = refuse(o, dryRun === 'All');
+    if (why) throw fail(422, why);
+    if (dryRun !== 'All') store.set(key(o), structuredClone(o));
+    return structuredClone(o);
+  };
+  const api = {
+    async read(o: KubernetesObject) {
+      const found = store.get(key(o));
+      if (!found) throw fail(404, 'not found');
+      return structuredClone(found);
+    },
+    async create(o: KubernetesObject, _p?: string, dryRun?: string) {
+      if (store.has(key(o))) throw fail(409, 'exists');
+      return write(o, dryRun);
+    },
+    async replace(o: KubernetesObject, _p?: string, dryRun?: string) {
+      return write(o, dryRun);
+    },
+    async delete(o: KubernetesObject) {
+      if (!store.delete(key(o))) throw fail(404, 'not found');
+      return {};
+    },
+  };
+  store.set(key(gatewayRef), { ...gatewayRef, spec: { listeners: [{ name: 'http' }] } } as KubernetesObject);
+  return { store, k: { objects: api } as unknown as Clients };
+}
+
+const app = (domains: number) =>
+  parseAppFixture(
+    `org: acme\napp: shop\nimage: skyprobe/echo:1\nreplicas: 1\ncustomDomains: [${Array.from({ length: domains }, (_, i) => `d${i}.example.com`).join(', ')}]\n`,
+    'shop.yaml',
+  );
+const target = (k: Clients): DeployTarget => {
+  const dir = mkdtempSync(join(tmpdir(), 'skyprobe-deploy-'));
+  return {
+    k,
+    metadataDir: join(dir, 'metadata'),
+    dns: { zonesDir: dir, nameserverIp: '192.0.2.53', lbIp: '192.0.2.10' },
+  };
+};
+const listenersOf = (store: Map<string, KubernetesObject>) =>
+  (
+    (store.get(`Gateway/satusky-edge/satusky-edge`) as unknown as { spec: { listeners: { name: string }[] } }).spec
+      .listeners ?? []
+  ).map((l) => l.name);
+
+describe('deployApp is atomic', () => {
+  it('applies an app the API takes: its objects, its listeners, its metadata', async () => {
+    const { store, k } = fakeApi(() => undefined);
+    const t = target(k);
+    await deployApp(t, app(2), 'target');
+    expect([...store.keys()]).toEqual(expect.arrayContaining(['Namespace//org-acme', 'Deployment/org-acme/shop']));
+    expect(listenersOf(store).length).toBe(1 + 3);
+    expect(readMetadata(t.metadataDir)).toHaveLength(1);
+  });
+
+  it('a refusal found by the dry run: nothing applied, the error names the object and the reason', async () => {
+    const { store, k } = fakeApi((o, dryRun) =>
+      o.kind === 'Gateway' && dryRun ? 'spec.listeners: Too many: 68: must have at most 64 items' : undefined,
+    );
+    const t = target(k);
+    const before = [...store.keys()];
+    const err = (await deployApp(t, app(2), 'target').catch((e: unknown) => e)) as Error & { exitCode: number };
+    expect(err.message).toBe(
+      'app acme/shop: the API refused the listeners of Gateway satusky-edge/satusky-edge: spec.listeners: Too many: 68: must have at most 64 items; nothing was applied',
+    );
+    expect(err.exitCode).toBe(1);
+    expect([...store.keys()]).toEqual(before);
+    expect(readMetadata(t.metadataDir)).toEqual([]);
+  });
+
+  it('a refusal half-way: what the deploy created is deleted, the listeners it added dropped', async () => {
+    const { store, k } = fakeApi((o) =>
+      o.kind === 'HTTPRoute' && o.metadata?.name === 'shop-domains' ? 'hostnames: Too many' : undefined,
+    );
+    const t = target(k);
+    const err = (await deployApp(t, app(2), 'target').catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(
+      /^app acme\/shop: the API refused HTTPRoute org-acme\/shop-domains: hostnames: Too many; what the deploy had applied was removed again$/,
+    );
+    expect([...store.keys()]).toEqual(['Gateway/satusky-edge/satusky-edge']);
+    expect(listenersOf(store)).toEqual(['http']);
+  });
+
+  it('keeps what existed before a failed redeploy, and puts a switched mode back', async () => {
+    let refuseNow = false;
+    const { store, k } = fakeApi((o, dryRun) =>
+      refuseNow && !dryRun && o.kind === 'HTTPRoute' && o.metadata?.name === 'shop-domains' ? 'no' : undefined,
+    );
+    const t = target(k);
+    await deployApp(t, app(1), 'current');
+    const current = [...store.keys()].sort();
+    const currentListeners = listenersOf(store).sort();
+    refuseNow = true;
+    // Refused at the real apply (the dry run passed): the switch had already removed the current mode's routes.
+    await expect(deployApp(t, app(1), 'target')).rejects.toThrow(
+      /refused HTTPRoute org-acme\/shop-domains: no; what the deploy had applied was removed again/,
+    );
+    expect([...store.keys()].sort()).toEqual(current);
+    expect(listenersOf(store).sort()).toEqual(currentListeners);
+    expect(readMetadata(t.metadataDir)[0]?.routing).toBe('current');
+  });
+});
