@@ -15,7 +15,10 @@ import { loadPinFile } from '../setup/components.ts';
 import { repoRoot } from '../paths.ts';
 import { PIN_FILE } from '../setup/setup.ts';
 import { TIMEOUTS } from '../timeouts.ts';
+import { labForFile } from './lab-for-file.ts';
 
+// One lab for the file (a kept one, or its own): both runs attach to it, as `skyprobe run` does to a running lab.
+const lab = labForFile();
 const pin = loadPinFile(join(repoRoot(), PIN_FILE)).suites['gateway-api'];
 const out = () => mkdtempSync(join(tmpdir(), 'skyprobe-gwapi-run-'));
 

@@ -56,7 +56,8 @@ export function traefikObjects(pin: KindComponentPin, edgeIp: string): Kubernete
               ports: [
                 port('web', EDGE_PORTS.web, 80),
                 port('websecure', EDGE_PORTS.websecure, 443),
-                port('web8080', EDGE_PORTS.web8080),
+                // hostPort 8080 too: Gateway listeners on 8080 (GatewayPort8080) answer at the node's address, like 80/443.
+                port('web8080', EDGE_PORTS.web8080, EDGE_PORTS.web8080),
                 port('traefik', EDGE_PORTS.ping),
               ],
               readinessProbe: { httpGet: { path: '/ping', port: EDGE_PORTS.ping }, periodSeconds: 2 },

@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../paths.ts';
+import type { ClusterHandle } from '../providers/provider.ts';
+import { loadPinFile } from '../setup/components.ts';
+import { PIN_FILE } from '../setup/setup.ts';
+import { checkCluster, isUpstreamSuite, prepareUpstream } from './upstream-run.ts';
+
+const pins = loadPinFile(join(repoRoot(), PIN_FILE));
+const saved = process.env.SKYPROBE_CACHE;
+afterEach(() => {
+  if (saved === undefined) delete process.env.SKYPROBE_CACHE;
+  else process.env.SKYPROBE_CACHE = saved;
+});
+
+const handle = (over: Partial<ClusterHandle['capabilities']>): ClusterHandle => ({
+  provider: 'existing',
+  id: 'x',
+  kubeconfig: '/k',
+  created: false,
+  capabilities: { clusterScoped: true, createApps: true, faults: false, management: false, ...over },
+});
+
+describe('upstream suites in skyprobe run', () => {
+  it('knows gateway-api as an upstream suite, and no area of the catalog as one', () => {
+    expect(isUpstreamSuite('gateway-api')).toBe(true);
+    expect(isUpstreamSuite('tls')).toBe(false);
+  });
+
+  it('refuses, before anything starts, a suite that setup has not built, naming the fix', () => {
+    process.env.SKYPROBE_CACHE = mkdtempSync(join(tmpdir(), 'skyprobe-empty-cache-'));
+    expect(() => prepareUpstream(pins, 'gateway-api')).toThrow(
+      'the gateway-api suite v1.6.3 is not built (gateway-api: gateway-api-conformance)',
+    );
+  });
+
+  it('refuses a provider that may not create namespaces and Gateways', () => {
+    const p = { pin: pins.suites['gateway-api'] as NonNullable<(typeof pins.suites)['gateway-api']>, binary: '/b' };
+    expect(() => checkCluster(p, handle({ clusterScoped: false }))).toThrow(
+      'the gateway-api suite creates namespaces and Gateways: provider existing may not',
+    );
+    expect(() => checkCluster(p, handle({}))).not.toThrow();
+  });
+});
