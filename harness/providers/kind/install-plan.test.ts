@@ -82,7 +82,7 @@ describe('install plan', () => {
     ]);
   });
 
-  it("runs the pinned Traefik with hostPorts 80/443 and the node's address as its status address", () => {
+  it("runs the pinned Traefik with hostPorts 80/443/8080 and the node's address as its status address", () => {
     const step = plan.find((s) => s.component === 'traefik' && s.input !== undefined);
     expect(step?.source).toBe('docker.io/library/traefik:v3.6.12');
     const objects = docs(step?.input);
@@ -93,7 +93,7 @@ describe('install plan', () => {
     expect(c.args).toContain('--providers.kubernetesingress.ingressendpoint.ip=172.18.0.2');
     expect(
       c.ports.filter((p: { hostPort?: number }) => p.hostPort).map((p: { hostPort: number }) => p.hostPort),
-    ).toEqual([80, 443]);
+    ).toEqual([80, 443, 8080]);
     const roles = objects
       .filter((o) => o.kind === 'ClusterRoleBinding')
       .map((o) => [o.roleRef.name, o.subjects[0].name, o.subjects[0].namespace]);
