@@ -55,8 +55,10 @@ describe('deploy is atomic for an app', () => {
     const k = clientsFor(state.kubeconfig);
     const t = deployTarget(state, k);
     const before = await listeners(k);
+    // Target routing: every custom domain gets its own HTTPS listener on the shared Gateway (current routing would
+    // give them Ingress TLS instead).
     const app = fixture('wall', 70);
-    const err = await refusal(t, app, 'current');
+    const err = await refusal(t, app, 'target');
     expect(err).toBeInstanceOf(SkyprobeError);
     expect((err as SkyprobeError).exitCode).toBe(1);
     expect((err as Error).message).toMatch(
