@@ -127,6 +127,8 @@ export const TIMEOUTS = {
   ipBatch: 30_000,
   /** A lab tool run as part of a lab step (wg genkey, ip in a namespace, iptables). */
   labCommand: 15_000,
+  /** The namespaces an earlier upstream suite run deleted are gone (the suite cannot create in a terminating one). */
+  suiteNamespacesGone: 120_000,
   /** A whole upstream conformance suite run (`skyprobe run --suite gateway-api`; its own per-test bounds apply). */
   upstreamSuite: 40 * 60_000,
   /** git and dpkg-query reads for a run's environment record. */

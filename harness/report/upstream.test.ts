@@ -64,6 +64,23 @@ describe("an upstream suite in skyprobe's report", () => {
     expect(upstreamScenarios(pin, recordedRun(), '/l').some((e) => e.id === 'GWAPI-Suite')).toBe(false);
   });
 
+  it("names the suite's own error when its set-up failed (seen: a namespace still terminating from the run before)", () => {
+    const r = recordedRun({
+      tests: [],
+      exitCode: 1,
+      report: { gatewayAPIVersion: 'v1.6.3', gatewayAPIChannel: 'standard', implementation: {}, profiles: [] },
+    });
+    r.suite.output = [
+      '    suite.go:395: Test Setup: Applying base manifests',
+      '        \tError:      \tReceived unexpected error:',
+      '        \t            \tgateways.gateway.networking.k8s.io "same-namespace" is forbidden: unable to create new content in namespace gateway-conformance-infra because it is being terminated',
+      '        \tMessages:   \terror creating resource',
+    ];
+    expect(upstreamSummary(pin, r, []).problem).toBe(
+      'it stopped before its tests (exit 1): gateways.gateway.networking.k8s.io "same-namespace" is forbidden: unable to create new content in namespace gateway-conformance-infra because it is being terminated',
+    );
+  });
+
   it('folds into report.json, junit.xml and index.html with the counts made again', () => {
     const r = recordedRun();
     const report = addUpstream(

@@ -46,19 +46,29 @@ function entry(pin: UpstreamSuitePin, t: UpstreamTest, logFile: string): ReportS
   };
 }
 
+/**
+ * The suite's own error, from its output: the line after testify's "Received unexpected error:", else the last
+ * line that names an error, else its last line.
+ */
+export function suiteError(r: Pick<GatewayApiRun, 'suite' | 'stray'>): string | undefined {
+  const lines = [...r.suite.output, ...r.stray].map((l) => l.replace(/^\s*(Error:)?\s*/, '').trim()).filter(Boolean);
+  const at = lines.findIndex((l) => l.startsWith('Received unexpected error:'));
+  if (at >= 0 && lines[at + 1]) return lines[at + 1];
+  return lines.findLast((l) => /error|panic|fail/i.test(l)) ?? lines.at(-1);
+}
+
 /** The suite's problem, when its result is not complete: no report, a crash, a timeout, a failed set-up. */
 export function suiteProblem(r: GatewayApiRun): string | undefined {
+  const because = () => {
+    const e = suiteError(r);
+    return e ? `: ${e}` : '';
+  };
   if (r.timedOut) return `the suite did not finish within its bound (${Math.round(r.durationMs / 1000)} s)`;
   if (r.reportError) return `its report could not be read: ${r.reportError}`;
-  if (!r.report) {
-    const tail = [...r.suite.output, ...r.stray].at(-1);
-    return `it wrote no report (exit ${r.exitCode})${tail ? `: ${tail.trim()}` : ''}`;
-  }
+  if (!r.report) return `it wrote no report (exit ${r.exitCode})${because()}`;
+  if (r.report.profiles.length === 0) return `it stopped before its tests (exit ${r.exitCode})${because()}`;
   const failedTests = r.tests.some((t) => t.status === 'failed');
-  if (r.exitCode !== 0 && !failedTests) {
-    const tail = [...r.suite.output, ...r.stray].at(-1);
-    return `it exited ${r.exitCode} with no failed test${tail ? `: ${tail.trim()}` : ''}`;
-  }
+  if (r.exitCode !== 0 && !failedTests) return `it exited ${r.exitCode} with no failed test${because()}`;
   return undefined;
 }
 

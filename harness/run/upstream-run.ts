@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
+import { clientsFor } from '../k8s/client.ts';
 import type { Progress } from '../log.ts';
 import type { ClusterHandle } from '../providers/provider.ts';
 import { upstreamId, upstreamScenarios, upstreamSummary } from '../report/upstream.ts';
@@ -60,6 +61,7 @@ export async function runUpstream(
     pin: p.pin,
     binary: p.binary,
     kubeconfig: o.cluster.kubeconfig,
+    k: clientsFor(o.cluster.kubeconfig),
     netns: o.cluster.internetNetns,
     outDir: o.dir,
     run: o.run,

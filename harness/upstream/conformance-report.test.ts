@@ -25,6 +25,12 @@ describe('parseConformanceReport', () => {
     expect(http?.extended?.unsupportedFeatures).toContain('HTTPRouteCORS');
   });
 
+  it('reads the report of a suite that stopped before its tests (profiles: null) as one with no profile', () => {
+    expect(
+      parseConformanceReport('kind: ConformanceReport\ngatewayAPIVersion: v1.6.3\nprofiles: null\n').profiles,
+    ).toEqual([]);
+  });
+
   it('refuses what is not a ConformanceReport', () => {
     expect(() => parseConformanceReport('kind: Gateway\n')).toThrow('not a ConformanceReport (kind: Gateway)');
     expect(() => parseConformanceReport('kind: ConformanceReport\n')).toThrow('without profiles');

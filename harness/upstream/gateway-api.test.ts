@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Runner } from '../exec/runner.ts';
 import { loadPinFile } from '../setup/components.ts';
-import { REPORT_FILE, runGatewayApiSuite, suiteArgs } from './gateway-api.ts';
+import type { Clients } from '../k8s/client.ts';
+import { REPORT_FILE, runGatewayApiSuite, suiteArgs, suiteNamespacesGone } from './gateway-api.ts';
 
 const pin = loadPinFile(new URL('../../fixtures/components.yaml', import.meta.url).pathname).suites['gateway-api'];
 if (!pin) throw new Error('the pin file has no gateway-api suite');
@@ -81,5 +82,26 @@ describe('the Gateway API suite run', () => {
     const r = await runGatewayApiSuite({ pin, binary: '/b', kubeconfig: '/k', outDir: out, run });
     expect(r.report).toBeUndefined();
     expect(r.reportError).toContain('not a ConformanceReport');
+  });
+
+  it("waits until an earlier run's suite namespaces are gone; an Active one left by a killed run does not hold it", async () => {
+    let calls = 0;
+    const ns = (name: string, phase: string) => ({ metadata: { name }, status: { phase } });
+    const k = {
+      core: {
+        listNamespace: async () => {
+          calls += 1;
+          return {
+            items: [
+              ns('gateway-conformance-app-backend', 'Active'),
+              ns('org-acme', 'Terminating'),
+              ...(calls < 3 ? [ns('gateway-conformance-infra', 'Terminating')] : []),
+            ],
+          };
+        },
+      },
+    } as unknown as Clients;
+    await suiteNamespacesGone(k);
+    expect(calls).toBe(3);
   });
 });

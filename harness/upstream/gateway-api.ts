@@ -8,9 +8,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitUntil } from '../converge.ts';
 import type { Runner } from '../exec/runner.ts';
+import type { Clients } from '../k8s/client.ts';
 import type { UpstreamSuitePin } from '../setup/suite-pins.ts';
-import { TIMEOUTS } from '../timeouts.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
 import { type ConformanceReport, parseConformanceReport } from './conformance-report.ts';
 import { GoTestStream, type UpstreamTest } from './go-test-events.ts';
 
@@ -27,6 +29,8 @@ export interface GatewayApiRunOptions {
   /** The run folder. */
   outDir: string;
   run: Runner;
+  /** The cluster's API, to wait for an earlier run's namespaces to be gone (absent: no wait, in unit tests). */
+  k?: Clients;
   /** Only these upstream tests (their short names; the suite's --run-test takes one, so one run each). */
   only?: string;
   /** Called when an upstream test starts and when it ends. */
@@ -75,7 +79,31 @@ function skipArgs(pin: UpstreamSuitePin): string[] {
   return known.length > 0 ? [`-skip-tests=${known.join(',')}`] : [];
 }
 
+/** The namespaces the suite creates (and deletes at its end): gateway-conformance-infra, -app-backend, ... */
+export const SUITE_NAMESPACE_PREFIX = 'gateway-conformance-';
+
+/**
+ * A run starts once the namespaces an earlier run deleted are gone: the suite re-creates them at once and the API
+ * refuses to create in a namespace that is being terminated ("unable to create new content in namespace
+ * gateway-conformance-infra because it is being terminated"). One left Active by a killed run is fine: the suite
+ * updates it.
+ */
+export async function suiteNamespacesGone(k: Clients): Promise<void> {
+  await waitUntil(
+    `the ${SUITE_NAMESPACE_PREFIX}* namespaces of an earlier run gone`,
+    async () => {
+      const list = await k.core.listNamespace();
+      const terminating = list.items.filter(
+        (n) => n.metadata?.name?.startsWith(SUITE_NAMESPACE_PREFIX) && n.status?.phase === 'Terminating',
+      );
+      return terminating.length === 0;
+    },
+    { timeoutMs: TIMEOUTS.suiteNamespacesGone, intervalMs: POLL.api },
+  );
+}
+
 export async function runGatewayApiSuite(o: GatewayApiRunOptions): Promise<GatewayApiRun> {
+  if (o.k) await suiteNamespacesGone(o.k);
   const stream = new GoTestStream(o.pin.test);
   const log = join(o.outDir, LOG_FILE);
   writeFileSync(log, '');
