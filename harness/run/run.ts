@@ -13,15 +13,21 @@ import { repoRoot } from '../paths.ts';
 import { providerFor } from '../providers/select.ts';
 import { ScenarioReporter } from '../report/reporter.ts';
 import { AREAS } from '../scenario/areas.ts';
+import { SELECTED_ENV, selectedValue } from '../scenario/selected.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { TIMEOUTS } from '../timeouts.ts';
+import { type NothingToRun, selectScenarios, suiteSelection } from './selection.ts';
 
 export interface RunOptions {
   suites: string[];
+  /** `--scenario`: these scenarios only (selection.ts). */
+  scenarios?: string[];
+  /** `--failed-from`: the scenario runs that failed in this earlier run folder (selection.ts). */
+  failedFrom?: string;
   routing: Routing | 'both';
   /** embedded (default) | kind | existing (with kubeconfig). */
   provider?: string;
@@ -61,12 +67,21 @@ async function componentVersions(run: Runner): Promise<Record<string, string>> {
   return out;
 }
 
-export async function runConformance(o: RunOptions): Promise<{ report: Report; dir: string; exitCode: number }> {
+export async function runConformance(
+  o: RunOptions,
+): Promise<{ report: Report; dir: string; exitCode: number } | NothingToRun> {
   const run = o.run ?? execRunner;
   const areas = suiteAreas();
   for (const s of o.suites)
     if (!areas.includes(s))
       throw new SkyprobeError(`unknown suite "${s}"`, { hint: `choose from: ${areas.join(', ')}` });
+  const selection = await selectScenarios({
+    suites: o.suites,
+    scenarios: o.scenarios ?? [],
+    failedFrom: o.failedFrom,
+    routing: o.routing,
+  });
+  if (selection && 'nothing' in selection) return selection;
   const routings = o.routing === 'both' ? ROUTINGS : [o.routing];
   const id = newRunId();
   const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
@@ -82,7 +97,7 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   // The run folder exists only once there is a cluster to run on: bad input leaves nothing behind.
   mkdirSync(dir, { recursive: true });
   o.progress.info(
-    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${selection ? selection.record.runs?.join(', ') : o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
   );
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
@@ -95,13 +110,15 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
       routing: routings,
       provider: cluster.provider,
       gitCommit: commit,
+      selection: selection?.record ?? suiteSelection(o.suites),
     }),
     components,
   );
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
+  if (selection) process.env[SELECTED_ENV] = selectedValue(selection.runs);
   try {
-    const filters = o.suites.map((s) => `suites/${s}/`);
+    const filters = selection?.files ?? o.suites.map((s) => `suites/${s}/`);
     const vitest = await startVitest('test', filters, {
       config: join(repoRoot(), 'harness', 'vitest.config.ts'),
       project: ['conformance'],
@@ -111,6 +128,7 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
     await vitest.close();
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
+    delete process.env[SELECTED_ENV];
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   const report = reporter.report;
