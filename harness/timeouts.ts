@@ -185,6 +185,8 @@ export const TIMEOUTS = {
   labHook: 120_000,
   /** One scenario in one routing mode in a conformance run (setup, body, diagnostics). */
   scenarioRun: 300_000,
+  /** A whole `skyprobe run --routing both` on a lab that is up, as a lab test runs it (~4 min measured). */
+  conformanceRun: 600_000,
 } as const satisfies Record<string, number>;
 
 /** Pauses between attempts of a wait or a converging check, by what is asked. */
