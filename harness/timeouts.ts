@@ -31,6 +31,8 @@ export const TIMEOUTS = {
   podsGone: 20_000,
   /** cert-manager has noticed a fault: the Certificate is no longer Ready (TLS-02's fault). */
   certificateNotReady: 20_000,
+  /** The edge no longer serves a certificate whose app and Secret were removed (TLS-03's start from nothing). */
+  certificateForgotten: 20_000,
   /** A scenario's own client pod Ready (DNS-03). */
   clientPodReady: 30_000,
 

@@ -5,19 +5,19 @@
  * the scenarios asked for, `--failed-from` a run without failures runs nothing. The CLI is run as a user runs it,
  * attaching to the lab that is up (it leaves that lab running).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../paths.ts';
 import type { Report } from '../report/schema.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { TIMEOUTS } from '../timeouts.ts';
 import { labForFile } from './lab-for-file.ts';
 
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
-const out = mkdtempSync(join(tmpdir(), 'skyprobe-kept-lab-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+/** The run folders stay, like any run's (reports/ is git-ignored): a failure's evidence is in them. */
+const out = join(repoRoot(), 'reports', `kept-lab-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 labForFile();
 
@@ -60,7 +60,7 @@ describe('on one kept lab', () => {
         process.stderr.write(`kept lab: ${name} full run ${r.seconds.toFixed(0)} s, exit ${r.exitCode}\n`);
         expect(r.report, `${name} run: ${r.stderr.slice(-2000)}`).toBeDefined();
         const report = r.report as Report;
-        expect(failures(report), `${name} run`).toEqual([]);
+        expect(failures(report), `${name} run (${r.dir})`).toEqual([]);
         expect(runs(report).sort()).toEqual(catalog);
         expect(r.exitCode).toBe(0);
         expect(report.run.selection).toEqual({ by: 'all' });
