@@ -31,6 +31,8 @@ export const TIMEOUTS = {
   podsGone: 20_000,
   /** cert-manager has noticed a fault: the Certificate is no longer Ready (TLS-02's fault). */
   certificateNotReady: 20_000,
+  /** The edge no longer serves a certificate whose app and Secret were removed (TLS-03's start from nothing). */
+  certificateForgotten: 20_000,
   /** A scenario's own client pod Ready (DNS-03). */
   clientPodReady: 30_000,
 
@@ -189,6 +191,8 @@ export const TIMEOUTS = {
   labHook: 120_000,
   /** One scenario in one routing mode in a conformance run (setup, body, diagnostics). */
   scenarioRun: 300_000,
+  /** A whole `skyprobe run --routing both` on a lab that is up, as a lab test runs it (~4 min measured). */
+  conformanceRun: 600_000,
 } as const satisfies Record<string, number>;
 
 /** Pauses between attempts of a wait or a converging check, by what is asked. */

@@ -86,6 +86,56 @@ describe('the skyprobe CLI', () => {
     }
   });
 
+  describe('run --scenario / --failed-from: bad input is one line and exit 2, with nothing started', () => {
+    const inTmp = async (fn: (dir: string) => Promise<void>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'skyprobe-select-'));
+      try {
+        await fn(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    it('an unknown scenario id names the close ids', () =>
+      inTmp(async (dir) => {
+        const r = await skyprobe('run', '--scenario', 'TLS-04', '--scenario', 'TLS-4', '--out', join(dir, 'out'));
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toContain('error: unknown scenario "TLS-4"');
+        expect(r.stderr).toMatch(/hint: close ids: TLS-04, TLS-01, /);
+        expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+        expect(r.stderr).not.toContain('cluster');
+        expect(existsSync(join(dir, 'out'))).toBe(false);
+      }));
+    it('--failed-from a folder without report.json', () =>
+      inTmp(async (dir) => {
+        const r = await skyprobe('run', '--failed-from', dir, '--out', join(dir, 'out'));
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toContain(`error: --failed-from ${dir}: the folder has no report.json`);
+        expect(existsSync(join(dir, 'out'))).toBe(false);
+      }));
+    it('--failed-from a run that had no failure: one line, exit 0, nothing run', () =>
+      inTmp(async (dir) => {
+        writeFileSync(
+          join(dir, 'report.json'),
+          JSON.stringify({
+            schema: 'skyprobe.report/v1',
+            run: { id: 'r0' },
+            summary: { passed: 1, failed: 0, skipped: 0 },
+            scenarios: [{ id: 'TLS-04', routing: 'current', status: 'passed' }],
+          }),
+        );
+        const r = await skyprobe('run', '--failed-from', dir, '--out', join(dir, 'out'));
+        expect(r.exitCode).toBe(0);
+        expect(r.stderr.trim()).toBe(`nothing to rerun: run r0 in ${dir} had no failed scenario (1 passed, 0 skipped)`);
+        expect(r.stdout).toBe('');
+        expect(existsSync(join(dir, 'out'))).toBe(false);
+      }));
+    it('--suite with --scenario', async () => {
+      const r = await skyprobe('run', '--suite', 'tls', '--scenario', 'TLS-04');
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('error: --suite and --scenario do not combine: give one of them');
+    });
+  });
+
   describe('domains check: bad input is one line and exit 2, before anything is probed', () => {
     const noStack = (stderr: string) => expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
     it('an invalid hostname', async () => {

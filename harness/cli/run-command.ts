@@ -14,6 +14,13 @@ export function registerRun(program: Command): void {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
+    .option(
+      '--scenario <id>',
+      'only this scenario (an id of the catalog, like TLS-04); repeat for more',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--failed-from <dir>', 'rerun the scenarios that failed in an earlier run folder (its report.json)')
     .addOption(
       new Option('--routing <mode>', 'routing modes to run').choices(['current', 'target', 'both']).default('both'),
     )
@@ -34,6 +41,8 @@ export function registerRun(program: Command): void {
     .action(
       async (opts: {
         suite: string[];
+        scenario: string[];
+        failedFrom?: string;
         routing: Routing | 'both';
         out?: string;
         keep?: boolean;
@@ -45,8 +54,10 @@ export function registerRun(program: Command): void {
         try {
           // Loaded when the verb runs: vitest and the providers take ~2 s to load, which every other verb would pay.
           const { runConformance } = await import('../run/run.ts');
-          const { report, dir, exitCode } = await runConformance({
+          const outcome = await runConformance({
             suites: opts.suite,
+            scenarios: opts.scenario,
+            failedFrom: opts.failedFrom,
             routing: opts.routing,
             out: opts.out,
             keep: opts.keep,
@@ -54,6 +65,11 @@ export function registerRun(program: Command): void {
             kubeconfig: opts.kubeconfig,
             progress,
           });
+          if ('nothing' in outcome) {
+            process.stderr.write(`${outcome.nothing}\n`);
+            return;
+          }
+          const { report, dir, exitCode } = outcome;
           for (const s of report.scenarios.filter((x) => x.status === 'failed'))
             process.stderr.write(`✗ ${s.id} [${runLabel(s)}]: ${s.message}\n`);
           process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from './schema.ts';
 import { FEATURES } from '../scenario/features.ts';
-import { EVIDENCE_LIMIT, cutEvidence, esc, renderHtml, timelineSvg } from './html.ts';
+import { EVIDENCE_LIMIT, cutEvidence, esc, renderHtml, selectionText, timelineSvg } from './html.ts';
 
 const base = (over: Partial<Report> = {}): Report => ({
   schema: 'skyprobe.report/v1',
@@ -86,6 +86,25 @@ describe('index.html', () => {
     expect(html.indexOf('id="TLS-02-target"')).toBeLessThan(html.indexOf('id="DP-01-current"'));
     expect(html).toContain('<a href="#DNS-02-current">');
     expect(renderHtml(base({ summary: { passed: 3, failed: 0, skipped: 0 } }))).toContain('<strong>PASSED</strong>');
+  });
+
+  it("says which selection ran: every scenario, suites, scenarios, or an earlier run's failures", () => {
+    expect(renderHtml(base())).toContain('<p id="selection">Ran: every scenario.</p>');
+    expect(selectionText({ by: 'all' })).toBe('every scenario');
+    expect(selectionText({ by: 'suite', suites: ['tls', 'dns'] })).toBe('suites tls, dns (--suite)');
+    const one = { by: 'scenario' as const, scenarios: ['TLS-04'], runs: ['TLS-04 [current]', 'TLS-04 [target]'] };
+    expect(selectionText(one)).toBe('TLS-04 [current], TLS-04 [target] (--scenario TLS-04)');
+    const failed = {
+      by: 'failed-from' as const,
+      failedFrom: { dir: '/r/20261201-x', runId: '20261201-x' },
+      runs: ['TLS-04 [current]'],
+    };
+    expect(selectionText(failed)).toBe(
+      'TLS-04 [current]: the failures of run 20261201-x (--failed-from /r/20261201-x)',
+    );
+    const html = renderHtml(base({ run: { ...base().run, selection: one } }));
+    expect(html).toContain('<p id="selection">Ran: TLS-04 [current], TLS-04 [target] (--scenario TLS-04).</p>');
+    expect(html).toContain('<tr><td>selection</td><td>TLS-04 [current], TLS-04 [target] (--scenario TLS-04)</td></tr>');
   });
 
   it('has the host facts matrix with pending, the parity matrix and a timeline', () => {

@@ -7,10 +7,20 @@
  */
 import { FEATURES } from '../scenario/features.ts';
 import type { ReportHost } from '../scenario/report-host.ts';
-import { type Report, type ReportScenario, type ReportUpstreamSuite, runLabel } from './schema.ts';
+import { type Report, type ReportScenario, type ReportUpstreamSuite, type RunSelection, runLabel } from './schema.ts';
 
 /** Evidence longer than this is cut in the page (report.json keeps it whole). */
 export const EVIDENCE_LIMIT = 8_000;
+
+/** Which scenarios the run was asked for, in one line (report.json's run.selection; older reports ran them all). */
+export function selectionText(s: RunSelection | undefined): string {
+  if (!s || s.by === 'all') return 'every scenario';
+  if (s.by === 'suite') return `suites ${(s.suites ?? []).join(', ')} (--suite)`;
+  const runs = (s.runs ?? []).join(', ');
+  return s.by === 'scenario'
+    ? `${runs} (--scenario ${(s.scenarios ?? []).join(' ')})`
+    : `${runs}: the failures of run ${s.failedFrom?.runId ?? ''} (--failed-from ${s.failedFrom?.dir ?? ''})`;
+}
 
 export function esc(s: unknown): string {
   return String(s)
@@ -227,6 +237,7 @@ export function renderHtml(r: Report): string {
 <p class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
 <span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
 ${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
+<p id="selection">Ran: ${esc(selectionText(r.run.selection))}.</p>
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
 <h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
 <h2>Hosts: the four facts, the endpoint and the workload</h2>${hostMatrix(r.hosts)}
@@ -241,7 +252,7 @@ ${upstreamSection(r.upstream ?? [])}<h2>Current vs target routing</h2>${parityMa
     .join('')}</select>
 <span class="muted"><span id="shown"></span> shown</span></div>
 ${failedFirst.map(scenarioSection).join('\n')}
-<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
+<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>selection</td><td>${esc(selectionText(r.run.selection))}</td></tr><tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
 <tr><td>started</td><td>${esc(r.run.startedAt)}</td></tr><tr><td>duration</td><td>${(r.run.durationMs / 1000).toFixed(1)} s</td></tr>${env}</tbody></table>
 <script>${SCRIPT}</script></body></html>
 `;

@@ -56,9 +56,34 @@ export interface ReportUpstreamSuite {
 /** How a scenario's run is named next to its id: its routing mode, or the upstream suite it comes from. */
 export const runLabel = (s: Pick<ReportScenario, 'routing' | 'suite'>): string => s.routing ?? s.suite ?? '';
 
+/**
+ * Which scenarios the run was asked for (`skyprobe run`): every one, some suites (`--suite`), some scenarios
+ * (`--scenario`), or those that failed in an earlier run (`--failed-from`). Added to v1 on 2026-12-01; absent in
+ * older reports, which ran every scenario of their suites.
+ */
+export interface RunSelection {
+  by: 'all' | 'suite' | 'scenario' | 'failed-from';
+  /** The suites asked for (by suite). */
+  suites?: string[];
+  /** The scenario ids asked for (by scenario). */
+  scenarios?: string[];
+  /** The earlier run folder and its run id (by failed-from). */
+  failedFrom?: { dir: string; runId: string };
+  /** The scenario runs chosen one by one, `ID [routing]` (by scenario and failed-from). */
+  runs?: string[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
-  run: { id: string; startedAt: string; durationMs: number; routing: Routing[]; provider: string; gitCommit: string };
+  run: {
+    id: string;
+    startedAt: string;
+    durationMs: number;
+    routing: Routing[];
+    provider: string;
+    gitCommit: string;
+    selection?: RunSelection;
+  };
   environment: { components: Record<string, string> };
   summary: { passed: number; failed: number; skipped: number };
   scenarios: ReportScenario[];

@@ -14,6 +14,7 @@ import { providerFor } from '../providers/select.ts';
 import { addUpstream, buildReport } from '../report/build.ts';
 import { ScenarioReporter, writeReportFiles } from '../report/reporter.ts';
 import { AREAS } from '../scenario/areas.ts';
+import { SELECTED_ENV, selectedValue } from '../scenario/selected.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
@@ -21,10 +22,15 @@ import { PIN_FILE } from '../setup/setup.ts';
 import { UPSTREAM_SUITES } from '../setup/suite-pins.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { TIMEOUTS } from '../timeouts.ts';
-import { checkCluster, isUpstreamSuite, prepareUpstream, runUpstream } from './upstream-run.ts';
+import { type NothingToRun, selectScenarios, suiteSelection } from './selection.ts';
+import { checkCluster, isUpstreamSuite, prepareUpstream, runUpstream, upstreamScenarioTest } from './upstream-run.ts';
 
 export interface RunOptions {
   suites: string[];
+  /** `--scenario`: these scenarios only (selection.ts). */
+  scenarios?: string[];
+  /** `--failed-from`: the scenario runs that failed in this earlier run folder (selection.ts). */
+  failedFrom?: string;
   routing: Routing | 'both';
   /** embedded (default) | kind | existing (with kubeconfig). */
   provider?: string;
@@ -66,7 +72,9 @@ async function componentVersions(run: Runner): Promise<Record<string, string>> {
   return out;
 }
 
-export async function runConformance(o: RunOptions): Promise<{ report: Report; dir: string; exitCode: number }> {
+export async function runConformance(
+  o: RunOptions,
+): Promise<{ report: Report; dir: string; exitCode: number } | NothingToRun> {
   const run = o.run ?? execRunner;
   const areas = suiteAreas();
   for (const s of o.suites)
@@ -74,11 +82,22 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
       throw new SkyprobeError(`unknown suite "${s}"`, {
         hint: `choose from: ${[...areas, ...UPSTREAM_SUITES].join(', ')}`,
       });
-  // Upstream suites (gateway-api) run after skyprobe's catalog; the catalog runs when an area of it is named, or
-  // when no suite is.
-  const upstream = o.suites.filter(isUpstreamSuite);
+  // An upstream test named with --scenario (GWAPI-<Name>) is a run of its suite with that one test.
+  const asked = upstreamScenarioTest(o.scenarios ?? []);
+  const upstreamTest = asked?.test ?? o.upstreamTest;
+  // Upstream suites (gateway-api) run after skyprobe's catalog; the catalog runs when an area of it is named, a
+  // scenario of it, or nothing at all.
+  const upstream = [...new Set([...o.suites.filter(isUpstreamSuite), ...(asked ? [asked.suite] : [])])];
   const catalogAreas = o.suites.filter((s) => !isUpstreamSuite(s));
-  const runCatalog = catalogAreas.length > 0 || upstream.length === 0;
+  const catalogScenarios = (o.scenarios ?? []).filter((id) => !asked?.ids.includes(id));
+  const selection = await selectScenarios({
+    suites: catalogAreas,
+    scenarios: catalogScenarios,
+    failedFrom: o.failedFrom,
+    routing: o.routing,
+  });
+  if (selection && 'nothing' in selection) return selection;
+  const runCatalog = selection !== undefined || catalogAreas.length > 0 || upstream.length === 0;
   const prepared = upstream.map((name) => prepareUpstream(loadPinFile(join(repoRoot(), PIN_FILE)), name));
   const routings = runCatalog ? (o.routing === 'both' ? ROUTINGS : [o.routing]) : [];
   const id = newRunId();
@@ -96,9 +115,13 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
   mkdirSync(dir, { recursive: true });
   const what = [
     ...(runCatalog
-      ? [`${catalogAreas.length > 0 ? catalogAreas.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`]
+      ? [
+          `${selection ? selection.record.runs?.join(', ') : catalogAreas.length > 0 ? catalogAreas.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
+        ]
       : []),
-    ...upstream.map((u) => `${runCatalog ? 'then ' : ''}the upstream ${u} suite`),
+    ...upstream.map(
+      (u) => `${runCatalog ? 'then ' : ''}the upstream ${u} suite${upstreamTest ? ` (${upstreamTest} only)` : ''}`,
+    ),
   ];
   o.progress.info(
     `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${what.join(', ')}`,
@@ -112,15 +135,17 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
     routing: routings,
     provider: cluster.provider,
     gitCommit: commit,
+    selection: selection?.record ?? suiteSelection(o.suites),
   });
   const reporter = new ScenarioReporter(dir, runInfo, components);
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
+  if (selection) process.env[SELECTED_ENV] = selectedValue(selection.runs);
   let report: Report | undefined;
   try {
     for (const p of prepared) checkCluster(p, cluster);
     if (runCatalog) {
-      const filters = catalogAreas.map((s) => `suites/${s}/`);
+      const filters = selection?.files ?? catalogAreas.map((s) => `suites/${s}/`);
       const vitest = await startVitest('test', filters, {
         config: join(repoRoot(), 'harness', 'vitest.config.ts'),
         project: ['conformance'],
@@ -137,13 +162,14 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
         dir,
         run,
         progress: o.progress,
-        only: o.upstreamTest,
+        only: upstreamTest,
       });
       report = addUpstream({ ...report, run: runInfo() }, scenarios, summary);
       writeReportFiles(dir, report);
     }
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
+    delete process.env[SELECTED_ENV];
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });

@@ -6,7 +6,7 @@ import { repoRoot } from '../paths.ts';
 import type { ClusterHandle } from '../providers/provider.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
-import { checkCluster, isUpstreamSuite, prepareUpstream } from './upstream-run.ts';
+import { checkCluster, isUpstreamSuite, prepareUpstream, upstreamScenarioTest } from './upstream-run.ts';
 
 const pins = loadPinFile(join(repoRoot(), PIN_FILE));
 const saved = process.env.SKYPROBE_CACHE;
@@ -42,5 +42,18 @@ describe('upstream suites in skyprobe run', () => {
       'the gateway-api suite creates namespaces and Gateways: provider existing may not',
     );
     expect(() => checkCluster(p, handle({}))).not.toThrow();
+  });
+
+  it('--scenario GWAPI-<Name>: one upstream test of its suite; two at once, or a name that is none, refused', () => {
+    expect(upstreamScenarioTest(['TLS-04'])).toBeUndefined();
+    expect(upstreamScenarioTest(['TLS-04', 'GWAPI-HTTPRouteWeight'])).toEqual({
+      suite: 'gateway-api',
+      test: 'HTTPRouteWeight',
+      ids: ['GWAPI-HTTPRouteWeight'],
+    });
+    expect(() => upstreamScenarioTest(['GWAPI-HTTPRouteWeight', 'gwapi-HTTPRouteMatching'])).toThrow(
+      'the gateway-api suite runs one test at a time',
+    );
+    expect(() => upstreamScenarioTest(['GWAPI-http route'])).toThrow('"http route" is no upstream test name');
   });
 });

@@ -25,6 +25,27 @@ export interface PreparedSuite {
 export const isUpstreamSuite = (name: string): name is UpstreamSuiteName =>
   (UPSTREAM_SUITES as readonly string[]).includes(name);
 
+/**
+ * `--scenario GWAPI-<Name>`: one upstream test, run by its suite (the suite's own --run-test, which takes one test,
+ * a known failure too). Returns undefined when no id names an upstream test.
+ */
+export function upstreamScenarioTest(
+  ids: string[],
+): { suite: UpstreamSuiteName; test: string; ids: string[] } | undefined {
+  const upstream = ids.filter((id) => /^GWAPI-/i.test(id));
+  if (upstream.length === 0) return undefined;
+  if (upstream.length > 1)
+    throw new SkyprobeError(`--scenario ${upstream.join(', ')}: the gateway-api suite runs one test at a time`, {
+      hint: 'give one GWAPI-<Name> per run (the suite runs all of them with --suite gateway-api)',
+    });
+  const test = (upstream[0] as string).slice('GWAPI-'.length);
+  if (!/^[A-Z][A-Za-z0-9]+$/.test(test))
+    throw new SkyprobeError(`--scenario ${upstream[0]}: "${test}" is no upstream test name`, {
+      hint: 'upstream tests are CamelCase, as the report lists them: GWAPI-HTTPRouteSimpleSameNamespace',
+    });
+  return { suite: 'gateway-api', test, ids: upstream };
+}
+
 /** The suite's pin and built binary, or one clear error naming the fix. */
 export function prepareUpstream(pins: PinFile, name: UpstreamSuiteName): PreparedSuite {
   const pin = pins.suites[name];

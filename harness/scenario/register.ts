@@ -14,11 +14,14 @@ import { ROUTINGS, type Routing } from '../stack/routing.ts';
 import { test } from './env-fixture.ts';
 import { areaOf } from './areas.ts';
 import { runCluster } from './envs/by-provider.ts';
+import { isSelected, selectedRuns } from './selected.ts';
 import { type ReportedHeader, prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
 
 const cluster = runCluster();
 const wanted =
   (process.env.SKYPROBE_ROUTING ?? 'both') === 'both' ? ROUTINGS : [process.env.SKYPROBE_ROUTING as Routing];
+// `skyprobe run --scenario` / `--failed-from`: only these scenario runs get a test.
+const selected = selectedRuns();
 
 setScenarioRegistrar((s) => {
   describe(`${s.id} ${s.title}`, () => {
@@ -29,7 +32,7 @@ setScenarioRegistrar((s) => {
       features: s.features,
     };
     const unmet = unmetNeeds(s, cluster.capabilities, cluster.provider);
-    for (const routing of s.routing.filter((r) => wanted.includes(r))) {
+    for (const routing of s.routing.filter((r) => wanted.includes(r) && isSelected(selected, s.id, r))) {
       if (unmet) {
         // Skipped with the reason, never counted as passed; the env fixture is not touched.
         test(`${s.id} [${routing}]`, ({ task, skip }) => {

@@ -17,17 +17,29 @@ export default defineScenario({
   // internet: the Gateway's address must be env.lbIp, the address users are sent to.
   needs: ['deploy', 'internet'],
   async body(ctx) {
+    // Converging: the deploy just edited the Gateway's listeners, and the edge reports on them a moment later.
     await ctx.check('Gateway satusky-edge Programmed with the load balancer address', async () => {
-      const gw = (await readObject(ctx, ...GW)) as {
-        status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
-      };
-      const addresses = (gw.status?.addresses ?? []).map((a) => a.value);
-      const conds = conditions(gw);
-      const programmed = conds.find((c) => c.type === 'Programmed');
+      const c = await converge(
+        async () => {
+          const gw = (await readObject(ctx, ...GW)) as {
+            status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
+          };
+          const addresses = (gw.status?.addresses ?? []).map((a) => a.value);
+          const conds = conditions(gw);
+          const programmed = conds.find((x) => x.type === 'Programmed');
+          return {
+            ok: programmed?.status === 'True' && addresses.join() === ctx.env.lbIp,
+            evidence: { addresses, conditions: conds },
+          };
+        },
+        { timeoutMs: ctx.convergeMs, intervalMs: POLL.api },
+      );
+      const last = c.attempts.at(-1)?.evidence;
+      const programmed = last?.conditions?.find((x) => x.type === 'Programmed');
       return {
-        ok: programmed?.status === 'True' && addresses.join() === ctx.env.lbIp,
-        evidence: { addresses, conditions: conds },
-        message: `Programmed=${programmed?.status ?? 'absent'}, addresses ${addresses.join(', ') || 'none'} (expected ${ctx.env.lbIp})`,
+        ok: c.ok,
+        evidence: c,
+        message: `Programmed=${programmed?.status ?? 'absent'}, addresses ${last?.addresses?.join(', ') || 'none'} (expected ${ctx.env.lbIp})`,
       };
     });
     await ctx.check('HTTPRoute shop-generated Accepted and ResolvedRefs on every parent', async () => {

@@ -5,7 +5,7 @@
  */
 import { type DomainReport, FACT_NAMES, type FactName } from '../../harness/facts/fact.ts';
 import { reportHost } from '../../harness/scenario/report-host.ts';
-import { converge } from '../../harness/converge.ts';
+import { converge, waitUntil } from '../../harness/converge.ts';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { type ReadinessFacts, readinessVerdict } from '../../harness/scenario/readiness.ts';
 import { within } from '../../harness/scenario/steps.ts';
@@ -35,6 +35,17 @@ export default defineScenario({
     await ctx.env.k.core
       .deleteNamespacedSecret({ name: secret.name, namespace: secret.namespace })
       .catch(() => undefined);
+    // ... and none at the edge: Traefik still served the deleted certificate a moment later (found on a kept lab,
+    // where this scenario's current run left one), which made the pending check below see HTTPS answer 200.
+    await waitUntil(
+      `the edge no longer serves a trusted certificate for ${host}`,
+      async () => !(await ctx.env.tls(host)).verified,
+      {
+        timeoutMs: TIMEOUTS.certificateForgotten,
+        intervalMs: POLL.edge,
+        successes: 3,
+      },
+    );
     const t0 = new Date().toISOString();
     await ctx.env.deploy(app, ctx.routing);
     const workloadReadyAt = new Date().toISOString();
