@@ -129,6 +129,8 @@ export const TIMEOUTS = {
   ipBatch: 30_000,
   /** A lab tool run as part of a lab step (wg genkey, ip in a namespace, iptables). */
   labCommand: 15_000,
+  /** The cluster's API answering from where an upstream suite runs (the lab's internet host), before it starts. */
+  apiFromSuiteHost: 30_000,
   /** The namespaces an earlier upstream suite run deleted are gone (the suite cannot create in a terminating one). */
   suiteNamespacesGone: 120_000,
   /** A whole upstream conformance suite run (`skyprobe run --suite gateway-api`; its own per-test bounds apply). */

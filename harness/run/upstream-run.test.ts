@@ -6,7 +6,14 @@ import { repoRoot } from '../paths.ts';
 import type { ClusterHandle } from '../providers/provider.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
-import { checkCluster, isUpstreamSuite, prepareUpstream, upstreamScenarioTest } from './upstream-run.ts';
+import type { Runner } from '../exec/runner.ts';
+import {
+  apiAnswersFromSuiteHost,
+  checkCluster,
+  isUpstreamSuite,
+  prepareUpstream,
+  upstreamScenarioTest,
+} from './upstream-run.ts';
 
 const pins = loadPinFile(join(repoRoot(), PIN_FILE));
 const saved = process.env.SKYPROBE_CACHE;
@@ -55,5 +62,38 @@ describe('upstream suites in skyprobe run', () => {
       'the gateway-api suite runs one test at a time',
     );
     expect(() => upstreamScenarioTest(['GWAPI-http route'])).toThrow('"http route" is no upstream test name');
+  });
+
+  it('waits for the API to answer from where the suite runs (twice in a row), or says it does not, with the command', async () => {
+    const answers = ['dial tcp 10.89.0.1:6443: i/o timeout', 'ok', 'ok'];
+    const calls: string[][] = [];
+    const run: Runner = async (file, args) => {
+      calls.push([file, ...args]);
+      const out = answers.shift() ?? 'ok';
+      return {
+        command: file,
+        exitCode: out === 'ok' ? 0 : 1,
+        output: out,
+        timedOut: false,
+        notFound: false,
+        durationMs: 1,
+      };
+    };
+    await apiAnswersFromSuiteHost(run, '/bin/kubectl', { kubeconfig: '/k', internetNetns: 'sky-x-internet' });
+    expect(calls).toHaveLength(3);
+    expect(calls[0]?.slice(0, 5)).toEqual(['ip', 'netns', 'exec', 'sky-x-internet', '/bin/kubectl']);
+    const never: Runner = async (file) => ({
+      command: file,
+      exitCode: 1,
+      output: 'Unable to connect to the server: dial tcp 10.89.0.1:6443: i/o timeout',
+      timedOut: false,
+      notFound: false,
+      durationMs: 1,
+    });
+    await expect(
+      apiAnswersFromSuiteHost(never, '/bin/kubectl', { kubeconfig: '/k', internetNetns: 'ns' }, 1_000),
+    ).rejects.toThrow(
+      "the cluster's API does not answer from the lab's internet host (ns), where the upstream suite runs: Unable to connect to the server: dial tcp 10.89.0.1:6443: i/o timeout",
+    );
   });
 });

@@ -5,16 +5,20 @@
  * upstream test's start and end; a test still running after a while says so) and returns its report entries.
  */
 import { join } from 'node:path';
+import { waitUntil } from '../converge.ts';
 import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
 import { clientsFor } from '../k8s/client.ts';
 import type { Progress } from '../log.ts';
+import { repoRoot } from '../paths.ts';
 import type { ClusterHandle } from '../providers/provider.ts';
 import { upstreamId, upstreamScenarios, upstreamSummary } from '../report/upstream.ts';
 import type { ReportScenario, ReportUpstreamSuite } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
-import type { PinFile } from '../setup/components.ts';
+import { type PinFile, loadPinFile } from '../setup/components.ts';
+import { PIN_FILE, componentBinary } from '../setup/setup.ts';
 import { UPSTREAM_SUITES, type UpstreamSuiteName, type UpstreamSuitePin } from '../setup/suite-pins.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
 import { LOG_FILE, REPORT_FILE, runGatewayApiSuite } from '../upstream/gateway-api.ts';
 
 export interface PreparedSuite {
@@ -69,11 +73,44 @@ export function checkCluster(p: PreparedSuite, cluster: ClusterHandle): void {
     );
 }
 
+/**
+ * The suite talks to the API from where it stands (the lab's internet host), not from this machine: before it
+ * starts, the API must answer there (kubectl get --raw /readyz with the same kubeconfig, 2 answers in a row,
+ * bounded). A cluster whose API that host cannot reach is one clear error, not a suite that times out per test.
+ */
+export async function apiAnswersFromSuiteHost(
+  run: Runner,
+  kubectl: string,
+  cluster: Pick<ClusterHandle, 'kubeconfig' | 'internetNetns'>,
+  timeoutMs: number = TIMEOUTS.apiFromSuiteHost,
+): Promise<void> {
+  const argv = [kubectl, '--kubeconfig', cluster.kubeconfig, '--request-timeout=2s', 'get', '--raw', '/readyz'];
+  const [file, ...args] = cluster.internetNetns ? ['ip', 'netns', 'exec', cluster.internetNetns, ...argv] : argv;
+  let last = '';
+  try {
+    await waitUntil(
+      `the API answering from ${cluster.internetNetns ?? 'this machine'}`,
+      async () => {
+        const r = await run(file as string, args, { timeoutMs: TIMEOUTS.apiReachable });
+        last = r.output.trim().split('\n').at(-1) ?? '';
+        return r.exitCode === 0 && r.output.includes('ok');
+      },
+      { timeoutMs, intervalMs: POLL.api, successes: 2 },
+    );
+  } catch {
+    throw new SkyprobeError(
+      `the cluster's API does not answer from ${cluster.internetNetns ? `the lab's internet host (${cluster.internetNetns})` : 'this machine'}, where the upstream suite runs: ${last || 'no answer'}`,
+      { hint: `try it: ${[file, ...args].join(' ')}` },
+    );
+  }
+}
+
 export async function runUpstream(
   p: PreparedSuite,
   o: { cluster: ClusterHandle; dir: string; run: Runner; progress: Progress; only?: string },
 ): Promise<{ scenarios: ReportScenario[]; summary: ReportUpstreamSuite }> {
   const component = p.pin.name;
+  await apiAnswersFromSuiteHost(o.run, componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl'), o.cluster);
   let skipped = 0;
   o.progress.info(
     `${component} ${p.pin.version}: ${p.pin.profiles.join(', ')} against ${p.pin.implementation.project} ${p.pin.implementation.version}${o.only ? `, only ${o.only}` : ''}`,
