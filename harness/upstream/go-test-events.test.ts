@@ -59,6 +59,19 @@ describe('GoTestStream (test2json events of the upstream suite)', () => {
     expect(events.at(-1)?.ended?.name).toBe('HTTPRouteX');
   });
 
+  it("cuts a long line in the middle, keeping the request it names and the suite's verdict at its end", () => {
+    const long = `    http.go:325: Response expectation failed for request: {URL: ${'x'.repeat(600)}}  not ready yet: expected status code to be one of [500], got 200`;
+    const { s } = fold([
+      ev('run', 'TestConformance/HTTPRouteNoBackendRefs'),
+      ev('output', 'TestConformance/HTTPRouteNoBackendRefs', { Output: `${long}\n` }),
+      ev('fail', 'TestConformance/HTTPRouteNoBackendRefs'),
+    ]);
+    const [line] = s.tests()[0]?.output ?? [];
+    expect(line?.length).toBeLessThan(long.length);
+    expect(line).toMatch(/^    http\.go:325: Response expectation failed for request/);
+    expect(line).toMatch(/ … x+\}  not ready yet: expected status code to be one of \[500\], got 200$/);
+  });
+
   it('reports a test the suite stopped inside as failed, and keeps lines that are no events', () => {
     const { s } = fold([
       ev('run', 'TestConformance'),

@@ -130,7 +130,10 @@ function addOutput(t: UpstreamTest, text: string): boolean {
 }
 
 function keep(lines: string[], line: string, box: { leftOut: number }): void {
-  lines.push(line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
+  // A long line keeps its start (which check, which request) and its end (the suite's verdict on it).
+  lines.push(
+    line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS * 0.375)} … ${line.slice(-LINE_CHARS * 0.625)}` : line,
+  );
   if (lines.length > OUTPUT_LINES) {
     lines.shift();
     box.leftOut += 1;
