@@ -17,7 +17,9 @@ import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
+import { type Issuance, readIssuance } from '../stack/issuance.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import { clientsFor } from '../k8s/client.ts';
 import { TIMEOUTS } from '../timeouts.ts';
 
 export interface RunOptions {
@@ -28,6 +30,8 @@ export interface RunOptions {
   kubeconfig?: string;
   out?: string;
   keep?: boolean;
+  /** The issuance profile of a cluster the provider brings up; one it attaches to must already run it. */
+  issuance?: Issuance;
   progress: Progress;
   run?: Runner;
 }
@@ -78,11 +82,19 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
     throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, {
       hint: info.hint ?? (provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)'),
     });
-  const cluster = await provider.up({ run, progress: o.progress, keep: o.keep });
+  const cluster = await provider.up({ run, progress: o.progress, keep: o.keep, issuance: o.issuance });
+  // Which profile ran is read from the cluster's ClusterIssuers, whoever made them.
+  const issuance = await readIssuance(clientsFor(cluster.kubeconfig).objects);
+  if (o.issuance && issuance.profile !== o.issuance) {
+    await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
+    throw new SkyprobeError(`cluster ${cluster.id} runs the ${issuance.profile} issuance profile, not ${o.issuance}`, {
+      hint: `rerun with --issuance ${issuance.profile}, or without --issuance, or stop the lab (skyprobe lab down) and let skyprobe run start its own`,
+    });
+  }
   // The run folder exists only once there is a cluster to run on: bad input leaves nothing behind.
   mkdirSync(dir, { recursive: true });
   o.progress.info(
-    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}); running ${o.suites.length > 0 ? o.suites.join(', ') : 'every suite'} in ${routings.join(' and ')} routing`,
   );
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
@@ -97,6 +109,7 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
       gitCommit: commit,
     }),
     components,
+    issuance,
   );
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
