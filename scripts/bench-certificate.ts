@@ -5,7 +5,9 @@
  * own StartUTC: the self-check's and Pebble's requests) and the TLS probe through the load balancer.
  */
 import * as k8s from '@kubernetes/client-node';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../harness/paths.ts';
 import { waitUntil } from '../harness/converge.ts';
 import { execRunner } from '../harness/exec/runner.ts';
 import type { Progress } from '../harness/log.ts';
@@ -24,7 +26,11 @@ type Seen = Record<string, number>;
 const CHALLENGE_PATH = '/.well-known/acme-challenge/';
 
 /** Watch the cluster's issuance objects and note when each state was first seen. */
-async function watchIssuance(kc: k8s.KubeConfig, seen: Seen): Promise<AbortController[]> {
+async function watchIssuance(
+  kc: k8s.KubeConfig,
+  seen: Seen,
+  challenge: { url?: string; key?: string },
+): Promise<AbortController[]> {
   const note = (key: string) => {
     seen[key] ??= Date.now();
   };
@@ -37,6 +43,7 @@ async function watchIssuance(kc: k8s.KubeConfig, seen: Seen): Promise<AbortContr
       processing?: boolean;
     };
     data?: Record<string, string>;
+    spec?: { token?: string; key?: string; dnsName?: string };
   };
   const ready = (o: Obj) => o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
   const w = new k8s.Watch(kc);
@@ -59,6 +66,10 @@ async function watchIssuance(kc: k8s.KubeConfig, seen: Seen): Promise<AbortContr
     }),
     on('/apis/acme.cert-manager.io/v1/challenges', {}, (o) => {
       note('challengeCreated');
+      if (o.spec?.token && o.spec.dnsName) {
+        challenge.url = `http://${o.spec.dnsName}${CHALLENGE_PATH}${o.spec.token}`;
+        challenge.key = o.spec.key;
+      }
       if (o.status?.presented) note('challengePresented');
       if (o.status?.state === 'valid') note('challengeValid');
       if (o.status?.state === 'invalid') note('challengeInvalid');
@@ -110,19 +121,34 @@ export async function certificateRun(issuance: Issuance, routing: Routing): Prom
   try {
     const env = labEnv();
     const seen: Seen = {};
-    aborts.push(...(await watchIssuance(env.k.kc, seen)));
+    const challenge: { url?: string; key?: string } = {};
+    aborts.push(...(await watchIssuance(env.k.kc, seen, challenge)));
     const app = env.app('pop');
     const host = app.generatedHost;
+    // The solver's answer through the load balancer, as Pebble will ask for it: when the edge first serves it.
+    const served = waitUntil(
+      'the challenge served through the load balancer',
+      async () => {
+        if (!challenge.url) return false;
+        const r = await env.http(challenge.url);
+        return r.status === 200 && r.body.trim() === challenge.key && (seen.routeServed ??= Date.now());
+      },
+      { timeoutMs: TIMEOUTS.certificateIssued, intervalMs: 100 },
+    ).catch(() => undefined);
     await env.deploy(app, routing);
     await waitUntil(
       `valid HTTPS for ${host} through the load balancer`,
       async () => {
         const t = await env.tls(host);
+        // What the edge served, each kind first seen (the default, the temporary, Pebble's certificate).
+        const served = t.chain[0] ? `${t.chain[0].issuer.replace(/ [0-9a-f]{6}$/, '')}` : (t.error ?? 'nothing');
+        seen[`served ${served}${t.verified ? '' : ` (${t.verifyError ?? 'unverified'})`}`] ??= Date.now();
         return t.verified && (t.chain[0]?.sans ?? []).includes(host);
       },
       { timeoutMs: TIMEOUTS.certificateIssued, intervalMs: 100 },
     );
     const validAt = Date.now();
+    await served;
     await waitUntil('the Certificate seen Ready', async () => seen.certificateReady !== undefined, {
       timeoutMs: TIMEOUTS.certificateIssued,
       intervalMs: POLL.local,
@@ -146,6 +172,10 @@ export async function certificateRun(issuance: Issuance, routing: Routing): Prom
     };
   } finally {
     for (const a of aborts) a.abort();
+    // The lab's logs (Traefik, cert-manager, Pebble) outlive it, for where the time went.
+    cpSync(join(state.dir, 'logs'), join(repoRoot(), 'reports', `bench-certificate-logs-${issuance}-${Date.now()}`), {
+      recursive: true,
+    });
     await labDown(execRunner);
   }
 }

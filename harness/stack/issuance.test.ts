@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { edgeObjects } from './edge-objects.ts';
-import { FAST_WAIT, ISSUANCES, issuanceOf, solverTiming } from './issuance.ts';
+import { FAST_EDGE_THROTTLE, FAST_WAIT, ISSUANCES, issuanceOf, solverTiming } from './issuance.ts';
+import { traefikFlags } from './programs.ts';
 
 const acme = { directory: 'https://acme.test/dir', caPem: 'CA' };
 const issuers = (issuance: 'fast' | 'faithful') =>
@@ -14,6 +15,14 @@ describe('issuance profiles', () => {
     for (const i of issuers('faithful'))
       expect(i.spec?.acme?.solvers?.[0]).not.toHaveProperty('waitInsteadOfSelfCheck');
     expect(solverTiming('faithful')).toEqual({});
+  });
+
+  it("fast lowers Traefik's 2 s configuration throttle; faithful keeps Traefik's default", () => {
+    const throttle = (p: 'fast' | 'faithful') =>
+      traefikFlags('203.0.113.10', p).filter((f) => f.startsWith('--providers.providersThrottleDuration'));
+    expect(throttle('fast')).toEqual([`--providers.providersThrottleDuration=${FAST_EDGE_THROTTLE}`]);
+    expect(throttle('faithful')).toEqual([]);
+    expect(traefikFlags('203.0.113.10', 'fast').slice(1)).toEqual(traefikFlags('203.0.113.10', 'faithful'));
   });
 
   it('is read back from the ClusterIssuers, whatever made them', () => {

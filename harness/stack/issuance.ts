@@ -1,12 +1,14 @@
 /**
- * The issuance profile: how cert-manager decides that an HTTP-01 challenge may be handed to the ACME server.
+ * The issuance profile: how fast an HTTP-01 certificate may go from created to served.
  *   faithful  the platform's production settings: cert-manager's self-check (5 passes 2 s apart,
- *             pkg/issuer/acme/http/http.go `requiredPasses`) must see the key through the edge first
- *   fast      no self-check: the ClusterIssuers' solvers set `waitInsteadOfSelfCheck` (cert-manager v1.21), and
- *             the ACME server is asked to validate that long after the challenge was presented. Pebble still
- *             validates over HTTP-01 through the load balancer and the edge; it does not retry a failed validation,
- *             so the wait must cover the solver pod's start and the edge's route (measured, docs/architecture.md)
- * The profile lives in the ClusterIssuers alone, so it is read back from them (`issuanceOf`), never assumed.
+ *             pkg/issuer/acme/http/http.go `requiredPasses`) must see the key through the edge before Pebble is
+ *             asked, and Traefik applies at most one configuration per provider every 2 s (its default)
+ *   fast      no self-check: the ClusterIssuers' solvers set `waitInsteadOfSelfCheck` (cert-manager v1.21), so
+ *             Pebble is asked to validate that long after the challenge was presented; and Traefik's throttle is
+ *             200 ms. Pebble still validates over HTTP-01 through the load balancer and the edge; it does not
+ *             retry a failed validation, so the wait covers the solver pod's start and the edge's route, as
+ *             measured (docs/architecture.md); a failed order is retried after cert-manager's backoff
+ * The solver part lives in the ClusterIssuers, so the profile is read back from them (`issuanceOf`).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 
@@ -15,7 +17,18 @@ export const ISSUANCES: Issuance[] = ['fast', 'faithful'];
 export const DEFAULT_ISSUANCE: Issuance = 'fast';
 
 /** How long the fast profile waits after presentation before Pebble validates (see the header). */
-export const FAST_WAIT = '3s';
+export const FAST_WAIT = '2s';
+
+/** How long the edge (Traefik) waits after applying a configuration before it takes the next, in fast. */
+export const FAST_EDGE_THROTTLE = '200ms';
+
+/**
+ * Traefik's flags of a profile. Traefik applies at most one configuration per provider every 2 s by default
+ * (`providers.providersThrottleDuration`): the solver's endpoints and the issued Secret each wait for that window.
+ */
+export function edgeTiming(issuance: Issuance): string[] {
+  return issuance === 'fast' ? [`--providers.providersThrottleDuration=${FAST_EDGE_THROTTLE}`] : [];
+}
 
 /** The solver fields of a profile, merged into each ClusterIssuer's HTTP-01 solver. */
 export function solverTiming(issuance: Issuance): { waitInsteadOfSelfCheck?: string } {
@@ -40,9 +53,9 @@ export function issuanceOf(issuers: IssuerLike[]): Issuance | 'mixed' | 'none' {
 export function issuanceSummary(issuance: Issuance | 'mixed' | 'none'): string {
   switch (issuance) {
     case 'fast':
-      return `fast: no cert-manager self-check; Pebble validates HTTP-01 ${FAST_WAIT} after the challenge is presented`;
+      return `fast: no cert-manager self-check, Pebble validates HTTP-01 ${FAST_WAIT} after the challenge is presented; Traefik throttle ${FAST_EDGE_THROTTLE}`;
     case 'faithful':
-      return "faithful: the platform's settings; cert-manager's HTTP-01 self-check passes before Pebble validates";
+      return "faithful: the platform's settings: cert-manager's HTTP-01 self-check passes before Pebble validates; Traefik throttle 2 s";
     case 'mixed':
       return 'mixed: some ClusterIssuer solvers self-check, others do not';
     case 'none':

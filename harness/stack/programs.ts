@@ -3,14 +3,16 @@
  * cluster): Traefik's flags, cert-manager's controller flags, Pebble's configuration and environment. Each
  * provider adds only what is its own (binary paths, kubeconfigs, listen addresses).
  */
+import { type Issuance, edgeTiming } from './issuance.ts';
 
 /**
  * Traefik's flags as the platform runs it, whatever hosts it: both entrypoints, Gateway API and Ingress providers
  * reporting `statusIp` (the load balancer's address) in status, the CRD provider (Middlewares), JSON access log.
  * Every router on :443 is TLS: legacy Ingress routers serve both :80 and :443, with the Ingress's certificates.
  */
-export function traefikFlags(statusIp: string): string[] {
+export function traefikFlags(statusIp: string, issuance: Issuance): string[] {
   return [
+    ...edgeTiming(issuance),
     '--entrypoints.web.address=:80',
     '--entrypoints.websecure.address=:443',
     '--entrypoints.websecure.http.tls=true',

@@ -67,8 +67,8 @@ frontend https
 ${backend('edge_http', 80)}${backend('edge_https', 443)}`;
 }
 
-export function traefikArgs(bin: string, accessLog: string): string[] {
-  return [bin, ...traefikFlags(LB_IP), `--accesslog.filepath=${accessLog}`];
+export function traefikArgs(bin: string, accessLog: string, issuance: Issuance): string[] {
+  return [bin, ...traefikFlags(LB_IP, issuance), `--accesslog.filepath=${accessLog}`];
 }
 
 export function certManagerArgs(bin: string, kubeconfig: string): string[] {
@@ -191,7 +191,7 @@ export async function upStack(c: StackContext): Promise<void> {
     const traefik = c.start({
       name: 'traefik',
       netns: state.hosts.edge?.netns,
-      argv: traefikArgs(c.bin('traefik'), paths.accessLog),
+      argv: traefikArgs(c.bin('traefik'), paths.accessLog, c.issuance),
       env: { KUBECONFIG: c.pki.kubeconfigs.traefik as string },
     });
     const cfg = join(state.dir, 'haproxy.cfg');

@@ -144,7 +144,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       name: `Traefik ${traefik.version} deployment`,
       source: traefik.image,
       args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
-      input: toYaml(traefikObjects(traefik, ctx.edgeIp)),
+      input: toYaml(traefikObjects(traefik, ctx.edgeIp, ctx.issuance)),
       timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait('traefik', traefik.version, 'Traefik ready', [
