@@ -34,7 +34,7 @@ export function registerLab(lab: Command): void {
         "HTTP-01 issuance: fast (no cert-manager self-check; Pebble validates) or faithful (the platform's self-check)",
       )
         .choices(ISSUANCES)
-        .default(DEFAULT_ISSUANCE),
+        .default(DEFAULT_ISSUANCE.embedded),
     )
     .option('--keep', 'return once the lab is up and leave it running (stop it with skyprobe lab down)')
     .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')

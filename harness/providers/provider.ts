@@ -71,7 +71,7 @@ export interface ProviderUpOptions {
   /** Leave the cluster running afterwards (down() becomes a no-op for what up() created). */
   keep?: boolean;
   /**
-   * The issuance profile for a stack this provider installs (default DEFAULT_ISSUANCE); a cluster it attaches to
+   * The issuance profile for a stack this provider installs (default: stack/issuance.ts DEFAULT_ISSUANCE); a cluster it attaches to
    * keeps its own, which the run reads back from the ClusterIssuers.
    */
   issuance?: Issuance;

@@ -125,7 +125,7 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       edgeIp: rec.edgeIp,
       publicDnsIp: rec.publicDnsIp as string,
       acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem },
-      issuance: o.issuance ?? DEFAULT_ISSUANCE,
+      issuance: o.issuance ?? DEFAULT_ISSUANCE.kind,
     });
     for (const s of plan)
       await timedStep(progress, 'kind', s.name, () =>
