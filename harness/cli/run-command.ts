@@ -33,7 +33,7 @@ export function registerRun(program: Command): void {
     .addOption(
       new Option(
         '--issuance <profile>',
-        `HTTP-01 issuance: fast (no cert-manager self-check; Pebble validates) or faithful (the platform's self-check); a new cluster gets ${DEFAULT_ISSUANCE.embedded} on the embedded lab and ${DEFAULT_ISSUANCE.kind} on kind by default; a running lab keeps its own`,
+        `HTTP-01 issuance: fast (no cert-manager self-check; Pebble validates) or faithful (the platform's self-check); a new cluster gets ${DEFAULT_ISSUANCE.embedded} by default; a running lab keeps its own`,
       ).choices(ISSUANCES),
     )
     .option('--keep', 'leave the lab running afterwards')

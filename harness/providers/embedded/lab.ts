@@ -36,7 +36,7 @@ export interface UpOptions {
   env?: NodeJS.ProcessEnv;
   /** Bring the Satusky routing stack up too (edge, load balancer, public DNS, ACME, cert-manager). */
   stack?: boolean;
-  /** How cert-manager hands HTTP-01 challenges to Pebble (stack/issuance.ts); default fast (DEFAULT_ISSUANCE). */
+  /** How cert-manager hands HTTP-01 challenges to Pebble (stack/issuance.ts); default faithful (DEFAULT_ISSUANCE). */
   issuance?: Issuance;
   /** Fault injection for the harness's own tests: extra arguments per component name. */
   faults?: { extraArgs?: Record<string, string[]> };
