@@ -216,49 +216,47 @@ export async function upStack(c: StackContext): Promise<void> {
       { timeoutMs: TIMEOUTS.lbForwarding },
     );
   });
-  await c.step(
-    `edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers (${c.issuance} issuance)`,
-    async () => {
-      await applyObjects(
-        c.k.objects,
-        edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }, c.issuance),
-      );
-      const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
-      await waitFor(
-        traefik,
-        'Gateway satusky-edge Programmed with the load balancer address',
-        async () => {
-          const gw = (await c.k.objects.read({
-            apiVersion: 'gateway.networking.k8s.io/v1',
-            kind: 'Gateway',
-            metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE },
-          })) as KubernetesObject & {
-            status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
-          };
-          return Boolean(
-            gw.status?.conditions?.some((x) => x.type === 'Programmed' && x.status === 'True') &&
-            gw.status?.addresses?.some((a) => a.value === LB_IP),
-          );
-        },
-        { timeoutMs: TIMEOUTS.gatewayProgrammed, intervalMs: POLL.api },
-      );
-      const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
-      await waitFor(
-        cm,
-        'ClusterIssuers Ready (ACME accounts registered with Pebble)',
-        async () => {
-          const list = (await c.k.objects.list('cert-manager.io/v1', 'ClusterIssuer')) as {
-            items: (KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } })[];
-          };
-          return (
-            list.items.length === 2 &&
-            list.items.every((i) => i.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
-          );
-        },
-        { timeoutMs: TIMEOUTS.clusterIssuersReady, intervalMs: POLL.api },
-      );
-    },
-  );
+  const edgeStep = `edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers (${c.issuance} issuance)`;
+  await c.step(edgeStep, async () => {
+    await applyObjects(
+      c.k.objects,
+      edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }, c.issuance),
+    );
+    const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
+    await waitFor(
+      traefik,
+      'Gateway satusky-edge Programmed with the load balancer address',
+      async () => {
+        const gw = (await c.k.objects.read({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE },
+        })) as KubernetesObject & {
+          status?: { addresses?: { value: string }[]; conditions?: { type: string; status: string }[] };
+        };
+        return Boolean(
+          gw.status?.conditions?.some((x) => x.type === 'Programmed' && x.status === 'True') &&
+          gw.status?.addresses?.some((a) => a.value === LB_IP),
+        );
+      },
+      { timeoutMs: TIMEOUTS.gatewayProgrammed, intervalMs: POLL.api },
+    );
+    const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
+    await waitFor(
+      cm,
+      'ClusterIssuers Ready (ACME accounts registered with Pebble)',
+      async () => {
+        const list = (await c.k.objects.list('cert-manager.io/v1', 'ClusterIssuer')) as {
+          items: (KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } })[];
+        };
+        return (
+          list.items.length === 2 &&
+          list.items.every((i) => i.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
+        );
+      },
+      { timeoutMs: TIMEOUTS.clusterIssuersReady, intervalMs: POLL.api },
+    );
+  });
   state.stack = true;
 }
 
