@@ -7,6 +7,8 @@
  *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list.
  * Usage: npm run bench [-- --runs N] [-- --conformance-runs N] [-- --hosts N --concurrency-list 4,8,16 --all-runs N]
  *   --only domains-all runs that case alone; --hosts 0 leaves it out.
+ *   --only certificate [--runs N] [--issuance-list fast,faithful] [--cert-routing current|target]: certificate
+ *   created -> valid HTTPS per issuance profile, with its phases (bench-certificate.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,9 @@ import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
 import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
 import { labEnv } from '../harness/scenario/envs/lab-env.ts';
 import { benchDomainsAll } from './bench-domains-all.ts';
+import { benchCertificate } from './bench-certificate.ts';
+import type { Issuance } from '../harness/stack/issuance.ts';
+import type { Routing } from '../harness/stack/routing.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -33,8 +38,10 @@ const option = (name: string) => {
 };
 const CONCURRENCIES = (option('--concurrency-list') ?? '4,8,16,32').split(',').map(Number);
 const ONLY = option('--only');
-if (ONLY !== undefined && ONLY !== 'domains-all')
-  throw new Error(`--only ${ONLY}: the only case that runs alone is domains-all`);
+if (ONLY !== undefined && ONLY !== 'domains-all' && ONLY !== 'certificate')
+  throw new Error(`--only ${ONLY}: the cases that run alone are domains-all and certificate`);
+const ISSUANCE_LIST = (option('--issuance-list') ?? 'fast,faithful').split(',') as Issuance[];
+const CERT_ROUTING = (option('--cert-routing') ?? 'current') as Routing;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2
@@ -78,6 +85,11 @@ function writeResults(): void {
   const out = join(repoRoot(), 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n${out}\n`);
+}
+if (ONLY === 'certificate') {
+  results.certificate = await benchCertificate({ issuances: ISSUANCE_LIST, runs: RUNS, routing: CERT_ROUTING, log });
+  writeResults();
+  process.exit(0);
 }
 if (ONLY === 'domains-all') {
   results.domainsCheckAll = await domainsAll();

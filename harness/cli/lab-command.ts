@@ -1,10 +1,11 @@
 /** `skyprobe lab up|down|status|kubeconfig|exec`. */
 import { spawnSync } from 'node:child_process';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
 import { execRunner } from '../exec/runner.ts';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { MAX_NODES, netnsName } from '../providers/embedded/address-plan.ts';
+import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
 
 /**
  * The lab's machinery, loaded when a verb runs: it pulls in the Kubernetes client (about 1 s), which --help and
@@ -27,15 +28,30 @@ export function registerLab(lab: Command): void {
     )
     .option('--nodes <n>', `number of nodes, 1 to ${MAX_NODES}`, '2')
     .option('--no-stack', 'skip the Satusky routing stack (edge, load balancer, DNS, ACME)')
+    .addOption(
+      new Option(
+        '--issuance <profile>',
+        "HTTP-01 issuance: fast (no cert-manager self-check; Pebble validates) or faithful (the platform's self-check)",
+      )
+        .choices(ISSUANCES)
+        .default(DEFAULT_ISSUANCE.embedded),
+    )
     .option('--keep', 'return once the lab is up and leave it running (stop it with skyprobe lab down)')
     .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')
-    .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean; stack: boolean }) => {
+    .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean; stack: boolean; issuance: Issuance }) => {
       const nodes = parseNodes(opts.nodes);
       const { labDown, labUp } = await labModule();
       const progress = streamProgress(process.stderr);
       const t0 = Date.now();
       try {
-        const state = await labUp({ nodes, run: execRunner, progress, keepOnFailure: opts.retain, stack: opts.stack });
+        const state = await labUp({
+          nodes,
+          run: execRunner,
+          progress,
+          keepOnFailure: opts.retain,
+          stack: opts.stack,
+          issuance: opts.issuance,
+        });
         process.stderr.write(
           `lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}\n`,
         );

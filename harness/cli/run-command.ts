@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { runLabel } from '../report/schema.ts';
+import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
 import type { Routing } from '../stack/routing.ts';
 
 export function registerRun(program: Command): void {
@@ -37,6 +38,12 @@ export function registerRun(program: Command): void {
       '--kubeconfig <file>',
       'the cluster for --provider existing (read-only but for its own namespace skyprobe-<run-id>)',
     )
+    .addOption(
+      new Option(
+        '--issuance <profile>',
+        `HTTP-01 issuance: fast (no cert-manager self-check; Pebble validates) or faithful (the platform's self-check); a new cluster gets ${DEFAULT_ISSUANCE.embedded} by default; a running lab keeps its own`,
+      ).choices(ISSUANCES),
+    )
     .option('--keep', 'leave the lab running afterwards')
     .action(
       async (opts: {
@@ -48,6 +55,7 @@ export function registerRun(program: Command): void {
         keep?: boolean;
         provider: string;
         kubeconfig?: string;
+        issuance?: Issuance;
       }) => {
         const progress = streamProgress(process.stderr);
         const t0 = Date.now();
@@ -63,6 +71,7 @@ export function registerRun(program: Command): void {
             keep: opts.keep,
             provider: opts.provider,
             kubeconfig: opts.kubeconfig,
+            issuance: opts.issuance,
             progress,
           });
           if ('nothing' in outcome) {

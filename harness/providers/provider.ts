@@ -7,6 +7,7 @@
  */
 import type { Runner } from '../exec/runner.ts';
 import type { Progress } from '../log.ts';
+import type { Issuance } from '../stack/issuance.ts';
 
 export type ProviderName = 'embedded' | 'kind' | 'existing';
 export const PROVIDERS: ProviderName[] = ['embedded', 'kind', 'existing'];
@@ -74,6 +75,11 @@ export interface ProviderUpOptions {
   progress: Progress;
   /** Leave the cluster running afterwards (down() becomes a no-op for what up() created). */
   keep?: boolean;
+  /**
+   * The issuance profile for a stack this provider installs (default: stack/issuance.ts DEFAULT_ISSUANCE); a cluster it attaches to
+   * keeps its own, which the run reads back from the ClusterIssuers.
+   */
+  issuance?: Issuance;
 }
 
 export interface ClusterProvider {

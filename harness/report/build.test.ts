@@ -69,6 +69,12 @@ describe('report.json', () => {
       message: 'expected 200, found 404',
     });
     expect(rep.environment.components).toEqual({ kubernetes: 'v1.36.3' });
+    expect(rep.environment).not.toHaveProperty('issuance');
+  });
+
+  it('records the issuance profile the cluster ran, when the run read it', () => {
+    const issuance = { profile: 'fast' as const, summary: 'fast: no self-check' };
+    expect(buildReport([], run, {}, issuance).environment).toEqual({ components: {}, issuance });
   });
 
   it("carries each scenario's area and features from its header, skipped ones included", () => {

@@ -1,7 +1,14 @@
 /** Building report.json and junit.xml from scenario results. Pure functions, unit-tested. */
 import type { ReportedHeader, ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/routing.ts';
-import { REPORT_SCHEMA, type Report, type ReportScenario, type ReportUpstreamSuite, runLabel } from './schema.ts';
+import {
+  REPORT_SCHEMA,
+  type Report,
+  type ReportIssuance,
+  type ReportScenario,
+  type ReportUpstreamSuite,
+  runLabel,
+} from './schema.ts';
 
 export interface ScenarioOutcome {
   header: ReportedHeader;
@@ -20,6 +27,7 @@ export function buildReport(
   outcomes: ScenarioOutcome[],
   run: Report['run'],
   components: Record<string, string>,
+  issuance?: ReportIssuance,
 ): Report {
   const scenarios: ReportScenario[] = outcomes
     .map((o) => ({
@@ -47,7 +55,7 @@ export function buildReport(
   return {
     schema: REPORT_SCHEMA,
     run,
-    environment: { components },
+    environment: issuance ? { components, issuance } : { components },
     summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
     scenarios,
     // Scenarios that follow a host's facts over time leave them in their notes (TLS-03, FX-01).

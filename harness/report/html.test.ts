@@ -154,6 +154,14 @@ describe('index.html', () => {
     );
   });
 
+  it('names the issuance profile that ran in the header and the environment; a report without one shows none', () => {
+    const summary = 'faithful: the self-check passes first';
+    const html = renderHtml(base({ environment: { components: {}, issuance: { profile: 'faithful', summary } } }));
+    expect(html).toContain('issuance profile <strong id="issuance-profile">faithful</strong>');
+    expect(html).toContain(`<td id="issuance">${summary}</td>`);
+    expect(renderHtml(base())).not.toContain('issuance');
+  });
+
   it('escapes odd characters in evidence, names and messages', () => {
     const evil = base();
     (evil.scenarios[0] as { checks: unknown[] }).checks = [

@@ -226,6 +226,9 @@ export function renderHtml(r: Report): string {
     })
     .join('');
   const verdict = r.summary.failed > 0 ? 'failed' : 'passed';
+  const issuance = r.environment.issuance
+    ? `, <span title="${esc(r.environment.issuance.summary)}">issuance profile <strong id="issuance-profile">${esc(r.environment.issuance.profile)}</strong></span>`
+    : '';
   const env = Object.entries(r.environment.components)
     .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`)
     .join('');
@@ -236,7 +239,7 @@ export function renderHtml(r: Report): string {
 <h1>skyprobe conformance run ${esc(r.run.id)}</h1>
 <p class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
 <span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
-${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s.</p>
+${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s${issuance}.</p>
 <p id="selection">Ran: ${esc(selectionText(r.run.selection))}.</p>
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
 <h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
@@ -252,7 +255,7 @@ ${upstreamSection(r.upstream ?? [])}<h2>Current vs target routing</h2>${parityMa
     .join('')}</select>
 <span class="muted"><span id="shown"></span> shown</span></div>
 ${failedFirst.map(scenarioSection).join('\n')}
-<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>selection</td><td>${esc(selectionText(r.run.selection))}</td></tr><tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
+<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>selection</td><td>${esc(selectionText(r.run.selection))}</td></tr>${r.environment.issuance ? `<tr><td>issuance</td><td id="issuance">${esc(r.environment.issuance.summary)}</td></tr>` : ''}<tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
 <tr><td>started</td><td>${esc(r.run.startedAt)}</td></tr><tr><td>duration</td><td>${(r.run.durationMs / 1000).toFixed(1)} s</td></tr>${env}</tbody></table>
 <script>${SCRIPT}</script></body></html>
 `;

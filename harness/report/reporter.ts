@@ -9,7 +9,7 @@ import type { ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/routing.ts';
 import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
 import { renderHtml } from './html.ts';
-import type { Report } from './schema.ts';
+import type { Report, ReportIssuance } from './schema.ts';
 
 export interface ScenarioMeta {
   skyprobe?: { header: ScenarioOutcome['header']; routing: Routing; result?: ScenarioResult; skipped?: string };
@@ -21,6 +21,7 @@ export class ScenarioReporter implements Reporter {
     private readonly outDir: string,
     private readonly run: () => Report['run'],
     private readonly components: Record<string, string>,
+    private readonly issuance?: ReportIssuance,
   ) {}
 
   /** Live progress on stderr, one line per scenario and routing mode (stdout stays for the run folder's path). */
@@ -55,7 +56,7 @@ export class ScenarioReporter implements Reporter {
         });
       }
     }
-    this.report = buildReport(outcomes, this.run(), this.components);
+    this.report = buildReport(outcomes, this.run(), this.components, this.issuance);
     writeReportFiles(this.outDir, this.report);
   }
 }

@@ -1,5 +1,6 @@
 /** report.json, schema skyprobe.report/v1 (DESIGN.md "Reports"). The HTML report is built from this alone. */
 import type { ReportHost } from '../scenario/report-host.ts';
+import type { Issuance } from '../stack/issuance.ts';
 import type { Routing } from '../stack/routing.ts';
 
 export const REPORT_SCHEMA = 'skyprobe.report/v1';
@@ -73,6 +74,12 @@ export interface RunSelection {
   runs?: string[];
 }
 
+/** The issuance profile the run's cluster ran, as read from its ClusterIssuers (stack/issuance.ts). */
+export interface ReportIssuance {
+  profile: Issuance | 'mixed' | 'none' | 'unknown';
+  summary: string;
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   run: {
@@ -84,7 +91,7 @@ export interface Report {
     gitCommit: string;
     selection?: RunSelection;
   };
-  environment: { components: Record<string, string> };
+  environment: { components: Record<string, string>; issuance?: ReportIssuance };
   summary: { passed: number; failed: number; skipped: number };
   scenarios: ReportScenario[];
   hosts: ReportHost[];

@@ -20,7 +20,9 @@ import { cachePaths, readManifest } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE } from '../setup/setup.ts';
 import { UPSTREAM_SUITES } from '../setup/suite-pins.ts';
+import { type Issuance, readIssuance } from '../stack/issuance.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import { clientsFor } from '../k8s/client.ts';
 import { TIMEOUTS } from '../timeouts.ts';
 import { type NothingToRun, selectScenarios, suiteSelection } from './selection.ts';
 import { checkCluster, isUpstreamSuite, prepareUpstream, runUpstream, upstreamScenarioTest } from './upstream-run.ts';
@@ -39,6 +41,8 @@ export interface RunOptions {
   keep?: boolean;
   /** Run only this test of the upstream suites named (its short name; a known failure too). */
   upstreamTest?: string;
+  /** The issuance profile of a cluster the provider brings up; one it attaches to must already run it. */
+  issuance?: Issuance;
   progress: Progress;
   run?: Runner;
 }
@@ -110,7 +114,15 @@ export async function runConformance(
     throw new SkyprobeError(`provider ${provider.name} is not available here: ${info.reason}`, {
       hint: info.hint ?? (provider.name === 'embedded' ? 'run as root' : 'or use --provider embedded (the default)'),
     });
-  const cluster = await provider.up({ run, progress: o.progress, keep: o.keep });
+  const cluster = await provider.up({ run, progress: o.progress, keep: o.keep, issuance: o.issuance });
+  // Which profile ran is read from the cluster's ClusterIssuers, whoever made them.
+  const issuance = await readIssuance(clientsFor(cluster.kubeconfig).objects);
+  if (o.issuance && issuance.profile !== o.issuance) {
+    await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
+    throw new SkyprobeError(`cluster ${cluster.id} runs the ${issuance.profile} issuance profile, not ${o.issuance}`, {
+      hint: `rerun with --issuance ${issuance.profile}, or without --issuance, or stop the lab (skyprobe lab down) and let skyprobe run start its own`,
+    });
+  }
   // The run folder exists only once there is a cluster to run on: bad input leaves nothing behind.
   mkdirSync(dir, { recursive: true });
   const what = [
@@ -124,7 +136,7 @@ export async function runConformance(
     ),
   ];
   o.progress.info(
-    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'}; running ${what.join(', ')}`,
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}); running ${what.join(', ')}`,
   );
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
@@ -137,7 +149,7 @@ export async function runConformance(
     gitCommit: commit,
     selection: selection?.record ?? suiteSelection(o.suites),
   });
-  const reporter = new ScenarioReporter(dir, runInfo, components);
+  const reporter = new ScenarioReporter(dir, runInfo, components, issuance);
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
   if (selection) process.env[SELECTED_ENV] = selectedValue(selection.runs);
@@ -154,7 +166,7 @@ export async function runConformance(
       });
       await vitest.close();
       report = reporter.report;
-    } else report = buildReport([], runInfo(), components);
+    } else report = buildReport([], runInfo(), components, issuance);
     for (const p of prepared) {
       if (!report) break;
       const { scenarios, summary } = await runUpstream(p, {

@@ -4,6 +4,7 @@
  * one solving HTTP-01 through Ingress (current routing), one through Gateway API HTTPRoutes (target routing).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { type Issuance, solverTiming } from './issuance.ts';
 
 export const EDGE_NAMESPACE = 'satusky-edge';
 export const GATEWAY_NAME = 'satusky-edge';
@@ -20,7 +21,8 @@ export interface AcmeServer {
   caPem: string;
 }
 
-export function edgeObjects(acme: AcmeServer): KubernetesObject[] {
+/** `issuance`: whether the solvers self-check before Pebble validates (issuance.ts). */
+export function edgeObjects(acme: AcmeServer, issuance: Issuance): KubernetesObject[] {
   const solverService = { serviceType: 'ClusterIP' };
   const issuer = (name: string, http01: Record<string, unknown>) => ({
     apiVersion: 'cert-manager.io/v1',
@@ -32,7 +34,7 @@ export function edgeObjects(acme: AcmeServer): KubernetesObject[] {
         caBundle: Buffer.from(acme.caPem).toString('base64'),
         email: 'platform@satusky.com',
         privateKeySecretRef: { name: `${name}-account` },
-        solvers: [{ http01 }],
+        solvers: [{ http01, ...solverTiming(issuance) }],
       },
     },
   });

@@ -3,6 +3,7 @@
  * cluster): Traefik's flags, cert-manager's controller flags, Pebble's configuration and environment. Each
  * provider adds only what is its own (binary paths, kubeconfigs, listen addresses).
  */
+import { type Issuance, edgeTiming } from './issuance.ts';
 
 /** The edge's ports: HTTP, HTTPS, HTTP on 8080 (Gateway listeners on port 8080), and Traefik's own ping. */
 export const EDGE_PORTS = { web: 80, websecure: 443, web8080: 8080, ping: 9000 } as const;
@@ -12,8 +13,9 @@ export const EDGE_PORTS = { web: 80, websecure: 443, web8080: 8080, ping: 9000 }
  * reporting `statusIp` (the load balancer's address) in status, the CRD provider (Middlewares), JSON access log.
  * Every router on :443 is TLS: legacy Ingress routers serve both :80 and :443, with the Ingress's certificates.
  */
-export function traefikFlags(statusIp: string): string[] {
+export function traefikFlags(statusIp: string, issuance: Issuance): string[] {
   return [
+    ...edgeTiming(issuance),
     `--entrypoints.web.address=:${EDGE_PORTS.web}`,
     `--entrypoints.websecure.address=:${EDGE_PORTS.websecure}`,
     '--entrypoints.websecure.http.tls=true',

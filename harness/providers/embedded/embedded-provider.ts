@@ -34,7 +34,7 @@ export function embeddedProvider(): ClusterProvider {
         throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, {
           hint: 'stop it (skyprobe lab down) and let skyprobe run start its own',
         });
-      if (!lab) lab = await labUp({ nodes: 2, run: o.run, progress: o.progress, stack: true });
+      if (!lab) lab = await labUp({ nodes: 2, run: o.run, progress: o.progress, stack: true, issuance: o.issuance });
       return {
         provider: 'embedded',
         id: lab.id,

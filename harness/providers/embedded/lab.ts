@@ -24,6 +24,7 @@ import { type LabProcess, exitedError, isAlive, startProcess, waitFor } from './
 import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
 import { upMgmt } from './mgmt.ts';
 import { crdFiles, upStack } from './stack.ts';
+import { DEFAULT_ISSUANCE, type Issuance } from '../../stack/issuance.ts';
 import { sweepLabs } from './sweep.ts';
 
 export interface UpOptions {
@@ -35,6 +36,8 @@ export interface UpOptions {
   env?: NodeJS.ProcessEnv;
   /** Bring the Satusky routing stack up too (edge, load balancer, public DNS, ACME, cert-manager). */
   stack?: boolean;
+  /** How cert-manager hands HTTP-01 challenges to Pebble (stack/issuance.ts); default faithful (DEFAULT_ISSUANCE). */
+  issuance?: Issuance;
   /** Fault injection for the harness's own tests: extra arguments per component name. */
   faults?: { extraArgs?: Record<string, string[]> };
 }
@@ -255,6 +258,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         bin,
         start,
         step: (name, body) => timedStep(o.progress, 'lab', name, body),
+        issuance: o.issuance ?? DEFAULT_ISSUANCE.embedded,
         crdFiles: crdFiles({
           gatewayApi: dirOf('gateway-api'),
           certManager: dirOf('cert-manager'),

@@ -10,6 +10,7 @@ import { waitUntil } from '../../converge.ts';
 import { parseObjects, applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
+import type { Issuance } from '../../stack/issuance.ts';
 import { EDGE_PORTS, PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
@@ -32,6 +33,7 @@ export interface StackContext {
   bin: (name: string) => string;
   start: (spec: StartSpec) => LabProcess;
   step: <T>(name: string, body: () => Promise<T>) => Promise<T>;
+  issuance: Issuance;
   /** Folders of built components' data: gateway-api, cert-manager, traefik CRDs. */
   crdFiles: string[];
 }
@@ -68,8 +70,8 @@ frontend http8080
 ${backend('edge_http', EDGE_PORTS.web)}${backend('edge_https', EDGE_PORTS.websecure)}${backend('edge_http8080', EDGE_PORTS.web8080)}`;
 }
 
-export function traefikArgs(bin: string, accessLog: string): string[] {
-  return [bin, ...traefikFlags(LB_IP), `--accesslog.filepath=${accessLog}`];
+export function traefikArgs(bin: string, accessLog: string, issuance: Issuance): string[] {
+  return [bin, ...traefikFlags(LB_IP, issuance), `--accesslog.filepath=${accessLog}`];
 }
 
 export function certManagerArgs(bin: string, kubeconfig: string): string[] {
@@ -192,7 +194,7 @@ export async function upStack(c: StackContext): Promise<void> {
     const traefik = c.start({
       name: 'traefik',
       netns: state.hosts.edge?.netns,
-      argv: traefikArgs(c.bin('traefik'), paths.accessLog),
+      argv: traefikArgs(c.bin('traefik'), paths.accessLog, c.issuance),
       env: { KUBECONFIG: c.pki.kubeconfigs.traefik as string },
     });
     const cfg = join(state.dir, 'haproxy.cfg');
@@ -221,10 +223,11 @@ export async function upStack(c: StackContext): Promise<void> {
       { timeoutMs: TIMEOUTS.lbForwarding },
     );
   });
-  await c.step('edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers', async () => {
+  const edgeStep = `edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers (${c.issuance} issuance)`;
+  await c.step(edgeStep, async () => {
     await applyObjects(
       c.k.objects,
-      edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }),
+      edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }, c.issuance),
     );
     const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
     await waitFor(

@@ -3,6 +3,7 @@
  * address, public DNS and Pebble beside it, then the install plan. Any failure removes what was made (teardown
  * by name and label) unless the caller keeps it; the error names the command, its exit code and the log.
  */
+import { DEFAULT_ISSUANCE } from '../../stack/issuance.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../../exec/runner.ts';
@@ -124,6 +125,7 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       edgeIp: rec.edgeIp,
       publicDnsIp: rec.publicDnsIp as string,
       acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem },
+      issuance: o.issuance ?? DEFAULT_ISSUANCE.kind,
     });
     for (const s of plan)
       await timedStep(progress, 'kind', s.name, () =>

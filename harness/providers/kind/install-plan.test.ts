@@ -14,6 +14,7 @@ const ctx: InstallContext = {
     directory: 'https://skyprobe-ab12cd-acme:14000/dir',
     caPem: '-----BEGIN CERTIFICATE-----\nLISTENER-CA\n-----END CERTIFICATE-----\n',
   },
+  issuance: 'fast',
 };
 const docs = (yaml: string | undefined) => parseAllDocuments(yaml ?? '').map((d) => d.toJS());
 const TRAEFIK_RAW =

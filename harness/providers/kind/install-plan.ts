@@ -5,6 +5,7 @@
  * cert-manager's webhook before the ClusterIssuers, Traefik before the Gateway can be Programmed.
  */
 import { certManagerFlags } from '../../stack/programs.ts';
+import type { Issuance } from '../../stack/issuance.ts';
 import type { KindComponentName, KindComponentPin, KindPins } from '../../setup/kind-pins.ts';
 import {
   type AcmeServer,
@@ -25,6 +26,8 @@ export interface InstallContext {
   publicDnsIp: string;
   /** Pebble's directory and the CA of its listener (the ClusterIssuers' caBundle). */
   acme: AcmeServer;
+  /** Whether the ClusterIssuers' solvers self-check before Pebble validates (stack/issuance.ts). */
+  issuance: Issuance;
 }
 
 export interface InstallStep {
@@ -141,7 +144,7 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       name: `Traefik ${traefik.version} deployment`,
       source: traefik.image,
       args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
-      input: toYaml(traefikObjects(traefik, ctx.edgeIp)),
+      input: toYaml(traefikObjects(traefik, ctx.edgeIp, ctx.issuance)),
       timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait('traefik', traefik.version, 'Traefik ready', [
@@ -153,9 +156,9 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
     ]),
     {
       component: 'edge',
-      name: 'edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers',
+      name: `edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers (${ctx.issuance} issuance)`,
       args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
-      input: toYaml(edgeObjects(ctx.acme)),
+      input: toYaml(edgeObjects(ctx.acme, ctx.issuance)),
       timeoutMs: TIMEOUTS.kubectlApply,
     },
     wait(

@@ -83,6 +83,8 @@ describe('kind provider: up and down', () => {
       edgeIp: '172.18.0.2',
       publicDnsIp: '172.18.0.3',
       acme: { directory: 'https://skyprobe-ab12cd-acme:14000/dir', caPem: TLS.caPem },
+      // kind's default profile (stack/issuance.ts DEFAULT_ISSUANCE)
+      issuance: 'faithful',
     });
     expect(lines.slice(5)).toEqual(plan.map((s) => ['kubectl', '--kubeconfig', rec?.kubeconfig, ...s.args].join(' ')));
     expect(started.map((s) => [s.role, s.image, s.network])).toEqual([

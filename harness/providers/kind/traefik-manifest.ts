@@ -8,12 +8,13 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { KindComponentPin } from '../../setup/kind-pins.ts';
 import { EDGE_PORTS, traefikFlags } from '../../stack/programs.ts';
+import type { Issuance } from '../../stack/issuance.ts';
 
 export const TRAEFIK_NAMESPACE = 'traefik';
 /** ClusterRole names inside upstream's kubernetes-crd-rbac.yml and kubernetes-gateway-rbac.yml (v3.6.12). */
 export const UPSTREAM_ROLES = ['traefik-ingress-controller', 'gateway-role'];
 
-export function traefikObjects(pin: KindComponentPin, edgeIp: string): KubernetesObject[] {
+export function traefikObjects(pin: KindComponentPin, edgeIp: string, issuance: Issuance): KubernetesObject[] {
   const meta = (name: string) => ({
     name,
     namespace: TRAEFIK_NAMESPACE,
@@ -51,7 +52,7 @@ export function traefikObjects(pin: KindComponentPin, edgeIp: string): Kubernete
               name: 'traefik',
               image: pin.image,
               // The embedded lab's flags, with the kind node's address as the address Traefik reports in status.
-              args: traefikFlags(edgeIp),
+              args: traefikFlags(edgeIp, issuance),
               // kind maps the machine's ports to the node's 80/443 (kind-config.ts); hostPorts take them to Traefik.
               ports: [
                 port('web', EDGE_PORTS.web, 80),
