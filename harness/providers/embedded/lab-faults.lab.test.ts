@@ -61,7 +61,7 @@ describe('lab up when something is wrong', () => {
       /error: failed to route the lab ranges through the harness link .*: RTNETLINK answers: File exists/,
     );
     expect(r.stderr).toContain('route add 10.244.0.0/16');
-    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
     expect(await nothingLeft()).toEqual(empty);
   }, 60_000);
 
