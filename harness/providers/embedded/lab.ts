@@ -20,11 +20,15 @@ import { apiAgent, readyz } from './apiserver-health.ts';
 import * as args from './component-args.ts';
 import { createFabric, createHost, routePodCidr } from './netns.ts';
 import { makePki } from './pki.ts';
+import { liveLab, requireRoot } from './live-lab.ts';
 import { type LabProcess, exitedError, isAlive, startProcess, waitFor } from './processes.ts';
 import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
 import { upMgmt } from './mgmt.ts';
 import { crdFiles, upStack } from './stack.ts';
 import { sweepLabs } from './sweep.ts';
+
+// Which lab is up lives in live-lab.ts (small, for the verbs that only look); its users import it from here too.
+export { liveLab, requireLab, requireRoot } from './live-lab.ts';
 
 export interface UpOptions {
   nodes: number;
@@ -37,32 +41,6 @@ export interface UpOptions {
   stack?: boolean;
   /** Fault injection for the harness's own tests: extra arguments per component name. */
   faults?: { extraArgs?: Record<string, string[]> };
-}
-
-/** The lab that is up now, if any; labs whose owner died half-way are not live. */
-export function liveLab(env?: NodeJS.ProcessEnv): LabState | undefined {
-  for (const dir of labDirs(env)) {
-    const s = readState(dir);
-    if (!s) continue;
-    const api = s.processes.find((p) => p.name === 'kube-apiserver');
-    if (s.status === 'up' && api && isAlive(api.pid)) return s;
-    if (s.status !== 'up' && isAlive(s.ownerPid) && s.ownerPid !== process.pid) return s;
-  }
-  return undefined;
-}
-
-/** The lab that is up now, or the one line that says there is none. */
-export function requireLab(env?: NodeJS.ProcessEnv): LabState {
-  const lab = liveLab(env);
-  if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
-  return lab;
-}
-
-export function requireRoot(): void {
-  if (process.getuid?.() !== 0)
-    throw new SkyprobeError('the embedded lab needs root: it creates network namespaces, links and iptables rules', {
-      hint: 'run it as root (sudo -E npx skyprobe ...)',
-    });
 }
 
 export async function labUp(o: UpOptions): Promise<LabState> {

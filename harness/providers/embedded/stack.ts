@@ -19,10 +19,13 @@ import { type Pki, issueServerCert } from './pki.ts';
 import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
+import { stackPaths } from './stack-paths.ts';
 import type { Runner } from '../../exec/runner.ts';
 import type { DeployTarget } from '../../stack/deploy.ts';
 import { runChecked } from '../../exec/checked.ts';
 import { POLL, TIMEOUTS } from '../../timeouts.ts';
+
+export { stackPaths } from './stack-paths.ts';
 
 export interface StackContext {
   state: LabState;
@@ -34,16 +37,6 @@ export interface StackContext {
   step: <T>(name: string, body: () => Promise<T>) => Promise<T>;
   /** Folders of built components' data: gateway-api, cert-manager, traefik CRDs. */
   crdFiles: string[];
-}
-
-/** Where the stack keeps its files inside the lab folder. */
-export function stackPaths(labDir: string) {
-  return {
-    zones: join(labDir, 'zones'),
-    pebbleRoot: join(labDir, 'pebble-root.pem'),
-    accessLog: join(labDir, 'logs', 'traefik-access.log'),
-    metadata: join(labDir, 'metadata'),
-  };
 }
 
 export function haproxyConfig(): string {
