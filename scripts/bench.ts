@@ -4,9 +4,10 @@
  *   setup warm; lab up (nodes Ready + /readyz) and down; lab peak memory (sum of RSS); stack up;
  *   certificate created -> valid HTTPS; domains check of a healthy host (in-process, and the whole CLI command)
  *   and of one whose edge does not answer; full conformance run (both routing modes, lab up to lab down);
- *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list.
+ *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list; the CLI's
+ *   whole commands (bench-cli.ts): --help, lab up --keep with the stack, domains check of a healthy host, lab down.
  * Usage: npm run bench [-- --runs N] [-- --conformance-runs N] [-- --hosts N --concurrency-list 4,8,16 --all-runs N]
- *   --only domains-all runs that case alone; --hosts 0 leaves it out.
+ *   --only domains-all or --only cli runs that case alone; --hosts 0 leaves domains-all out.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { repoRoot } from '../harness/paths.ts';
 import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
 import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
 import { labEnv } from '../harness/scenario/envs/lab-env.ts';
+import { benchCli } from './bench-cli.ts';
 import { benchDomainsAll } from './bench-domains-all.ts';
 
 const arg = (name: string, def: number) => {
@@ -33,8 +35,8 @@ const option = (name: string) => {
 };
 const CONCURRENCIES = (option('--concurrency-list') ?? '4,8,16,32').split(',').map(Number);
 const ONLY = option('--only');
-if (ONLY !== undefined && ONLY !== 'domains-all')
-  throw new Error(`--only ${ONLY}: the only case that runs alone is domains-all`);
+if (ONLY !== undefined && ONLY !== 'domains-all' && ONLY !== 'cli')
+  throw new Error(`--only ${ONLY}: the cases that run alone are domains-all and cli`);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2
@@ -79,8 +81,14 @@ function writeResults(): void {
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n${out}\n`);
 }
+const cli = () => benchCli({ bin, runs: RUNS, log });
 if (ONLY === 'domains-all') {
   results.domainsCheckAll = await domainsAll();
+  writeResults();
+  process.exit(0);
+}
+if (ONLY === 'cli') {
+  results.cli = await cli();
   writeResults();
   process.exit(0);
 }
@@ -193,5 +201,6 @@ for (let i = 0; i < CONFORMANCE_RUNS; i++) {
 }
 if (CONFORMANCE_RUNS > 0) results.conformanceBothMs = { runs: conf, median: median(conf), slowestScenarios: slowest };
 
+results.cli = await cli();
 if (ALL_HOSTS > 0) results.domainsCheckAll = await domainsAll();
 writeResults();
