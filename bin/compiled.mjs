@@ -2,8 +2,8 @@
  * The compiled harness: `npm run build` (run by `npm ci`, through package.json's prepare) compiles harness/'s
  * TypeScript ahead of time into dist/ (tsconfig.build.json; scripts/build.mjs), so that the CLI and the pod runner
  * start without compiling at every start. The rule that keeps stale code from running: dist/ counts only while no
- * file it is built from (any .ts under harness/, the tsconfig files) is newer than the moment its build began, as
- * recorded in dist/build.json. Otherwise the bins run the sources through tsx, as before there was a build.
+ * file it is built from (each .ts under harness/ but the tests, the tsconfig files) is newer than the moment its
+ * build began, as recorded in dist/build.json. Otherwise the bins run the sources through tsx, as before.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,11 +14,16 @@ export const DIST = 'dist';
 /** Written last by a build: `{ startedAt }`, the time (ms) before the build read any source. */
 export const BUILD_RECORD = 'build.json';
 
-/** The files a build reads: every .ts under harness/ (tests too, to keep the rule simple) and the tsconfig files. */
+/** What tsconfig.build.json leaves out of the build: tests, test support, vitest's config (compiled.test.ts checks). */
+const NOT_BUILT = /(\.test\.ts$|^harness\/testing\/|^harness\/vitest\.config\.ts$)/;
+
+/** The files a build reads: every .ts under harness/ that it compiles, and the tsconfig files. */
 export function buildInputs(root = ROOT) {
   const files = ['tsconfig.json', 'tsconfig.build.json'].map((f) => join(root, f));
-  for (const e of readdirSync(join(root, 'harness'), { recursive: true, withFileTypes: true }))
-    if (e.isFile() && e.name.endsWith('.ts')) files.push(join(e.parentPath ?? e.path, e.name));
+  for (const e of readdirSync(join(root, 'harness'), { recursive: true, withFileTypes: true })) {
+    const file = join(e.parentPath ?? e.path, e.name);
+    if (e.isFile() && e.name.endsWith('.ts') && !NOT_BUILT.test(relative(root, file))) files.push(file);
+  }
   return files;
 }
 

@@ -4,10 +4,13 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildInputs, buildState } from '../bin/compiled.mjs';
+import { repoRoot } from './paths.ts';
 import { cliModules } from './testing/loaded-modules.ts';
+import { TIMEOUTS } from './timeouts.ts';
 
 describe('which harness the bins run', () => {
   let root: string;
@@ -47,37 +50,49 @@ describe('which harness the bins run', () => {
     at('harness/cli/main.ts', startedAt);
     expect(buildState(root).fresh).toBe(false);
   });
-  it('a new source file, a changed test, a changed tsconfig: not fresh', () => {
+  it('a new source file, a changed tsconfig: not fresh', () => {
     write('harness/facts/new.ts', '', Date.now());
     expect(buildState(root)).toMatchObject({
       fresh: false,
       reason: 'harness/facts/new.ts changed after the last build',
     });
     rmSync(join(root, 'harness/facts/new.ts'));
-    at('harness/facts/dns.test.ts', Date.now());
-    expect(buildState(root).fresh).toBe(false);
-    at('harness/facts/dns.test.ts', startedAt - 1);
     write('tsconfig.build.json', '{}', Date.now());
     expect(buildState(root)).toMatchObject({
       fresh: false,
       reason: 'tsconfig.build.json changed after the last build',
     });
   });
-  it('files the build does not read (an .mjs beside the sources) do not count', () => {
+  it('files the build does not compile (tests, test support, an .mjs beside the sources) do not count', () => {
+    write('harness/testing/fake.ts', '', Date.now());
+    write('harness/vitest.config.ts', '', Date.now());
+    at('harness/facts/dns.test.ts', Date.now());
     at('harness/pod-runner/echo-server.mjs', Date.now());
     expect(buildState(root)).toEqual({ fresh: true });
     expect(
       buildInputs(root)
         .map((f) => f.slice(root.length + 1))
         .sort(),
-    ).toEqual([
-      'harness/cli/main.ts',
-      'harness/facts/dns.test.ts',
-      'harness/facts/dns.ts',
-      'tsconfig.build.json',
-      'tsconfig.json',
-    ]);
+    ).toEqual(['harness/cli/main.ts', 'harness/facts/dns.ts', 'tsconfig.build.json', 'tsconfig.json']);
   });
+  it(
+    'the inputs are the harness files that tsc compiles for tsconfig.build.json, no more and no fewer',
+    async () => {
+      const tsc = join(repoRoot(), 'node_modules', 'typescript', 'bin', 'tsc');
+      const listed = (
+        await execa('node', [tsc, '-p', 'tsconfig.build.json', '--listFilesOnly'], { cwd: repoRoot() })
+      ).stdout
+        .split('\n')
+        .map((f) => relative(repoRoot(), f.trim()))
+        .filter((f) => f.startsWith('harness/'));
+      const inputs = buildInputs()
+        .map((f) => relative(repoRoot(), f))
+        .filter((f) => f.startsWith('harness/'));
+      expect(listed.length).toBeGreaterThan(50);
+      expect(inputs.sort()).toEqual(listed.sort());
+    },
+    TIMEOUTS.componentTest,
+  );
 
   it('the CLI runs dist/ when it is fresh, the TypeScript when it is not or SKYPROBE_FROM_SOURCE is set', async () => {
     const fresh = buildState().fresh;
