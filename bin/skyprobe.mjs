@@ -11,3 +11,5 @@ for (const stream of [process.stdout, process.stderr])
   });
 const { main } = await importHarness('harness/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
+// The verb is done: end now, not once the libraries' idle keep-alive connections and timers let the loop run dry.
+process.exit();
