@@ -96,7 +96,14 @@ async function waitEstablished(k: Clients, names: string[]): Promise<void> {
   );
 }
 
+/** The whole stack, one part after the other (lab.ts runs the parts in its branches: upStackPublic, upStackEdge). */
 export async function upStack(c: StackContext): Promise<void> {
+  await upStackPublic(c);
+  await upStackEdge(c);
+}
+
+/** The stack's hosts, public DNS and ACME (Pebble): nothing here needs the apiserver. */
+export async function upStackPublic(c: StackContext): Promise<void> {
   const { state, run } = c;
   const paths = stackPaths(state.dir);
   await c.step('stack network: internet, dns, acme, lb, edge hosts', async () => {
@@ -153,6 +160,13 @@ export async function upStack(c: StackContext): Promise<void> {
       { timeoutMs: TIMEOUTS.pebbleRoot },
     );
   });
+}
+
+/** The CRDs, the edge (Traefik), the load balancer, cert-manager and the edge objects: after the apiserver is ready. */
+export async function upStackEdge(c: StackContext): Promise<void> {
+  const { state, run } = c;
+  const paths = stackPaths(state.dir);
+  const pebbleCa = c.pki.ca;
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
     // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
     const log = join(state.dir, 'logs', 'crds.log');
@@ -213,7 +227,9 @@ export async function upStack(c: StackContext): Promise<void> {
       edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }),
     );
     const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
-    await waitFor(
+    const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
+    // Two conditions of two programs, awaited at once (both end before the step does).
+    const gateway = waitFor(
       traefik,
       'Gateway satusky-edge Programmed with the load balancer address',
       async () => {
@@ -231,8 +247,7 @@ export async function upStack(c: StackContext): Promise<void> {
       },
       { timeoutMs: TIMEOUTS.gatewayProgrammed, intervalMs: POLL.api },
     );
-    const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
-    await waitFor(
+    const issuers = waitFor(
       cm,
       'ClusterIssuers Ready (ACME accounts registered with Pebble)',
       async () => {
@@ -246,6 +261,7 @@ export async function upStack(c: StackContext): Promise<void> {
       },
       { timeoutMs: TIMEOUTS.clusterIssuersReady, intervalMs: POLL.api },
     );
+    for (const r of await Promise.allSettled([gateway, issuers])) if (r.status === 'rejected') throw r.reason;
   });
   state.stack = true;
 }
