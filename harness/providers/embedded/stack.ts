@@ -13,6 +13,7 @@ import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-obje
 import { PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
+import { applyCrds } from './crds.ts';
 import { createHost } from './netns.ts';
 import { httpFromNetns } from '../../probes/http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
@@ -22,7 +23,6 @@ import type { LabState } from './state.ts';
 import { stackPaths } from './stack-paths.ts';
 import type { Runner } from '../../exec/runner.ts';
 import type { DeployTarget } from '../../stack/deploy.ts';
-import { runChecked } from '../../exec/checked.ts';
 import { POLL, TIMEOUTS } from '../../timeouts.ts';
 
 export { stackPaths } from './stack-paths.ts';
@@ -168,29 +168,14 @@ export async function upStackEdge(c: StackContext): Promise<void> {
   const paths = stackPaths(state.dir);
   const pebbleCa = c.pki.ca;
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
-    // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
-    const log = join(state.dir, 'logs', 'crds.log');
-    const argv = [
-      c.bin('kubectl'),
-      '--kubeconfig',
-      state.kubeconfig,
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      ...c.crdFiles.flatMap((f) => ['-f', f]),
-    ];
-    await runChecked(run, argv, {
-      what: 'apply the CRDs',
-      timeoutMs: TIMEOUTS.crdsApplied,
-      logFile: log,
-      hint: `see ${log}`,
-    });
-    const names = c.crdFiles.flatMap((f) =>
-      parseObjects(readFileSync(f, 'utf8'))
-        .filter((o) => o.kind === 'CustomResourceDefinition')
-        .map((o) => o.metadata?.name as string),
+    const crds = c.crdFiles.flatMap((f) =>
+      parseObjects(readFileSync(f, 'utf8')).filter((o) => o.kind === 'CustomResourceDefinition'),
     );
-    await waitEstablished(c.k, names);
+    await applyCrds(c.pki, state.apiServer, crds);
+    await waitEstablished(
+      c.k,
+      crds.map((o) => o.metadata?.name as string),
+    );
   });
   await c.step('edge (Traefik), load balancer (HAProxy), cert-manager', async () => {
     const traefik = c.start({
