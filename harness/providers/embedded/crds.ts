@@ -5,7 +5,9 @@
  * PATCHes 0.65 s, for the same 26 CRDs). The objects go as the YAML says them, in JSON: the JS client's typed
  * serializer would drop the schemas' x-kubernetes-* fields.
  */
+import { readFileSync } from 'node:fs';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { loadAll } from 'js-yaml';
 import { request } from 'undici';
 import { bounded } from '../../converge.ts';
 import { SkyprobeError } from '../../errors.ts';
@@ -14,6 +16,19 @@ import { apiAgent } from './apiserver-health.ts';
 import type { Pki } from './pki.ts';
 
 export const FIELD_MANAGER = 'skyprobe';
+
+/**
+ * The CustomResourceDefinitions in YAML files. js-yaml, not the yaml package of the rest of the harness: for these
+ * 2.4 MB it takes 0.03-0.17 s against 0.4-1.1 s, time in which the process does nothing else, and it gives the same
+ * objects (their JSON equal for all 17 files, 2026-12-01).
+ */
+export function readCrds(files: string[]): KubernetesObject[] {
+  return files.flatMap((f) =>
+    (loadAll(readFileSync(f, 'utf8')) as (KubernetesObject | null)[]).filter(
+      (o): o is KubernetesObject => o !== null && typeof o === 'object' && o.kind === 'CustomResourceDefinition',
+    ),
+  );
+}
 
 export async function applyCrds(pki: Pki, server: string, crds: KubernetesObject[]): Promise<void> {
   const agent = apiAgent(pki);

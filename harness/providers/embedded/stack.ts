@@ -7,13 +7,13 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { waitUntil } from '../../converge.ts';
-import { parseObjects, applyObjects } from '../../k8s/apply.ts';
+import { applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import { PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
-import { applyCrds } from './crds.ts';
+import { applyCrds, readCrds } from './crds.ts';
 import { createHost } from './netns.ts';
 import { httpFromNetns } from '../../probes/http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
@@ -168,9 +168,7 @@ export async function upStackEdge(c: StackContext): Promise<void> {
   const paths = stackPaths(state.dir);
   const pebbleCa = c.pki.ca;
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
-    const crds = c.crdFiles.flatMap((f) =>
-      parseObjects(readFileSync(f, 'utf8')).filter((o) => o.kind === 'CustomResourceDefinition'),
-    );
+    const crds = readCrds(c.crdFiles);
     await applyCrds(c.pki, state.apiServer, crds);
     await waitEstablished(
       c.k,
