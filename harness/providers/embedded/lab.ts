@@ -99,8 +99,8 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     hosts: {},
   };
   writeState(state);
-  // The steps run in three branches at once where they do not depend on each other (below); once one fails, the
-  // others start no further step or process, and the lab is removed when all have stopped.
+  // Steps that do not depend on each other run at once, in branches (below); once one fails, the others start no
+  // further step or process, and the lab is removed when all have stopped.
   let failure: { err: unknown } | undefined;
   const stopped = () => new SkyprobeError(`lab up stopped: another step failed`);
   const start = (spec: Parameters<typeof startProcess>[2]): LabProcess => {
