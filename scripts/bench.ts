@@ -4,9 +4,10 @@
  *   setup warm; lab up (nodes Ready + /readyz) and down; lab peak memory (sum of RSS); stack up;
  *   certificate created -> valid HTTPS; domains check of a healthy host (in-process, and the whole CLI command)
  *   and of one whose edge does not answer; full conformance run (both routing modes, lab up to lab down);
- *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list.
+ *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list; the CLI's
+ *   whole commands (bench-cli.ts): --help, lab up --keep with the stack, domains check of a healthy host, lab down.
  * Usage: npm run bench [-- --runs N] [-- --conformance-runs N] [-- --hosts N --concurrency-list 4,8,16 --all-runs N]
- *   --only domains-all runs that case alone; --hosts 0 leaves it out.
+ *   --only domains-all, --only cli or --only certificate runs that case alone; --hosts 0 leaves domains-all out.
  *   --only certificate [--runs N] [--issuance-list fast,faithful] [--cert-routing current|target]: certificate
  *   created -> valid HTTPS per issuance profile, with its phases (bench-certificate.ts).
  */
@@ -19,6 +20,7 @@ import { repoRoot } from '../harness/paths.ts';
 import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
 import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
 import { labEnv } from '../harness/scenario/envs/lab-env.ts';
+import { benchCli } from './bench-cli.ts';
 import { benchDomainsAll } from './bench-domains-all.ts';
 import { benchCertificate } from './bench-certificate.ts';
 import type { Issuance } from '../harness/stack/issuance.ts';
@@ -38,8 +40,8 @@ const option = (name: string) => {
 };
 const CONCURRENCIES = (option('--concurrency-list') ?? '4,8,16,32').split(',').map(Number);
 const ONLY = option('--only');
-if (ONLY !== undefined && ONLY !== 'domains-all' && ONLY !== 'certificate')
-  throw new Error(`--only ${ONLY}: the cases that run alone are domains-all and certificate`);
+if (ONLY !== undefined && ONLY !== 'domains-all' && ONLY !== 'certificate' && ONLY !== 'cli')
+  throw new Error(`--only ${ONLY}: the cases that run alone are domains-all, certificate and cli`);
 const ISSUANCE_LIST = (option('--issuance-list') ?? 'fast,faithful').split(',') as Issuance[];
 const CERT_ROUTING = (option('--cert-routing') ?? 'current') as Routing;
 const median = (xs: number[]) => {
@@ -91,8 +93,14 @@ if (ONLY === 'certificate') {
   writeResults();
   process.exit(0);
 }
+const cli = () => benchCli({ bin, runs: RUNS, log });
 if (ONLY === 'domains-all') {
   results.domainsCheckAll = await domainsAll();
+  writeResults();
+  process.exit(0);
+}
+if (ONLY === 'cli') {
+  results.cli = await cli();
   writeResults();
   process.exit(0);
 }
@@ -205,5 +213,6 @@ for (let i = 0; i < CONFORMANCE_RUNS; i++) {
 }
 if (CONFORMANCE_RUNS > 0) results.conformanceBothMs = { runs: conf, median: median(conf), slowestScenarios: slowest };
 
+results.cli = await cli();
 if (ALL_HOSTS > 0) results.domainsCheckAll = await domainsAll();
 writeResults();

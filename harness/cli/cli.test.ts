@@ -46,7 +46,7 @@ describe('the skyprobe CLI', () => {
     const r = await skyprobe('frobnicate');
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("error: unknown command 'frobnicate'");
-    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
   it('an unknown flag is exit 2', async () => {
@@ -60,7 +60,7 @@ describe('the skyprobe CLI', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error: unknown component "nginx"');
     expect(r.stderr).toMatch(/hint: choose from: kubernetes, etcd/);
-    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
   it('run on a provider that is not available: one line with the fix, exit 2, no run folder left', async () => {
@@ -137,7 +137,7 @@ describe('the skyprobe CLI', () => {
   });
 
   describe('domains check: bad input is one line and exit 2, before anything is probed', () => {
-    const noStack = (stderr: string) => expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    const noStack = (stderr: string) => expect(stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
     it('an invalid hostname', async () => {
       const r = await skyprobe('domains', 'check', 'https://shop.example.com/');
       expect(r.exitCode).toBe(2);
@@ -211,7 +211,7 @@ describe('the skyprobe CLI', () => {
         expect(r.exitCode).toBe(2);
         expect(r.stderr.split('\n')[0]).toBe(line);
         expect(r.stderr).toContain('hint: ');
-        expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+        expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
       });
   });
 });

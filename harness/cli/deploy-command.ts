@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
-import { parseAppFixture } from '../stack/app-fixture.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
 export function registerDeploy(program: Command): void {
@@ -25,11 +24,12 @@ export function registerDeploy(program: Command): void {
           hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml',
         });
       }
-      const app = parseAppFixture(text, file);
       // Loaded when the verb runs (the Kubernetes client and the lab's modules): see lab-command.ts.
+      const { parseAppFixture } = await import('../stack/app-fixture.ts');
+      const app = parseAppFixture(text, file);
       const [{ clientsFor }, { requireLab }, { deployTarget }, { deleteApp, deployApp }] = await Promise.all([
         import('../k8s/client.ts'),
-        import('../providers/embedded/lab.ts'),
+        import('../providers/embedded/live-lab.ts'),
         import('../providers/embedded/stack.ts'),
         import('../stack/deploy.ts'),
       ]);

@@ -5,12 +5,8 @@
  * could not be established; 3 nothing failed but something is pending; 2 bad input.
  */
 import type { Command } from 'commander';
-import { execRunner } from '../exec/runner.ts';
-import { exitCodeOf } from '../facts/fact.ts';
-import { renderTable } from '../facts/render-table.ts';
 import type { DomainsCheckOptions } from '../facts/target.ts';
 import { DEFAULT_CONCURRENCY, parseConcurrency } from '../facts/each-host.ts';
-import { progressLine } from '../facts/progress-line.ts';
 
 type DomainsOptions = DomainsCheckOptions & {
   edge?: string[];
@@ -56,8 +52,21 @@ export function registerDomains(domains: Command): void {
       '\nExit codes: 0 every fact and the endpoint pass, 1 one failed or is unknown, 3 something is pending, 2 bad input.\nExample: skyprobe domains check shop.example.com www.shop.example.com\n         skyprobe domains check --all --namespace org-acme',
     )
     .action(async (hosts: string[], opts: DomainsOptions) => {
-      // Loaded when the verb runs (the Kubernetes client and the lab's modules), so that other verbs start fast.
-      const [{ checkDomains }, { factTarget, parseHost }, { hostSelection }, { labFactSite }] = await Promise.all([
+      // Loaded when the verb runs (the Kubernetes client, execa, the lab's modules), so that other verbs start fast.
+      const [
+        { execRunner },
+        { exitCodeOf },
+        { renderTable },
+        { progressLine },
+        { checkDomains },
+        { factTarget, parseHost },
+        { hostSelection },
+        { labFactSite },
+      ] = await Promise.all([
+        import('../exec/runner.ts'),
+        import('../facts/fact.ts'),
+        import('../facts/render-table.ts'),
+        import('../facts/progress-line.ts'),
         import('../facts/check.ts'),
         import('../facts/target.ts'),
         import('../facts/hosts.ts'),

@@ -2,16 +2,22 @@
 import { spawnSync } from 'node:child_process';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
-import { execRunner } from '../exec/runner.ts';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { MAX_NODES, netnsName } from '../providers/embedded/address-plan.ts';
 import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
 
 /**
- * The lab's machinery, loaded when a verb runs: it pulls in the Kubernetes client (about 1 s), which --help and
- * the other verbs need not pay. The same holds in deploy-command.ts and mgmt-command.ts.
+ * The lab's machinery, loaded when a verb runs: it pulls in the Kubernetes client and execa (about 0.5 s), which
+ * --help and the other verbs need not pay. Every verb does the same: its action imports what it uses, and this
+ * folder's modules import only commander and modules that import nothing heavy (harness/cli/start.test.ts).
  */
-const labModule = () => import('../providers/embedded/lab.ts');
+const labModule = async () => {
+  const [lab, { execRunner }] = await Promise.all([
+    import('../providers/embedded/lab.ts'),
+    import('../exec/runner.ts'),
+  ]);
+  return { ...lab, execRunner };
+};
 
 function parseNodes(v: string): number {
   const n = Number(v);
@@ -40,7 +46,7 @@ export function registerLab(lab: Command): void {
     .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')
     .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean; stack: boolean; issuance: Issuance }) => {
       const nodes = parseNodes(opts.nodes);
-      const { labDown, labUp } = await labModule();
+      const { execRunner, labDown, labUp } = await labModule();
       const progress = streamProgress(process.stderr);
       const t0 = Date.now();
       try {
@@ -74,7 +80,7 @@ export function registerLab(lab: Command): void {
     .command('down')
     .description('stop the lab and remove everything it created (and whatever a killed run left)')
     .action(async () => {
-      const { labDown } = await labModule();
+      const { execRunner, labDown } = await labModule();
       const t0 = Date.now();
       const res = await labDown(execRunner);
       process.stderr.write(
@@ -111,7 +117,8 @@ export function registerLab(lab: Command): void {
     .command('kubeconfig')
     .description('print the path of the lab kubeconfig (admin)')
     .action(async () => {
-      process.stdout.write(`${(await labModule()).requireLab().kubeconfig}\n`);
+      const { requireLab } = await import('../providers/embedded/live-lab.ts');
+      process.stdout.write(`${requireLab().kubeconfig}\n`);
     });
   lab
     .command('exec')

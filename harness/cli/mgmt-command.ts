@@ -1,7 +1,6 @@
 /** `skyprobe mgmt status`: the SideroLink overlay's peers, last handshake, transfer, and apid reachability. */
 import type { Command } from 'commander';
 import { SkyprobeError } from '../errors.ts';
-import { execRunner } from '../exec/runner.ts';
 import { MGMT } from '../providers/embedded/address-plan.ts';
 
 export function registerMgmt(mgmt: Command): void {
@@ -11,11 +10,13 @@ export function registerMgmt(mgmt: Command): void {
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
       // Loaded when the verb runs (the lab's modules pull in the Kubernetes client): see lab-command.ts.
-      const [{ apidProbe, overlayStatus }, { liveLab }, { labApidClient, labOverlay }] = await Promise.all([
-        import('../probes/mgmt.ts'),
-        import('../providers/embedded/lab.ts'),
-        import('../providers/embedded/mgmt.ts'),
-      ]);
+      const [{ execRunner }, { apidProbe, overlayStatus }, { liveLab }, { labApidClient, labOverlay }] =
+        await Promise.all([
+          import('../exec/runner.ts'),
+          import('../probes/mgmt.ts'),
+          import('../providers/embedded/live-lab.ts'),
+          import('../providers/embedded/mgmt.ts'),
+        ]);
       const lab = liveLab();
       if (!lab?.hosts.machine)
         throw new SkyprobeError('no lab with the management path is running', {

@@ -5,15 +5,15 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SkyprobeError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
-import { renderHtml } from '../report/html.ts';
-import { REPORT_SCHEMA, type Report } from '../report/schema.ts';
+import type { Report } from '../report/schema.ts';
 
-function readReport(dir: string): Report {
+async function readReport(dir: string): Promise<Report> {
   const file = join(dir, 'report.json');
   if (!existsSync(file))
     throw new SkyprobeError(`no report.json in ${dir}`, {
       hint: 'give a run folder (reports/<run-id>), or run: skyprobe run',
     });
+  const { REPORT_SCHEMA } = await import('../report/schema.ts');
   let r: Report;
   try {
     r = JSON.parse(readFileSync(file, 'utf8')) as Report;
@@ -29,9 +29,12 @@ export function registerReport(report: Command): void {
     .command('build')
     .description('rebuild index.html of a run folder from its report.json')
     .argument('<dir>', 'a run folder (reports/<run-id>)')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
       const d = resolve(dir);
-      writeFileSync(join(d, 'index.html'), renderHtml(readReport(d)));
+      const report = await readReport(d);
+      // Loaded when the verb runs, as every verb's modules (lab-command.ts).
+      const { renderHtml } = await import('../report/html.ts');
+      writeFileSync(join(d, 'index.html'), renderHtml(report));
       process.stdout.write(`${join(d, 'index.html')}\n`);
     });
   report

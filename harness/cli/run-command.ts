@@ -1,7 +1,6 @@
 /** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
 import { type Command, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
-import { runLabel } from '../report/schema.ts';
 import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
 import type { Routing } from '../stack/routing.ts';
 
@@ -61,7 +60,10 @@ export function registerRun(program: Command): void {
         const t0 = Date.now();
         try {
           // Loaded when the verb runs: vitest and the providers take ~2 s to load, which every other verb would pay.
-          const { runConformance } = await import('../run/run.ts');
+          const [{ runConformance }, { runLabel }] = await Promise.all([
+            import('../run/run.ts'),
+            import('../report/schema.ts'),
+          ]);
           const outcome = await runConformance({
             suites: opts.suite,
             scenarios: opts.scenario,

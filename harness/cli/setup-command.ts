@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { repoRoot } from '../paths.ts';
-import { type SetupResult, checkSetup, setup } from '../setup/setup.ts';
+import type { SetupResult } from '../setup/setup.ts';
 
 function table(result: SetupResult): string {
   const rows = result.components.map((c) => [
@@ -26,6 +26,8 @@ export function registerSetup(program: Command): void {
     .option('--only <names>', 'only these components (comma-separated names from fixtures/components.yaml)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: { check?: boolean; rebuild?: boolean; only?: string; json?: boolean }) => {
+      // Loaded when the verb runs, as every verb's modules (lab-command.ts).
+      const { checkSetup, setup } = await import('../setup/setup.ts');
       const only = opts.only
         ?.split(',')
         .map((s) => s.trim())

@@ -5,8 +5,8 @@
  */
 import type { FactSite, FactSources } from '../../facts/target.ts';
 import { PUBLIC_DNS_IP, SEGMENTS } from './address-plan.ts';
-import { liveLab } from './lab.ts';
-import { stackPaths } from './stack.ts';
+import { liveLab } from './live-lab.ts';
+import { stackPaths } from './stack-paths.ts';
 import type { LabState } from './state.ts';
 
 /** What a user of a lab with the routing stack resolves and trusts, and where they stand. */

@@ -51,6 +51,18 @@ describe('lab up when something is wrong', () => {
     expect(await nothingLeft()).toEqual(empty);
   }, 60_000);
 
+  it('a stack component that exits while the other branches run: its name, the others stopped, nothing left', async () => {
+    const err = await labUp({
+      nodes: 1,
+      run: execRunner,
+      progress: silentProgress,
+      stack: true,
+      faults: { extraArgs: { traefik: ['--no-such-flag'] } },
+    }).catch((e: unknown) => e as Error);
+    expect((err as Error).message).toMatch(/^traefik exited while starting/);
+    expect(await nothingLeft()).toEqual(empty);
+  }, 60_000);
+
   it('an address range already routed on this machine: one line naming it, nothing left', async () => {
     await execa('ip', ['link', 'add', 'tktaken', 'type', 'veth', 'peer', 'name', 'tkpeer']);
     await execa('ip', ['link', 'set', 'tktaken', 'up']);
@@ -61,7 +73,7 @@ describe('lab up when something is wrong', () => {
       /error: failed to route the lab ranges through the harness link .*: RTNETLINK answers: File exists/,
     );
     expect(r.stderr).toContain('route add 10.244.0.0/16');
-    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
     expect(await nothingLeft()).toEqual(empty);
   }, 60_000);
 

@@ -20,12 +20,16 @@ import { apiAgent, readyz } from './apiserver-health.ts';
 import * as args from './component-args.ts';
 import { createFabric, createHost, routePodCidr } from './netns.ts';
 import { makePki } from './pki.ts';
+import { liveLab, requireRoot } from './live-lab.ts';
 import { type LabProcess, exitedError, isAlive, startProcess, waitFor } from './processes.ts';
 import { type LabState, labDir, labDirs, newLabId, readState, writeState } from './state.ts';
 import { upMgmt } from './mgmt.ts';
-import { crdFiles, upStack } from './stack.ts';
+import { crdFiles, upStackEdge, upStackPublic } from './stack.ts';
 import { DEFAULT_ISSUANCE, type Issuance } from '../../stack/issuance.ts';
 import { sweepLabs } from './sweep.ts';
+
+// Which lab is up lives in live-lab.ts (small, for the verbs that only look); its users import it from here too.
+export { liveLab, requireLab, requireRoot } from './live-lab.ts';
 
 export interface UpOptions {
   nodes: number;
@@ -40,32 +44,6 @@ export interface UpOptions {
   issuance?: Issuance;
   /** Fault injection for the harness's own tests: extra arguments per component name. */
   faults?: { extraArgs?: Record<string, string[]> };
-}
-
-/** The lab that is up now, if any; labs whose owner died half-way are not live. */
-export function liveLab(env?: NodeJS.ProcessEnv): LabState | undefined {
-  for (const dir of labDirs(env)) {
-    const s = readState(dir);
-    if (!s) continue;
-    const api = s.processes.find((p) => p.name === 'kube-apiserver');
-    if (s.status === 'up' && api && isAlive(api.pid)) return s;
-    if (s.status !== 'up' && isAlive(s.ownerPid) && s.ownerPid !== process.pid) return s;
-  }
-  return undefined;
-}
-
-/** The lab that is up now, or the one line that says there is none. */
-export function requireLab(env?: NodeJS.ProcessEnv): LabState {
-  const lab = liveLab(env);
-  if (!lab) throw new SkyprobeError('no lab is running', { hint: 'start one: skyprobe lab up --keep' });
-  return lab;
-}
-
-export function requireRoot(): void {
-  if (process.getuid?.() !== 0)
-    throw new SkyprobeError('the embedded lab needs root: it creates network namespaces, links and iptables rules', {
-      hint: 'run it as root (sudo -E npx skyprobe ...)',
-    });
 }
 
 export async function labUp(o: UpOptions): Promise<LabState> {
@@ -124,15 +102,35 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     hosts: {},
   };
   writeState(state);
+  // Steps that do not depend on each other run at once, in branches (below); once one fails, the others start no
+  // further step or process, and the lab is removed when all have stopped.
+  let failure: { err: unknown } | undefined;
+  const stopped = () => new SkyprobeError(`lab up stopped: another step failed`);
   const start = (spec: Parameters<typeof startProcess>[2]): LabProcess => {
+    if (failure) throw stopped();
     const extra = o.faults?.extraArgs?.[spec.name] ?? [];
     const p = startProcess(id, logs, { ...spec, argv: [...spec.argv, ...extra] });
     state.processes.push(p);
     writeState(state);
     return p;
   };
+  const step = <T>(name: string, body: () => Promise<T>): Promise<T> => {
+    if (failure) return Promise.reject(stopped());
+    return timedStep(o.progress, 'lab', name, body);
+  };
+  /** Wait for every branch to end; the first failure (in time) is the one thrown. */
+  const together = async (branches: (Promise<unknown> | undefined)[]) => {
+    await Promise.allSettled(
+      branches.map((b) =>
+        b?.catch((err: unknown) => {
+          failure ??= { err };
+        }),
+      ),
+    );
+    if (failure) throw failure.err;
+  };
   try {
-    await timedStep(o.progress, 'lab', 'network: fabric, control plane, cluster DNS and node hosts', async () => {
+    const network = step('network: fabric, control plane, cluster DNS and node hosts', async () => {
       await createFabric(o.run, id);
       for (const plan of [CONTROL_PLANE, CLUSTER_DNS_HOST]) {
         state.hosts[plan.role] = {
@@ -151,16 +149,22 @@ export async function labUp(o: UpOptions): Promise<LabState> {
       state.hosts.fabric = { netns: netnsName(id, 'fabric'), addresses: [] };
       writeState(state);
     });
-    const pki = await timedStep(o.progress, 'lab', 'pki: CA, serving and client certificates, kubeconfigs', () =>
+    const pkiMade = step('pki: CA, serving and client certificates, kubeconfigs', () =>
       makePki(o.run, join(dir, 'pki'), { url: args.API_SERVER_URL, ips: [args.CP_IP, CLUSTER.apiServiceIp] }),
     );
+    await together([network, pkiMade]);
+    const pki = await pkiMade;
     const cp = netnsName(id, 'cp');
-    await timedStep(o.progress, 'lab', 'etcd and kube-apiserver', async () => {
+    const k = clientsFor(state.kubeconfig);
+    // Branches from here, each waiting on what it uses and nothing else: the cluster (the apiserver; then the
+    // controllers, nodes, kube-proxy and cluster DNS; and the pod runner); the routing stack, whose public DNS and
+    // ACME need no apiserver and whose edge waits for it; the management path, which needs neither.
+    const api = step('etcd and kube-apiserver', async () => {
       start({ name: 'etcd', netns: cp, argv: args.etcdArgs(bin, join(dir, 'etcd')) });
-      const api = start({ name: 'kube-apiserver', netns: cp, argv: args.apiserverArgs(bin, pki) });
+      const apiserver = start({ name: 'kube-apiserver', netns: cp, argv: args.apiserverArgs(bin, pki) });
       const agent = apiAgent(pki);
       try {
-        await waitFor(api, 'apiserver /readyz', () => readyz(agent, args.API_SERVER_URL), {
+        await waitFor(apiserver, 'apiserver /readyz', () => readyz(agent, args.API_SERVER_URL), {
           timeoutMs: TIMEOUTS.apiserverReady,
           intervalMs: POLL.api,
         });
@@ -168,113 +172,131 @@ export async function labUp(o: UpOptions): Promise<LabState> {
         await agent.close();
       }
     });
-    await timedStep(o.progress, 'lab', 'controller-manager, scheduler, kwok', async () => {
-      start({ name: 'kube-controller-manager', netns: cp, argv: args.controllerManagerArgs(bin, pki) });
-      start({ name: 'kube-scheduler', netns: cp, argv: args.schedulerArgs(bin, pki) });
-      start({ name: 'kwok', netns: cp, argv: args.kwokArgs(bin, pki, stagesDir) });
-    });
-    const k = clientsFor(state.kubeconfig);
-    await timedStep(o.progress, 'lab', `${o.nodes} nodes Ready (kwok heartbeat)`, async () => {
-      for (let n = 1; n <= o.nodes; n++) {
-        const plan = nodePlan(n);
-        const ip = plan.addresses[0]?.ip as string;
-        await k.core.createNode({
-          body: {
-            metadata: {
-              name: plan.name,
-              labels: { 'kubernetes.io/hostname': plan.name, 'kubernetes.io/os': 'linux', 'skyprobe.io/lab': id },
-            },
-            spec: { podCIDR: plan.podCidr, podCIDRs: [plan.podCidr] },
-            status: {
-              addresses: [
-                { type: 'InternalIP', address: ip },
-                { type: 'Hostname', address: plan.name },
-              ],
-              capacity: { cpu: '16', memory: '32Gi', pods: '110' },
-              allocatable: { cpu: '16', memory: '32Gi', pods: '110' },
-            },
-          },
+    const cluster = (async () => {
+      await api;
+      await step('controller-manager, scheduler, kwok', async () => {
+        start({ name: 'kube-controller-manager', netns: cp, argv: args.controllerManagerArgs(bin, pki) });
+        start({ name: 'kube-scheduler', netns: cp, argv: args.schedulerArgs(bin, pki) });
+        start({ name: 'kwok', netns: cp, argv: args.kwokArgs(bin, pki, stagesDir) });
+      });
+      await clusterNodes();
+    })();
+    // The pod runner needs only the apiserver (it watches pods; the nodes it serves are in state.json).
+    const podRunner = (async () => {
+      await api;
+      await step('pod runner', async () => {
+        const runner = start({
+          name: 'pod-runner',
+          argv: [process.execPath, join(repoRoot(), 'bin', 'pod-runner.mjs')],
+          env: { SKYPROBE_LAB_DIR: dir },
         });
-      }
-      const kwokProc = state.processes.find((p) => p.name === 'kwok') as LabProcess;
-      await waitFor(
-        kwokProc,
-        'every node Ready',
-        async () => {
-          const nodes = await k.core.listNode();
-          return (
-            nodes.items.length === o.nodes &&
-            nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-          );
-        },
-        { timeoutMs: TIMEOUTS.nodesReady, intervalMs: POLL.api },
-      );
-    });
-    await timedStep(o.progress, 'lab', 'kube-proxy on every node, cluster DNS', async () => {
-      for (let n = 1; n <= o.nodes; n++) {
-        const plan = nodePlan(n);
-        start({
-          name: `kube-proxy-${plan.name}`,
-          netns: netnsName(id, plan.role),
-          argv: args.kubeProxyArgs(bin, pki, plan.name, plan.addresses[0]?.ip as string),
+        await waitFor(runner, 'pod runner watching', async () => existsSync(join(dir, 'pod-runner.ready')), {
+          timeoutMs: TIMEOUTS.podRunnerReady,
         });
-      }
-      const corefile = join(dir, 'Corefile.cluster');
-      writeFileSync(corefile, args.clusterCorefile(pki.kubeconfigs.coredns as string));
-      const dns = start({
-        name: 'coredns-cluster',
-        netns: netnsName(id, 'cdns'),
-        argv: args.coreDnsArgs(bin, corefile),
       });
-      await createKubeDns(k);
-      await waitFor(
-        dns,
-        'cluster DNS ready',
-        async () => {
-          const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, {
-            signal: AbortSignal.timeout(TIMEOUTS.readyEndpoint),
-          });
-          return res.ok;
-        },
-        { timeoutMs: TIMEOUTS.clusterDnsReady, intervalMs: POLL.api },
-      );
-    });
-    await timedStep(o.progress, 'lab', 'pod runner', async () => {
-      const runner = start({
-        name: 'pod-runner',
-        argv: [process.execPath, join(repoRoot(), 'bin', 'pod-runner.mjs')],
-        env: { SKYPROBE_LAB_DIR: dir },
-      });
-      await waitFor(runner, 'pod runner watching', async () => existsSync(join(dir, 'pod-runner.ready')), {
-        timeoutMs: TIMEOUTS.podRunnerReady,
-      });
-    });
-    if (o.stack) {
-      await upStack({
-        state,
-        pki,
-        run: o.run,
-        k,
-        bin,
-        start,
-        step: (name, body) => timedStep(o.progress, 'lab', name, body),
-        issuance: o.issuance ?? DEFAULT_ISSUANCE.embedded,
-        crdFiles: crdFiles({
-          gatewayApi: dirOf('gateway-api'),
-          certManager: dirOf('cert-manager'),
-          traefik: dirOf('traefik'),
-        }),
-      });
-      writeState(state);
-      await upMgmt({ state, pki, run: o.run, start, step: (name, body) => timedStep(o.progress, 'lab', name, body) });
-      writeState(state);
-    }
+    })();
+    const stackCtx = o.stack
+      ? {
+          state,
+          pki,
+          run: o.run,
+          k,
+          bin,
+          start,
+          step,
+          issuance: o.issuance ?? DEFAULT_ISSUANCE.embedded,
+          crdFiles: crdFiles({
+            gatewayApi: dirOf('gateway-api'),
+            certManager: dirOf('cert-manager'),
+            traefik: dirOf('traefik'),
+          }),
+        }
+      : undefined;
+    const stack = stackCtx
+      ? (async () => {
+          await upStackPublic(stackCtx);
+          await api;
+          await upStackEdge(stackCtx);
+          writeState(state);
+        })()
+      : undefined;
+    const mgmt = o.stack ? upMgmt({ state, pki, run: o.run, start, step }).then(() => writeState(state)) : undefined;
+    await together([api, cluster, podRunner, stack, mgmt]);
     const dead = state.processes.find((p) => !isAlive(p.pid));
     if (dead) throw exitedError(dead);
     state.status = 'up';
     state.readyAt = new Date().toISOString();
     writeState(state);
     return state;
+
+    /** Nodes Ready, then kube-proxy on each and cluster DNS: the cluster's branch after the controllers. */
+    async function clusterNodes(): Promise<void> {
+      await step(`${o.nodes} nodes Ready (kwok heartbeat)`, async () => {
+        for (let n = 1; n <= o.nodes; n++) {
+          const plan = nodePlan(n);
+          const ip = plan.addresses[0]?.ip as string;
+          await k.core.createNode({
+            body: {
+              metadata: {
+                name: plan.name,
+                labels: { 'kubernetes.io/hostname': plan.name, 'kubernetes.io/os': 'linux', 'skyprobe.io/lab': id },
+              },
+              spec: { podCIDR: plan.podCidr, podCIDRs: [plan.podCidr] },
+              status: {
+                addresses: [
+                  { type: 'InternalIP', address: ip },
+                  { type: 'Hostname', address: plan.name },
+                ],
+                capacity: { cpu: '16', memory: '32Gi', pods: '110' },
+                allocatable: { cpu: '16', memory: '32Gi', pods: '110' },
+              },
+            },
+          });
+        }
+        const kwokProc = state.processes.find((p) => p.name === 'kwok') as LabProcess;
+        await waitFor(
+          kwokProc,
+          'every node Ready',
+          async () => {
+            const nodes = await k.core.listNode();
+            return (
+              nodes.items.length === o.nodes &&
+              nodes.items.every((nd) => nd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+            );
+          },
+          { timeoutMs: TIMEOUTS.nodesReady, intervalMs: POLL.api },
+        );
+      });
+      await step('kube-proxy on every node, cluster DNS', async () => {
+        for (let n = 1; n <= o.nodes; n++) {
+          const plan = nodePlan(n);
+          start({
+            name: `kube-proxy-${plan.name}`,
+            netns: netnsName(id, plan.role),
+            argv: args.kubeProxyArgs(bin, pki, plan.name, plan.addresses[0]?.ip as string),
+          });
+        }
+        const corefile = join(dir, 'Corefile.cluster');
+        writeFileSync(corefile, args.clusterCorefile(pki.kubeconfigs.coredns as string));
+        const dns = start({
+          name: 'coredns-cluster',
+          netns: netnsName(id, 'cdns'),
+          argv: args.coreDnsArgs(bin, corefile),
+        });
+        await createKubeDns(k);
+        await waitFor(
+          dns,
+          'cluster DNS ready',
+          async () => {
+            const res = await fetch(`http://${args.CLUSTER_DNS_IP}:8181/ready`, {
+              signal: AbortSignal.timeout(TIMEOUTS.readyEndpoint),
+            });
+            return res.ok;
+          },
+          { timeoutMs: TIMEOUTS.clusterDnsReady, intervalMs: POLL.api },
+        );
+      });
+    }
   } catch (err) {
     if (!o.keepOnFailure) await sweepLabs(o.run, (x) => x === id, o.env);
     throw err;

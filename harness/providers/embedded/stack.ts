@@ -7,23 +7,26 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { waitUntil } from '../../converge.ts';
-import { parseObjects, applyObjects } from '../../k8s/apply.ts';
+import { applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import type { Issuance } from '../../stack/issuance.ts';
 import { EDGE_PORTS, PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
+import { applyCrds, readCrds } from './crds.ts';
 import { createHost } from './netns.ts';
 import { httpFromNetns } from '../../probes/http.ts';
 import { type Pki, issueServerCert } from './pki.ts';
 import type { LabProcess, StartSpec } from './processes.ts';
 import { waitFor } from './processes.ts';
 import type { LabState } from './state.ts';
+import { stackPaths } from './stack-paths.ts';
 import type { Runner } from '../../exec/runner.ts';
 import type { DeployTarget } from '../../stack/deploy.ts';
-import { runChecked } from '../../exec/checked.ts';
 import { POLL, TIMEOUTS } from '../../timeouts.ts';
+
+export { stackPaths } from './stack-paths.ts';
 
 export interface StackContext {
   state: LabState;
@@ -36,16 +39,6 @@ export interface StackContext {
   issuance: Issuance;
   /** Folders of built components' data: gateway-api, cert-manager, traefik CRDs. */
   crdFiles: string[];
-}
-
-/** Where the stack keeps its files inside the lab folder. */
-export function stackPaths(labDir: string) {
-  return {
-    zones: join(labDir, 'zones'),
-    pebbleRoot: join(labDir, 'pebble-root.pem'),
-    accessLog: join(labDir, 'logs', 'traefik-access.log'),
-    metadata: join(labDir, 'metadata'),
-  };
 }
 
 export function haproxyConfig(): string {
@@ -108,7 +101,14 @@ async function waitEstablished(k: Clients, names: string[]): Promise<void> {
   );
 }
 
+/** The whole stack, one part after the other (lab.ts runs the parts in its branches: upStackPublic, upStackEdge). */
 export async function upStack(c: StackContext): Promise<void> {
+  await upStackPublic(c);
+  await upStackEdge(c);
+}
+
+/** The stack's hosts, public DNS and ACME (Pebble): nothing here needs the apiserver. */
+export async function upStackPublic(c: StackContext): Promise<void> {
   const { state, run } = c;
   const paths = stackPaths(state.dir);
   await c.step('stack network: internet, dns, acme, lb, edge hosts', async () => {
@@ -165,30 +165,20 @@ export async function upStack(c: StackContext): Promise<void> {
       { timeoutMs: TIMEOUTS.pebbleRoot },
     );
   });
+}
+
+/** The CRDs, the edge (Traefik), the load balancer, cert-manager and the edge objects: after the apiserver is ready. */
+export async function upStackEdge(c: StackContext): Promise<void> {
+  const { state, run } = c;
+  const paths = stackPaths(state.dir);
+  const pebbleCa = c.pki.ca;
   await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
-    // kubectl, not the JS client: the client's typed serializer drops x-kubernetes-* schema fields.
-    const log = join(state.dir, 'logs', 'crds.log');
-    const argv = [
-      c.bin('kubectl'),
-      '--kubeconfig',
-      state.kubeconfig,
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      ...c.crdFiles.flatMap((f) => ['-f', f]),
-    ];
-    await runChecked(run, argv, {
-      what: 'apply the CRDs',
-      timeoutMs: TIMEOUTS.crdsApplied,
-      logFile: log,
-      hint: `see ${log}`,
-    });
-    const names = c.crdFiles.flatMap((f) =>
-      parseObjects(readFileSync(f, 'utf8'))
-        .filter((o) => o.kind === 'CustomResourceDefinition')
-        .map((o) => o.metadata?.name as string),
+    const crds = readCrds(c.crdFiles);
+    await applyCrds(c.pki, state.apiServer, crds);
+    await waitEstablished(
+      c.k,
+      crds.map((o) => o.metadata?.name as string),
     );
-    await waitEstablished(c.k, names);
   });
   await c.step('edge (Traefik), load balancer (HAProxy), cert-manager', async () => {
     const traefik = c.start({
@@ -230,7 +220,9 @@ export async function upStack(c: StackContext): Promise<void> {
       edgeObjects({ directory: `https://${ACME_IP}:14000/dir`, caPem: readFileSync(pebbleCa, 'utf8') }, c.issuance),
     );
     const traefik = state.processes.find((p) => p.name === 'traefik') as LabProcess;
-    await waitFor(
+    const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
+    // Two conditions of two programs, awaited at once (both end before the step does).
+    const gateway = waitFor(
       traefik,
       'Gateway satusky-edge Programmed with the load balancer address',
       async () => {
@@ -248,8 +240,7 @@ export async function upStack(c: StackContext): Promise<void> {
       },
       { timeoutMs: TIMEOUTS.gatewayProgrammed, intervalMs: POLL.api },
     );
-    const cm = state.processes.find((p) => p.name === 'cert-manager') as LabProcess;
-    await waitFor(
+    const issuers = waitFor(
       cm,
       'ClusterIssuers Ready (ACME accounts registered with Pebble)',
       async () => {
@@ -263,6 +254,7 @@ export async function upStack(c: StackContext): Promise<void> {
       },
       { timeoutMs: TIMEOUTS.clusterIssuersReady, intervalMs: POLL.api },
     );
+    for (const r of await Promise.allSettled([gateway, issuers])) if (r.status === 'rejected') throw r.reason;
   });
   state.stack = true;
 }
