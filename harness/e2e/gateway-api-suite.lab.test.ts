@@ -77,7 +77,7 @@ describe('skyprobe run --suite gateway-api', () => {
       const t = report.scenarios.find((s) => s.id === 'GWAPI-HTTPRouteNoBackendRefs');
       expect(t?.status).toBe('failed');
       expect(t?.checks.filter((c) => c.status === 'failed').length).toBeGreaterThan(0);
-      expect((t?.notes?.log as string[]).join('\n')).toMatch(/expected status code to be one of \[500\], got 200/);
+      expect((t?.notes?.log as string[]).join('\n')).toMatch(/expected status code to be one of \[500\], got 503/);
       expect(report.upstream?.[0]?.profiles[0]?.core.failed).toBe(1);
     },
     TIMEOUTS.upstreamSuite,
