@@ -15,8 +15,10 @@ import { test } from './env-fixture.ts';
 import { areaOf } from './areas.ts';
 import { runCluster } from './envs/by-provider.ts';
 import { type ReportedHeader, prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
+import { failOnce, retriesFrom, withRetries } from './retry.ts';
 
 const cluster = runCluster();
+const retries = retriesFrom(process.env.SKYPROBE_RETRIES);
 const wanted =
   (process.env.SKYPROBE_ROUTING ?? 'both') === 'both' ? ROUTINGS : [process.env.SKYPROBE_ROUTING as Routing];
 
@@ -40,9 +42,12 @@ setScenarioRegistrar((s) => {
       }
       test(`${s.id} [${routing}]`, async ({ env, task }) => {
         task.meta.skyprobe = { header, routing };
-        await prepareScenario(s, env, routing);
-        const result = await runScenario(s, env, routing);
-        task.meta.skyprobe = { header, routing, result };
+        // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
+        const { result, earlier } = await withRetries(retries, async () => {
+          await prepareScenario(s, env, routing);
+          return failOnce(s.id, routing) ?? (await runScenario(s, env, routing));
+        });
+        task.meta.skyprobe = { header, routing, result, attempts: earlier };
         if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
       });
     }
@@ -55,6 +60,8 @@ declare module 'vitest' {
       header: ReportedHeader;
       routing: Routing;
       result?: import('./define.ts').ScenarioResult;
+      /** The failed attempts before `result` (--retries). */
+      attempts?: import('./define.ts').ScenarioResult[];
       skipped?: string;
     };
   }
