@@ -1,37 +1,78 @@
-/** `skyprobe report build DIR` and `skyprobe report open [DIR]`: the HTML report, from report.json alone. */
+/**
+ * `skyprobe report build DIR`, `open [DIR]`, `compare BASE HEAD`, `verify DIR`: the HTML report from report.json
+ * (with the history's strips), two runs compared, an archived run folder checked against its recorded sha256.
+ */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
+import { renderCompareHtml } from '../report/compare-html.ts';
+import { COMPARE_DEFAULTS, compareExitCode, compareReports, renderCompareText } from '../report/compare.ts';
+import { readHistory } from '../report/history-file.ts';
+import { HISTORY_FILE } from '../report/history.ts';
 import { renderHtml } from '../report/html.ts';
 import { REPORT_SCHEMA, type Report } from '../report/schema.ts';
+import { SHA_FILE, sha256, verifyChecks } from '../report/signoff.ts';
 
-function readReport(dir: string): Report {
-  const file = join(dir, 'report.json');
+/** report.json of a run folder, or the file itself. */
+function reportFile(path: string): string {
+  const p = resolve(path);
+  return existsSync(p) && statSync(p).isDirectory() ? join(p, 'report.json') : p;
+}
+
+function readReport(path: string): Report {
+  const file = reportFile(path);
   if (!existsSync(file))
-    throw new SkyprobeError(`no report.json in ${dir}`, {
-      hint: 'give a run folder (reports/<run-id>), or run: skyprobe run',
+    throw new SkyprobeError(`no report.json at ${path}`, {
+      hint: 'give a run folder (reports/<run-id>) or its report.json, or run: skyprobe run',
     });
   let r: Report;
   try {
     r = JSON.parse(readFileSync(file, 'utf8')) as Report;
   } catch (err) {
-    throw new SkyprobeError(`${file} is not JSON: ${(err as Error).message}`);
+    throw new SkyprobeError(`${file} is not JSON: ${(err as Error).message}`, {
+      hint: 'give the report.json a run wrote (reports/<run-id>/report.json)',
+    });
   }
-  if (r.schema !== REPORT_SCHEMA) throw new SkyprobeError(`${file} has schema "${r.schema}", not ${REPORT_SCHEMA}`);
+  if (r?.schema !== REPORT_SCHEMA)
+    throw new SkyprobeError(`${file} has schema "${r?.schema}", not ${REPORT_SCHEMA}`, {
+      hint: 'give a report.json written by skyprobe run',
+    });
   return r;
 }
+
+/** The history folder of a run folder: --history, else the folder above it when it holds a history index. */
+function historyDirOf(runDir: string, given?: string): string | undefined {
+  if (given) return resolve(given);
+  const parent = dirname(resolve(runDir));
+  return existsSync(join(parent, HISTORY_FILE)) ? parent : undefined;
+}
+
+const percent = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new SkyprobeError(`--threshold must be a percentage, not "${v}"`);
+  return n;
+};
+const millis = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new SkyprobeError(`--min-ms must be whole milliseconds, not "${v}"`);
+  return n;
+};
 
 export function registerReport(report: Command): void {
   report
     .command('build')
-    .description('rebuild index.html of a run folder from its report.json')
+    .description('rebuild index.html of a run folder from its report.json (and the history index, when there is one)')
     .argument('<dir>', 'a run folder (reports/<run-id>)')
-    .action((dir: string) => {
+    .option('--history <dir>', `the folder of ${HISTORY_FILE} (default: the folder above DIR, when it has one)`)
+    .action((dir: string, opts: { history?: string }) => {
       const d = resolve(dir);
-      writeFileSync(join(d, 'index.html'), renderHtml(readReport(d)));
+      const r = readReport(d);
+      const h = historyDirOf(d, opts.history);
+      const sha = sha256(readFileSync(join(d, 'report.json')));
+      writeFileSync(join(d, 'index.html'), renderHtml(r, { sha256: sha, history: h ? readHistory(h) : undefined }));
       process.stdout.write(`${join(d, 'index.html')}\n`);
     });
   report
@@ -47,5 +88,71 @@ export function registerReport(report: Command): void {
         spawn('xdg-open', [file], { detached: true, stdio: 'ignore' })
           .on('error', () => undefined)
           .unref();
+    });
+  report
+    .command('compare')
+    .description(
+      'compare two runs: new failures, fixed, still failing, newly skipped, added/removed, durations, components, host facts; exit 1 when HEAD has a new failure',
+    )
+    .argument('<base>', 'the earlier run: a run folder or its report.json')
+    .argument('<head>', 'the later run: a run folder or its report.json')
+    .option('--json', 'print the comparison as JSON')
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page')
+    .addOption(
+      new Option('--threshold <percent>', 'report a duration change beyond this share of the base duration')
+        .default(COMPARE_DEFAULTS.durationRatio * 100)
+        .argParser(percent),
+    )
+    .addOption(
+      new Option('--min-ms <ms>', '...and beyond this many milliseconds')
+        .default(COMPARE_DEFAULTS.durationMinMs)
+        .argParser(millis),
+    )
+    .action((base: string, head: string, opts: { json?: boolean; html?: string; threshold: number; minMs: number }) => {
+      const c = compareReports(readReport(base), readReport(head), {
+        durationRatio: opts.threshold / 100,
+        durationMinMs: opts.minMs,
+      });
+      if (opts.html) {
+        writeFileSync(resolve(opts.html), renderCompareHtml(c));
+        process.stderr.write(`comparison page: ${resolve(opts.html)}\n`);
+      }
+      process.stdout.write(opts.json ? `${JSON.stringify(c, null, 2)}\n` : renderCompareText(c));
+      process.exitCode = compareExitCode(c);
+    });
+  report
+    .command('verify')
+    .description(
+      `check an archived run folder: report.json against its ${SHA_FILE}, index.html and the history index; exit 1 on a mismatch`,
+    )
+    .argument('<dir>', 'a run folder (reports/<run-id>)')
+    .option('--history <dir>', `the folder of ${HISTORY_FILE} (default: the folder above DIR, when it has one)`)
+    .action((dir: string, opts: { history?: string }) => {
+      const d = resolve(dir);
+      const file = join(d, 'report.json');
+      if (!existsSync(file))
+        throw new SkyprobeError(`no report.json in ${d}`, { hint: 'give a run folder (reports/<run-id>)' });
+      const bytes = readFileSync(file);
+      const opt = (f: string) => (existsSync(join(d, f)) ? readFileSync(join(d, f), 'utf8') : undefined);
+      const h = historyDirOf(d, opts.history);
+      let runId: string | undefined;
+      try {
+        runId = (JSON.parse(bytes.toString('utf8')) as Report).run?.id;
+      } catch {
+        runId = undefined;
+      }
+      const id = runId ?? basename(d);
+      const line = h ? readHistory(h).find((x) => x.id === id) : undefined;
+      const checks = verifyChecks({
+        reportBytes: bytes,
+        shaFile: opt(SHA_FILE),
+        html: opt('index.html'),
+        history: line,
+      });
+      for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
+      if (h && !line) process.stdout.write(`- history index: ${join(h, HISTORY_FILE)} has no line for run ${id}\n`);
+      const bad = checks.filter((c) => !c.ok).length;
+      process.stdout.write(bad === 0 ? `verified: ${d}\n` : `NOT verified: ${bad} of ${checks.length} checks failed\n`);
+      process.exitCode = bad === 0 ? 0 : 1;
     });
 }

@@ -1,5 +1,5 @@
 /** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { runLabel } from '../report/schema.ts';
 import type { Routing } from '../stack/routing.ts';
@@ -31,6 +31,16 @@ export function registerRun(program: Command): void {
       'the cluster for --provider existing (read-only but for its own namespace skyprobe-<run-id>)',
     )
     .option('--keep', 'leave the lab running afterwards')
+    .option('--history <dir>', 'the folder of the history index of runs (history.jsonl; default: the reports folder)')
+    .addOption(
+      new Option('--retries <n>', 'rerun a failed scenario up to N times; a pass after a retry is reported as flaky')
+        .default(0)
+        .argParser((v: string) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 0 || n > 5) throw new InvalidArgumentError('a whole number from 0 to 5');
+          return n;
+        }),
+    )
     .action(
       async (opts: {
         suite: string[];
@@ -39,6 +49,8 @@ export function registerRun(program: Command): void {
         keep?: boolean;
         provider: string;
         kubeconfig?: string;
+        history?: string;
+        retries: number;
       }) => {
         const progress = streamProgress(process.stderr);
         const t0 = Date.now();
@@ -52,13 +64,17 @@ export function registerRun(program: Command): void {
             keep: opts.keep,
             provider: opts.provider,
             kubeconfig: opts.kubeconfig,
+            history: opts.history,
+            retries: opts.retries,
             progress,
           });
           for (const s of report.scenarios.filter((x) => x.status === 'failed'))
             process.stderr.write(`✗ ${s.id} [${runLabel(s)}]: ${s.message}\n`);
+          for (const s of report.scenarios.filter((x) => x.flaky))
+            process.stderr.write(`~ ${s.id} [${runLabel(s)}]: flaky, ${s.flaky}\n`);
           process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
           process.stderr.write(
-            `scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`,
+            `scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped${report.summary.flaky ? `, ${report.summary.flaky} flaky` : ''} (${formatElapsed(Date.now() - t0)})\n`,
           );
           process.stdout.write(`${dir}\n`);
           process.exitCode = exitCode;

@@ -33,6 +33,10 @@ export interface RunOptions {
   keep?: boolean;
   /** Run only this test of the upstream suites named (its short name; a known failure too). */
   upstreamTest?: string;
+  /** The folder of the history index (history.jsonl); default the reports folder. */
+  history?: string;
+  /** Rerun a failed scenario up to this many times (each attempt's evidence kept; a later pass is flaky). */
+  retries?: number;
   progress: Progress;
   run?: Runner;
 }
@@ -113,8 +117,11 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
     provider: cluster.provider,
     gitCommit: commit,
   });
-  const reporter = new ScenarioReporter(dir, runInfo, components);
+  const files = { history: resolve(o.history ?? join(repoRoot(), 'reports')) };
+  mkdirSync(files.history, { recursive: true });
+  const reporter = new ScenarioReporter(dir, runInfo, components, files);
   process.env.SKYPROBE_ROUTING = o.routing;
+  process.env.SKYPROBE_RETRIES = String(o.retries ?? 0);
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
   let report: Report | undefined;
   try {
@@ -140,10 +147,11 @@ export async function runConformance(o: RunOptions): Promise<{ report: Report; d
         only: o.upstreamTest,
       });
       report = addUpstream({ ...report, run: runInfo() }, scenarios, summary);
-      writeReportFiles(dir, report);
+      report = writeReportFiles(dir, report, files);
     }
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
+    delete process.env.SKYPROBE_RETRIES;
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });
