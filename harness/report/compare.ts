@@ -154,7 +154,7 @@ export function renderCompareText(c: Comparison): string {
   );
   block(
     'fixed',
-    c.fixed.map((e) => `${e.id} [${e.label}]  ${st(e)}  (failed at${why(e) || ' an error'})`),
+    c.fixed.map((e) => `${e.id} [${e.label}]  ${st(e)}  (was:${why(e) || ' an error'})`),
   );
   block(
     'still failing',

@@ -18,7 +18,7 @@ describe('index.html: the banner and the sign-off summary', () => {
   const html = renderHtml({ ...r, signoff: signoffOf(r, 'alice@lab1') }, { sha256: 'a'.repeat(64) });
 
   it('names each failed scenario and its failing check, linked to that check', () => {
-    const banner = html.slice(html.indexOf('id="verdict"'), html.indexOf('</p>', html.indexOf('id="verdict"')));
+    const banner = html.slice(html.indexOf('id="verdict"'), html.indexOf('</div>', html.indexOf('id="verdict"')));
     expect(banner).toContain(
       '<li><a href="#DNS-02-current">DNS-02 [current]</a> title of DNS-02: check <a href="#DNS-02-current-check-1">“user zone CNAME resolves”</a> — expected NOERROR</li>',
     );

@@ -13,7 +13,7 @@ function failingCheck(s: ReportScenario): string {
   const c = s.checks[i];
   return c
     ? `check <a href="#${esc(checkAnchor(s, i))}">“${esc(c.name)}”</a>${c.message ? ` — ${esc(c.message)}` : ''}`
-    : esc(s.message ?? 'failed before its first check');
+    : `ended on an error, no check failed: ${esc(s.message ?? 'no message')}`;
 }
 
 /** The banner's lists: each failed scenario with its failing check, then each flaky one with why. */

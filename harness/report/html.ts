@@ -265,9 +265,9 @@ export function renderHtml(r: Report, extra: HtmlExtra = {}): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>skyprobe run ${esc(r.run.id)}: ${verdict}</title><style>${STYLE}</style></head><body>
 <h1>skyprobe conformance run ${esc(r.run.id)}</h1>
-<p class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
+<div class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
 <span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped${r.summary.flaky ? `, <span id="count-flaky">${r.summary.flaky}</span> flaky (passed after a retry)` : ''}
-${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s.${failureList(r, view.flaky)}</p>
+${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s.${failureList(r, view.flaky)}</div>
 <h2>Sign-off</h2>${signoffSection(r, extra.sha256)}
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
 <h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
