@@ -90,13 +90,9 @@ function scenarioSection(s: ReportScenario, view: HistoryView): string {
     ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>`
     : '';
   return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}" data-features="${esc(featuresOf(s).join(' '))}"${flaky ? ' data-flaky="true"' : ''}>
-<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(runLabel(s))}]</a> <span class="badge ${s.status}">${s.status}</span>${flaky ? ` <span class="badge flaky" title="${esc(flaky)}">flaky</span>` : ''} ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span>${strip && strip.length > 0 ? ` ${stripOf(strip, s)}` : ''}</h3>
+<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(runLabel(s))}]</a> <span class="badge ${s.status}">${s.status}</span>${flaky ? ` <span class="badge flaky" title="${esc(flaky)}">flaky</span>` : ''} ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span>${strip && strip.length > 0 ? ` ${stripHtml(strip, strip.at(-1)?.run ?? '')}` : ''}</h3>
 ${featureChips(s)}${flaky ? `<p class="flaky-why">flaky: ${esc(flaky)}</p>` : ''}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}${attemptsSection(s)}<ul class="checks">${checks}</ul>${notes}</section>`;
 }
-
-/** A scenario's strip in its heading (the same as in the History table). */
-const stripOf = (cells: Parameters<typeof stripHtml>[0], _s: ReportScenario) =>
-  stripHtml(cells, cells.at(-1)?.run ?? '');
 
 function hostMatrix(hosts: ReportHost[]): string {
   if (hosts.length === 0) return '<p class="muted">No host facts in this run.</p>';
