@@ -44,7 +44,8 @@ export function trendSvg(runs: HistoryRun[]): string {
   if (runs.length === 0) return '';
   const H = 90;
   const step = Math.max(4, Math.min(16, Math.floor(720 / runs.length)));
-  const W = 40 + runs.length * step;
+  // Wide enough for the first and last run ids under the bars.
+  const W = Math.max(360, 40 + runs.length * step);
   const total = Math.max(
     1,
     ...runs.map((r) => r.summary.passed + r.summary.failed + r.summary.skipped + (r.summary.flaky ?? 0)),
@@ -69,7 +70,7 @@ export function trendSvg(runs: HistoryRun[]): string {
   const line = runs
     .map((r, i) => `${30 + i * step + step / 2},${(H - 10 - (r.durationMs / maxMs) * (H - 20) + 10).toFixed(1)}`)
     .join(' ');
-  return `<svg class="trend" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 14}" role="img" aria-label="trend of totals and duration"><polyline points="${line}" fill="none" stroke="#236" stroke-width="1.5"><title>duration, longest ${(maxMs / 1000).toFixed(0)} s</title></polyline>${bars}<text x="2" y="10" font-size="10">${total}</text><text x="2" y="${H}" font-size="10">0</text><text x="30" y="${H + 12}" font-size="10">${esc(runs[0]?.id ?? '')}</text><text x="${W - 4}" y="${H + 12}" font-size="10" text-anchor="end">${esc(runs.at(-1)?.id ?? '')}</text></svg>`;
+  return `<svg class="trend" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 14}" role="img" aria-label="trend of totals and duration">${bars}<polyline points="${line}" fill="none" stroke="#236" stroke-width="1.5"><title>duration, longest ${(maxMs / 1000).toFixed(0)} s</title></polyline><text x="2" y="10" font-size="10">${total}</text><text x="2" y="${H}" font-size="10">0</text><text x="30" y="${H + 12}" font-size="10">${esc(runs[0]?.id ?? '')}</text><text x="${W - 4}" y="${H + 12}" font-size="10" text-anchor="end">${esc(runs.at(-1)?.id ?? '')}</text></svg>`;
 }
 
 /** The History section: the trend, then a table of every scenario of this run with its strip and flaky mark. */
