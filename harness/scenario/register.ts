@@ -11,6 +11,7 @@
  */
 import { describe, expect } from 'vitest';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import { test } from './env-fixture.ts';
 import { areaOf } from './areas.ts';
 import { runCluster } from './envs/by-provider.ts';
@@ -40,7 +41,8 @@ setScenarioRegistrar((s) => {
         });
         continue;
       }
-      test(`${s.id} [${routing}]`, async ({ env, task }) => {
+      // Each attempt gets the scenario's bound (--retries N: N + 1 attempts at most).
+      test(`${s.id} [${routing}]`, { timeout: TIMEOUTS.scenarioRun * (retries + 1) }, async ({ env, task }) => {
         task.meta.skyprobe = { header, routing };
         // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
         const { result, earlier } = await withRetries(retries, async () => {
