@@ -16,7 +16,7 @@ import { test } from './env-fixture.ts';
 import { areaOf } from './areas.ts';
 import { runCluster } from './envs/by-provider.ts';
 import { type ReportedHeader, prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
-import { failOnce, retriesFrom, withRetries } from './retry.ts';
+import { erroredAttempt, failOnce, retriesFrom, withRetries } from './retry.ts';
 
 const cluster = runCluster();
 const retries = retriesFrom(process.env.SKYPROBE_RETRIES);
@@ -45,10 +45,14 @@ setScenarioRegistrar((s) => {
       test(`${s.id} [${routing}]`, { timeout: TIMEOUTS.scenarioRun * (retries + 1) }, async ({ env, task }) => {
         task.meta.skyprobe = { header, routing };
         // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
-        const { result, earlier } = await withRetries(retries, async () => {
-          await prepareScenario(s, env, routing);
-          return failOnce(s.id, routing) ?? (await runScenario(s, env, routing));
-        });
+        const { result, earlier } = await withRetries(
+          retries,
+          async () => {
+            await prepareScenario(s, env, routing);
+            return failOnce(s.id, routing) ?? (await runScenario(s, env, routing));
+          },
+          (err) => erroredAttempt(s.id, routing, err),
+        );
         task.meta.skyprobe = { header, routing, result, attempts: earlier };
         if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
       });

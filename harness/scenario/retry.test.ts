@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from './define.ts';
-import { FAIL_ONCE_CHECK, failOnce, retriesFrom, withRetries } from './retry.ts';
+import { FAIL_ONCE_CHECK, erroredAttempt, failOnce, retriesFrom, withRetries } from './retry.ts';
 
 const r = (status: 'passed' | 'failed', n: number): ScenarioResult => ({
   id: 'DNS-01',
@@ -35,6 +35,30 @@ describe('withRetries', () => {
     expect(out.result.durationMs).toBe(3);
     expect(out.earlier).toHaveLength(2);
     expect((await withRetries(0, async (n) => r('failed', n))).earlier).toEqual([]);
+  });
+
+  it('an attempt that throws is a failed attempt while reruns are left; the last error ends it', async () => {
+    const out = await withRetries(
+      1,
+      async (n) => {
+        if (n === 1) throw new Error('setup: public DNS did not serve the serial');
+        return r('passed', n);
+      },
+      (err) => erroredAttempt('DNS-01', 'current', err),
+    );
+    expect(out.earlier.map((e) => [e.status, e.message])).toEqual([
+      ['failed', 'setup: public DNS did not serve the serial'],
+    ]);
+    expect(out.result.status).toBe('passed');
+    await expect(
+      withRetries(
+        1,
+        async () => {
+          throw new Error('still broken');
+        },
+        (err) => erroredAttempt('DNS-01', 'current', err),
+      ),
+    ).rejects.toThrow('still broken');
   });
 
   it('reads SKYPROBE_RETRIES', () => {

@@ -19,14 +19,42 @@ export interface Retried {
   earlier: ScenarioResult[];
 }
 
-export async function withRetries(retries: number, attempt: (n: number) => Promise<ScenarioResult>): Promise<Retried> {
+/**
+ * Runs `attempt` until it passes or `retries` reruns are spent. An attempt that throws (its setup failed) counts
+ * as a failed attempt, recorded by `onError`, while reruns are left; the last one's error ends the test as before.
+ */
+export async function withRetries(
+  retries: number,
+  attempt: (n: number) => Promise<ScenarioResult>,
+  onError: (err: Error, n: number) => ScenarioResult = (err) => {
+    throw err;
+  },
+): Promise<Retried> {
   const earlier: ScenarioResult[] = [];
   for (let n = 1; ; n++) {
-    const result = await attempt(n);
+    let result: ScenarioResult;
+    try {
+      result = await attempt(n);
+    } catch (err) {
+      if (n > retries) throw err;
+      earlier.push(onError(err as Error, n));
+      continue;
+    }
     if (result.status === 'passed' || n > retries) return { result, earlier };
     earlier.push(result);
   }
 }
+
+/** A failed attempt for an error that ended it before its checks (its setup threw). */
+export const erroredAttempt = (id: string, routing: Routing, err: Error): ScenarioResult => ({
+  id,
+  routing,
+  status: 'failed',
+  durationMs: 0,
+  checks: [],
+  notes: {},
+  message: err.message,
+});
 
 /** `--retries` as the conformance project reads it (SKYPROBE_RETRIES): a whole number from 0. */
 export function retriesFrom(value: string | undefined): number {
