@@ -1,41 +1,35 @@
-/** `skyprobe report build DIR` and `skyprobe report open [DIR]`: the HTML report, from report.json alone. */
+/**
+ * `skyprobe report build DIR`, `open [DIR]`, `compare BASE HEAD`, `verify DIR`: the HTML report from report.json
+ * (with the history's strips), two runs compared, an archived run folder checked against its recorded sha256.
+ */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
-import type { Report } from '../report/schema.ts';
+import { COMPARE_DEFAULTS, HISTORY_FILE, SHA_FILE } from '../report/names.ts';
 
-async function readReport(dir: string): Promise<Report> {
-  const file = join(dir, 'report.json');
-  if (!existsSync(file))
-    throw new SkyprobeError(`no report.json in ${dir}`, {
-      hint: 'give a run folder (reports/<run-id>), or run: skyprobe run',
-    });
-  const { REPORT_SCHEMA } = await import('../report/schema.ts');
-  let r: Report;
-  try {
-    r = JSON.parse(readFileSync(file, 'utf8')) as Report;
-  } catch (err) {
-    throw new SkyprobeError(`${file} is not JSON: ${(err as Error).message}`);
-  }
-  if (r.schema !== REPORT_SCHEMA) throw new SkyprobeError(`${file} has schema "${r.schema}", not ${REPORT_SCHEMA}`);
-  return r;
-}
+const percent = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new SkyprobeError(`--threshold must be a percentage, not "${v}"`);
+  return n;
+};
+const millis = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new SkyprobeError(`--min-ms must be whole milliseconds, not "${v}"`);
+  return n;
+};
 
 export function registerReport(report: Command): void {
   report
     .command('build')
-    .description('rebuild index.html of a run folder from its report.json')
+    .description('rebuild index.html of a run folder from its report.json (and the history index, when there is one)')
     .argument('<dir>', 'a run folder (reports/<run-id>)')
-    .action(async (dir: string) => {
-      const d = resolve(dir);
-      const report = await readReport(d);
-      // Loaded when the verb runs, as every verb's modules (lab-command.ts).
-      const { renderHtml } = await import('../report/html.ts');
-      writeFileSync(join(d, 'index.html'), renderHtml(report));
-      process.stdout.write(`${join(d, 'index.html')}\n`);
+    .option('--history <dir>', `the folder of ${HISTORY_FILE} (default: the folder above DIR, when it has one)`)
+    .action(async (dir: string, opts: { history?: string }) => {
+      const { buildReportPage } = await import('./report-actions.ts');
+      buildReportPage(dir, opts);
     });
   report
     .command('open')
@@ -50,5 +44,41 @@ export function registerReport(report: Command): void {
         spawn('xdg-open', [file], { detached: true, stdio: 'ignore' })
           .on('error', () => undefined)
           .unref();
+    });
+  report
+    .command('compare')
+    .description(
+      'compare two runs: new failures, fixed, still failing, newly skipped, added/removed, durations, components, host facts; exit 1 when HEAD has a new failure',
+    )
+    .argument('<base>', 'the earlier run: a run folder or its report.json')
+    .argument('<head>', 'the later run: a run folder or its report.json')
+    .option('--json', 'print the comparison as JSON')
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page')
+    .addOption(
+      new Option('--threshold <percent>', 'report a duration change beyond this share of the base duration')
+        .default(COMPARE_DEFAULTS.durationRatio * 100)
+        .argParser(percent),
+    )
+    .addOption(
+      new Option('--min-ms <ms>', '...and beyond this many milliseconds')
+        .default(COMPARE_DEFAULTS.durationMinMs)
+        .argParser(millis),
+    )
+    .action(
+      async (base: string, head: string, opts: { json?: boolean; html?: string; threshold: number; minMs: number }) => {
+        const { compareRuns } = await import('./report-actions.ts');
+        compareRuns(base, head, opts);
+      },
+    );
+  report
+    .command('verify')
+    .description(
+      `check an archived run folder: report.json against its ${SHA_FILE}, index.html and the history index; exit 1 on a mismatch`,
+    )
+    .argument('<dir>', 'a run folder (reports/<run-id>)')
+    .option('--history <dir>', `the folder of ${HISTORY_FILE} (default: the folder above DIR, when it has one)`)
+    .action(async (dir: string, opts: { history?: string }) => {
+      const { verifyRunFolder } = await import('./report-actions.ts');
+      verifyRunFolder(dir, opts);
     });
 }

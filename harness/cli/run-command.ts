@@ -1,5 +1,5 @@
 /** `skyprobe run`: the conformance run; prints a summary; exit 1 when a scenario failed. */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
 import type { Routing } from '../stack/routing.ts';
@@ -44,6 +44,16 @@ export function registerRun(program: Command): void {
       ).choices(ISSUANCES),
     )
     .option('--keep', 'leave the lab running afterwards')
+    .option('--history <dir>', 'the folder of the history index of runs (history.jsonl; default: the reports folder)')
+    .addOption(
+      new Option('--retries <n>', 'rerun a failed scenario up to N times; a pass after a retry is reported as flaky')
+        .default(0)
+        .argParser((v: string) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 0 || n > 5) throw new InvalidArgumentError('a whole number from 0 to 5');
+          return n;
+        }),
+    )
     .action(
       async (opts: {
         suite: string[];
@@ -55,6 +65,8 @@ export function registerRun(program: Command): void {
         provider: string;
         kubeconfig?: string;
         issuance?: Issuance;
+        history?: string;
+        retries: number;
       }) => {
         const progress = streamProgress(process.stderr);
         const t0 = Date.now();
@@ -74,6 +86,8 @@ export function registerRun(program: Command): void {
             provider: opts.provider,
             kubeconfig: opts.kubeconfig,
             issuance: opts.issuance,
+            history: opts.history,
+            retries: opts.retries,
             progress,
           });
           if ('nothing' in outcome) {
@@ -83,9 +97,11 @@ export function registerRun(program: Command): void {
           const { report, dir, exitCode } = outcome;
           for (const s of report.scenarios.filter((x) => x.status === 'failed'))
             process.stderr.write(`✗ ${s.id} [${runLabel(s)}]: ${s.message}\n`);
+          for (const s of report.scenarios.filter((x) => x.flaky))
+            process.stderr.write(`~ ${s.id} [${runLabel(s)}]: flaky, ${s.flaky}\n`);
           process.stderr.write(`reports: ${dir}/index.html, report.json, junit.xml\n`);
           process.stderr.write(
-            `scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped (${formatElapsed(Date.now() - t0)})\n`,
+            `scenarios: ${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped${report.summary.flaky ? `, ${report.summary.flaky} flaky` : ''} (${formatElapsed(Date.now() - t0)})\n`,
           );
           process.stdout.write(`${dir}\n`);
           process.exitCode = exitCode;

@@ -7,7 +7,20 @@
  */
 import { FEATURES } from '../scenario/features.ts';
 import type { ReportHost } from '../scenario/report-host.ts';
-import { type Report, type ReportScenario, type ReportUpstreamSuite, type RunSelection, runLabel } from './schema.ts';
+import type { HistoryRun } from './history.ts';
+import { type HistoryView, historySection, historyView, stripHtml } from './html-history.ts';
+import { anchor, checkAnchor, esc } from './html-parts.ts';
+import { failureList, signoffSection } from './html-signoff.ts';
+import {
+  type Report,
+  type ReportCheck,
+  type ReportScenario,
+  type ReportUpstreamSuite,
+  type RunSelection,
+  runLabel,
+} from './schema.ts';
+
+export { anchor, esc };
 
 /** Evidence longer than this is cut in the page (report.json keeps it whole). */
 export const EVIDENCE_LIMIT = 8_000;
@@ -22,23 +35,12 @@ export function selectionText(s: RunSelection | undefined): string {
     : `${runs}: the failures of run ${s.failedFrom?.runId ?? ''} (--failed-from ${s.failedFrom?.dir ?? ''})`;
 }
 
-export function esc(s: unknown): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 export function cutEvidence(value: unknown, limit = EVIDENCE_LIMIT): string {
   const text = JSON.stringify(value, null, 2) ?? 'null';
   return text.length <= limit
     ? text
     : `${text.slice(0, limit)}\n… cut: ${text.length - limit} more characters (full text in report.json)`;
 }
-
-export const anchor = (s: Pick<ReportScenario, 'id' | 'routing' | 'suite'>) => `${s.id}-${runLabel(s)}`;
 
 /** A scenario's features; a report.json written before headers carried them has none. */
 const featuresOf = (s: ReportScenario): string[] => s.features ?? [];
@@ -78,19 +80,35 @@ function featureTable(scenarios: ReportScenario[]): string {
     : '<p class="muted">No features in this run.</p>';
 }
 
-function scenarioSection(s: ReportScenario): string {
-  const checks = s.checks
+function checkList(checks: ReportCheck[], id: (i: number) => string | undefined): string {
+  return checks
     .map(
-      (c) =>
-        `<li class="check ${c.status}"><span class="mark">${c.status === 'passed' ? '✓' : '✗'}</span> ${esc(c.name)}${c.message ? ` <span class="msg">— ${esc(c.message)}</span>` : ''}<details><summary>evidence</summary><pre>${esc(cutEvidence(c.evidence))}</pre></details></li>`,
+      (c, i) =>
+        `<li class="check ${c.status}"${id(i) ? ` id="${esc(id(i))}"` : ''}><span class="mark">${c.status === 'passed' ? '✓' : '✗'}</span> ${esc(c.name)}${c.message ? ` <span class="msg">— ${esc(c.message)}</span>` : ''}<details${c.status === 'failed' ? ' class="failed-evidence"' : ''}><summary>evidence</summary><pre>${esc(cutEvidence(c.evidence))}</pre></details></li>`,
     )
     .join('');
+}
+
+/** A retried scenario's earlier attempts, each with its checks and evidence. */
+function attemptsSection(s: ReportScenario): string {
+  return (s.attempts ?? [])
+    .map(
+      (a) =>
+        `<details class="attempt"><summary>attempt ${a.attempt}: ${a.status}${a.failedCheck ? ` at “${esc(a.failedCheck)}”` : ''} (${(a.durationMs / 1000).toFixed(1)} s)</summary>${a.message ? `<p class="why">${esc(a.message)}</p>` : ''}<ul class="checks">${checkList(a.checks, () => undefined)}</ul></details>`,
+    )
+    .join('');
+}
+
+function scenarioSection(s: ReportScenario, view: HistoryView): string {
+  const checks = checkList(s.checks, (i) => checkAnchor(s, i));
+  const flaky = view.flaky.get(anchor(s));
+  const strip = view.strips.get(anchor(s));
   const notes = s.notes
     ? `<details><summary>notes and diagnostics</summary><pre>${esc(cutEvidence(s.notes, EVIDENCE_LIMIT * 2))}</pre></details>`
     : '';
-  return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}" data-features="${esc(featuresOf(s).join(' '))}">
-<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(runLabel(s))}]</a> <span class="badge ${s.status}">${s.status}</span> ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span></h3>
-${featureChips(s)}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}<ul class="checks">${checks}</ul>${notes}</section>`;
+  return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}" data-features="${esc(featuresOf(s).join(' '))}"${flaky ? ' data-flaky="true"' : ''}>
+<h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(runLabel(s))}]</a> <span class="badge ${s.status}">${s.status}</span>${flaky ? ` <span class="badge flaky" title="${esc(flaky)}">flaky</span>` : ''} ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span>${strip && strip.length > 0 ? ` ${stripHtml(strip, strip.at(-1)?.run ?? '')}` : ''}</h3>
+${featureChips(s)}${flaky ? `<p class="flaky-why">flaky: ${esc(flaky)}</p>` : ''}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}${attemptsSection(s)}<ul class="checks">${checks}</ul>${notes}</section>`;
 }
 
 function hostMatrix(hosts: ReportHost[]): string {
@@ -107,9 +125,13 @@ function hostMatrix(hosts: ReportHost[]): string {
 }
 
 function parityMatrix(scenarios: ReportScenario[]): string {
-  const ids = [...new Set(scenarios.filter((s) => s.routing).map((s) => s.id))];
-  if (ids.length === 0) return '<p class="muted">No scenario of skyprobe\'s catalog in this run.</p>';
   const status = (id: string, r: string) => scenarios.find((s) => s.id === id && s.routing === r);
+  const failedIn = (id: string) => scenarios.some((s) => s.id === id && s.routing && s.status === 'failed');
+  // Failed rows first (in id order), then the rest.
+  const ids = [...new Set(scenarios.filter((s) => s.routing).map((s) => s.id))].sort(
+    (a, b) => Number(failedIn(b)) - Number(failedIn(a)),
+  );
+  if (ids.length === 0) return '<p class="muted">No scenario of skyprobe\'s catalog in this run.</p>';
   const cell = (s: ReportScenario | undefined) =>
     s ? `<td class="fact ${s.status}"><a href="#${esc(anchor(s))}">${s.status}</a></td>` : '<td class="muted">—</td>';
   return `<table class="matrix"><thead><tr><th>scenario</th><th>current</th><th>target</th></tr></thead><tbody>${ids
@@ -146,14 +168,21 @@ function upstreamSection(suites: ReportUpstreamSuite[]): string {
 }
 
 /** SVG: for each host, when route, DNS, certificate and HTTPS became true, from that host's first fact. */
-export function timelineSvg(hosts: ReportHost[]): string {
+export function timelineSvg(all: ReportHost[]): string {
   const facts = ['routeAccepted', 'dnsResolved', 'certReady', 'httpsOk'] as const;
   const timesOf = (h: ReportHost) =>
     facts
       .map((f) => h.timeline[f])
       .filter(Boolean)
       .map((t) => Date.parse(t as string));
-  if (hosts.every((h) => timesOf(h).length === 0)) return '<p class="muted">No convergence timeline in this run.</p>';
+  // Only hosts whose facts were followed over time (TLS-03) have a timeline; the others get no empty row.
+  const hosts = all.filter((h) => timesOf(h).length > 0);
+  if (hosts.length === 0) return '<p class="muted">No convergence timeline in this run.</p>';
+  const left = all.length - hosts.length;
+  const note =
+    left > 0
+      ? `<p class="muted" id="timeline-left-out">${left} of ${all.length} hosts left out: their facts were checked once (FX-01), not followed over time, so they have no timeline.</p>`
+      : '';
   const span = Math.max(
     1000,
     ...hosts.map((h) => (timesOf(h).length ? Math.max(...timesOf(h)) - Math.min(...timesOf(h)) : 0)),
@@ -189,7 +218,7 @@ export function timelineSvg(hosts: ReportHost[]): string {
         `<circle cx="${L + 10 + i * 110}" cy="${24 + hosts.length * rowH}" r="5" fill="${colors[f]}"/><text x="${L + 18 + i * 110}" y="${28 + hosts.length * rowH}" font-size="11">${f}</text>`,
     )
     .join('');
-  return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${40 + hosts.length * rowH}" role="img" aria-label="convergence timeline">${rows}${legend}<text x="${L}" y="12" font-size="10">first fact</text><text x="${W - 60}" y="12" font-size="10">+${(span / 1000).toFixed(1)} s</text></svg>`;
+  return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${40 + hosts.length * rowH}" role="img" aria-label="convergence timeline">${rows}${legend}<text x="${L}" y="12" font-size="10">first fact</text><text x="${W - 60}" y="12" font-size="10">+${(span / 1000).toFixed(1)} s</text></svg>${note}`;
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#222}
@@ -202,15 +231,30 @@ pre{background:#f6f6f6;padding:6px;overflow:auto;max-height:320px;font-size:12px
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}.fact.pass,.fact.passed{background:#e6f4ea}
 .fact.fail,.fact.failed{background:#fce8e6}.fact.pending{background:#fff4d6}.filters{position:sticky;top:0;background:#fff;padding:6px 0;border-bottom:1px solid #eee}
 .features{margin:0 0 6px}.feature{font:11px system-ui,sans-serif;padding:1px 7px;border:1px solid #9ab;border-radius:8px;background:#eef3f7;color:#234;cursor:pointer}
+.badge.flaky{background:#b8860b}.flaky-why{color:#8a6500}.signoff th{background:#f6f6f6;width:160px}
+#failures,#flaky{margin:6px 0 0;padding-left:20px;font-size:14px}#failures a,#flaky a{color:inherit}
+.strip{display:inline-flex;align-items:flex-end;gap:1px;height:20px;vertical-align:middle}.strip .cell{width:8px;display:inline-block}
+.cell.p{background:#2e7d32}.cell.f{background:#c62828}.cell.s{background:#bbb}.cell.F{background:#e0a800}.cell.now{outline:2px solid #222}
+tr.flaky td{background:#fff8e1}.attempt{border-left:3px solid #e0a800;padding-left:6px;margin:4px 0}
 .hidden{display:none}`;
 
 const SCRIPT = `(function(){var q=document.getElementById('q'),st=document.getElementById('status'),ar=document.getElementById('area'),fe=document.getElementById('feature');
 function apply(){var t=q.value.toLowerCase(),s=st.value,a=ar.value,f=fe.value,shown=0;document.querySelectorAll('section.scenario').forEach(function(e){
 var ok=(!s||e.dataset.status===s)&&(!a||e.dataset.area===a)&&(!f||(' '+e.dataset.features+' ').indexOf(' '+f+' ')>=0)&&(!t||e.textContent.toLowerCase().indexOf(t)>=0);e.classList.toggle('hidden',!ok);if(ok)shown++});
 document.getElementById('shown').textContent=shown}q.oninput=st.onchange=ar.onchange=fe.onchange=apply;
-document.querySelectorAll('button.feature').forEach(function(b){b.onclick=function(){fe.value=b.dataset.feature;apply();document.getElementById('scenarios').scrollIntoView()}});apply()})();`;
+document.querySelectorAll('button.feature').forEach(function(b){b.onclick=function(){fe.value=b.dataset.feature;apply();document.getElementById('scenarios').scrollIntoView()}});apply();
+function reveal(){var h=location.hash.slice(1);if(!h)return;var e=document.getElementById(h);if(!e)return;var s=e.closest('section.scenario');if(s)s.classList.remove('hidden');var d=e.querySelector('details');if(d)d.open=true}
+window.addEventListener('hashchange',reveal);reveal()})();`;
 
-export function renderHtml(r: Report): string {
+export interface HtmlExtra {
+  /** report.json's sha256, shown in the sign-off summary. */
+  sha256?: string;
+  /** The history index (oldest first), this run in it: strips, flaky marks and the trend. */
+  history?: HistoryRun[];
+}
+
+export function renderHtml(r: Report, extra: HtmlExtra = {}): string {
+  const view = historyView(r, extra.history);
   const failedFirst = [...r.scenarios].sort(
     (a, b) =>
       Number(b.status === 'failed') - Number(a.status === 'failed') ||
@@ -237,15 +281,17 @@ export function renderHtml(r: Report): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>skyprobe run ${esc(r.run.id)}: ${verdict}</title><style>${STYLE}</style></head><body>
 <h1>skyprobe conformance run ${esc(r.run.id)}</h1>
-<p class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
-<span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped
-${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s${issuance}.</p>
+<div class="verdict ${verdict}" id="verdict"><strong>${verdict === 'passed' ? 'PASSED' : 'FAILED'}</strong>:
+<span id="count-passed">${r.summary.passed}</span> passed, <span id="count-failed">${r.summary.failed}</span> failed, <span id="count-skipped">${r.summary.skipped}</span> skipped${r.summary.flaky ? `, <span id="count-flaky">${r.summary.flaky}</span> flaky (passed after a retry)` : ''}
+${esc(ranWhat(r))}, ${(r.run.durationMs / 1000).toFixed(0)} s${issuance}.${failureList(r, view.flaky)}</div>
 <p id="selection">Ran: ${esc(selectionText(r.run.selection))}.</p>
+<h2>Sign-off</h2>${signoffSection(r, extra.sha256)}
 <h2>By area</h2><table><thead><tr><th>area</th><th>passed</th><th>failed</th><th>skipped</th></tr></thead><tbody>${byArea}</tbody></table>
 <h2>By feature</h2><details id="by-feature"><summary>${featureCounts(r.scenarios).length} features: scenario runs by status (a feature filters the scenarios)</summary>${featureTable(r.scenarios)}</details>
 <h2>Hosts: the four facts, the endpoint and the workload</h2>${hostMatrix(r.hosts)}
 ${upstreamSection(r.upstream ?? [])}<h2>Current vs target routing</h2>${parityMatrix(r.scenarios)}
 <h2>Convergence timeline</h2>${timelineSvg(r.hosts)}
+${historySection(r, extra.history ?? [], view)}
 <h2 id="scenarios">Scenarios</h2>
 <div class="filters"><input id="q" type="search" placeholder="search checks and evidence" aria-label="search">
 <select id="status" aria-label="status"><option value="">all statuses</option><option>failed</option><option>passed</option><option>skipped</option></select>
@@ -254,7 +300,7 @@ ${upstreamSection(r.upstream ?? [])}<h2>Current vs target routing</h2>${parityMa
     .map((c) => `<option value="${esc(c.feature)}">${esc(c.feature)} (${c.passed + c.failed + c.skipped})</option>`)
     .join('')}</select>
 <span class="muted"><span id="shown"></span> shown</span></div>
-${failedFirst.map(scenarioSection).join('\n')}
+${failedFirst.map((s) => scenarioSection(s, view)).join('\n')}
 <h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>selection</td><td>${esc(selectionText(r.run.selection))}</td></tr>${r.environment.issuance ? `<tr><td>issuance</td><td id="issuance">${esc(r.environment.issuance.summary)}</td></tr>` : ''}<tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
 <tr><td>started</td><td>${esc(r.run.startedAt)}</td></tr><tr><td>duration</td><td>${(r.run.durationMs / 1000).toFixed(1)} s</td></tr>${env}</tbody></table>
 <script>${SCRIPT}</script></body></html>

@@ -3,16 +3,26 @@
  * registrar) and writes report.json and junit.xml into the run folder.
  */
 import { writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/routing.ts';
 import { type ScenarioOutcome, buildReport, renderJunit } from './build.ts';
+import { recordRun } from './history-file.ts';
+import { historyEntry } from './history.ts';
 import { renderHtml } from './html.ts';
 import type { Report, ReportIssuance } from './schema.ts';
+import { SHA_FILE, sha256, shaLine, signoffOf } from './signoff.ts';
 
 export interface ScenarioMeta {
-  skyprobe?: { header: ScenarioOutcome['header']; routing: Routing; result?: ScenarioResult; skipped?: string };
+  skyprobe?: {
+    header: ScenarioOutcome['header'];
+    routing: Routing;
+    result?: ScenarioResult;
+    attempts?: ScenarioResult[];
+    skipped?: string;
+  };
 }
 
 export class ScenarioReporter implements Reporter {
@@ -22,6 +32,7 @@ export class ScenarioReporter implements Reporter {
     private readonly run: () => Report['run'],
     private readonly components: Record<string, string>,
     private readonly issuance?: ReportIssuance,
+    private readonly files: ReportFilesOptions = {},
   ) {}
 
   /** Live progress on stderr, one line per scenario and routing mode (stdout stays for the run folder's path). */
@@ -31,12 +42,17 @@ export class ScenarioReporter implements Reporter {
     const r = t.result();
     const mark = r.state === 'passed' ? '✓' : r.state === 'failed' ? '✗' : '-';
     const secs = ((t.diagnostic()?.duration ?? 0) / 1000).toFixed(1);
+    const retried = meta.attempts?.length
+      ? `\n      ${r.state === 'passed' ? 'flaky: passed' : 'failed'} on attempt ${meta.attempts.length + 1} (${meta.attempts.map((a, i) => `attempt ${i + 1} failed: ${a.failedCheck ?? a.message}`).join('; ')})`
+      : '';
     const why = meta.result?.failedCheck
       ? `\n      failed: ${meta.result.failedCheck}`
       : meta.skipped
         ? `\n      skipped: ${meta.skipped}`
         : '';
-    process.stderr.write(`  ${mark} ${meta.header.id} [${meta.routing}] ${meta.header.title} (${secs}s)${why}\n`);
+    process.stderr.write(
+      `  ${mark} ${meta.header.id} [${meta.routing}] ${meta.header.title} (${secs}s)${why}${retried}\n`,
+    );
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -51,19 +67,47 @@ export class ScenarioReporter implements Reporter {
           header: meta.header,
           routing: meta.routing,
           result: meta.result,
+          attempts: meta.attempts,
           status,
           error: r.state === 'failed' ? r.errors?.[0]?.message : meta.skipped,
         });
       }
     }
     this.report = buildReport(outcomes, this.run(), this.components, this.issuance);
-    writeReportFiles(this.outDir, this.report);
+    this.report = writeReportFiles(this.outDir, this.report, this.files);
   }
 }
 
-/** report.json, junit.xml and index.html of a report, in its run folder. */
-export function writeReportFiles(dir: string, report: Report): void {
-  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
-  writeFileSync(join(dir, 'index.html'), renderHtml(report));
+export interface ReportFilesOptions {
+  /** The history folder (`run --history`): the run gets its line in DIR/history.jsonl, index.html its strips. */
+  history?: string;
+  /** Who ran it (default user@host of this process). */
+  ranBy?: string;
+}
+
+/** user@host of this process. */
+export function ranByHere(): string {
+  let user = process.env.USER ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry: keep $USER
+  }
+  return `${user}@${hostname()}`;
+}
+
+/**
+ * A run folder's files: report.json with its sign-off summary, report.json.sha256, junit.xml, the history
+ * line (with --history) and index.html. Returns the report as written.
+ */
+export function writeReportFiles(dir: string, report: Report, o: ReportFilesOptions = {}): Report {
+  const signed: Report = { ...report, signoff: signoffOf(report, o.ranBy ?? ranByHere()) };
+  const json = `${JSON.stringify(signed, null, 2)}\n`;
+  const hex = sha256(json);
+  writeFileSync(join(dir, 'report.json'), json);
+  writeFileSync(join(dir, SHA_FILE), shaLine(hex));
+  writeFileSync(join(dir, 'junit.xml'), renderJunit(signed));
+  const history = o.history ? recordRun(o.history, historyEntry(signed, hex, dir)) : undefined;
+  writeFileSync(join(dir, 'index.html'), renderHtml(signed, { sha256: hex, history }));
+  return signed;
 }

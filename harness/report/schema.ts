@@ -31,6 +31,23 @@ export interface ReportScenario {
   /** Why it failed (the failed check's message) or was skipped. */
   message?: string;
   notes?: Record<string, unknown>;
+  /**
+   * With `--retries N`: the attempts before the last (each failed), with their own checks and evidence; the
+   * scenario's own fields are the last attempt's. Absent when it ran once.
+   */
+  attempts?: ReportAttempt[];
+  /** Why it is flaky (passed only after a retry); a flaky scenario is never a plain pass. */
+  flaky?: string;
+}
+
+/** One earlier attempt of a retried scenario, with its evidence. */
+export interface ReportAttempt {
+  attempt: number;
+  status: 'passed' | 'failed';
+  durationMs: number;
+  checks: ReportCheck[];
+  failedCheck?: string;
+  message?: string;
 }
 
 /** What an upstream suite said of itself: its version, its profile results, the files it left in the run folder. */
@@ -80,6 +97,22 @@ export interface ReportIssuance {
   summary: string;
 }
 
+/** The sign-off summary of a run: what ran, where, by whom, and the verdict (index.html shows it at the top). */
+export interface ReportSignoff {
+  verdict: 'passed' | 'failed';
+  commit: string;
+  provider: string;
+  routing: Routing[];
+  components: Record<string, string>;
+  /** user@host that ran it. */
+  ranBy: string;
+  /** When the run started and ended (ISO 8601). */
+  startedAt: string;
+  endedAt: string;
+  /** Counts, flaky scenarios (passed after a retry) apart from the passed ones. */
+  counts: { passed: number; failed: number; skipped: number; flaky: number };
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   run: {
@@ -92,9 +125,12 @@ export interface Report {
     selection?: RunSelection;
   };
   environment: { components: Record<string, string>; issuance?: ReportIssuance };
-  summary: { passed: number; failed: number; skipped: number };
+  /** `flaky` (passed only after a retry; not counted in `passed`) is present when there is one. */
+  summary: { passed: number; failed: number; skipped: number; flaky?: number };
   scenarios: ReportScenario[];
   hosts: ReportHost[];
   /** The upstream suites that ran (`--suite gateway-api`), with their own summaries. */
   upstream?: ReportUpstreamSuite[];
+  /** The sign-off summary (absent in reports written before it); report.json's sha256 is in report.json.sha256. */
+  signoff?: ReportSignoff;
 }

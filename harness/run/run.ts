@@ -43,6 +43,10 @@ export interface RunOptions {
   upstreamTest?: string;
   /** The issuance profile of a cluster the provider brings up; one it attaches to must already run it. */
   issuance?: Issuance;
+  /** The folder of the history index (history.jsonl); default the reports folder. */
+  history?: string;
+  /** Rerun a failed scenario up to this many times (each attempt's evidence kept; a later pass is flaky). */
+  retries?: number;
   progress: Progress;
   run?: Runner;
 }
@@ -149,8 +153,11 @@ export async function runConformance(
     gitCommit: commit,
     selection: selection?.record ?? suiteSelection(o.suites),
   });
-  const reporter = new ScenarioReporter(dir, runInfo, components, issuance);
+  const files = { history: resolve(o.history ?? join(repoRoot(), 'reports')) };
+  mkdirSync(files.history, { recursive: true });
+  const reporter = new ScenarioReporter(dir, runInfo, components, issuance, files);
   process.env.SKYPROBE_ROUTING = o.routing;
+  process.env.SKYPROBE_RETRIES = String(o.retries ?? 0);
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
   if (selection) process.env[SELECTED_ENV] = selectedValue(selection.runs);
   let report: Report | undefined;
@@ -177,11 +184,12 @@ export async function runConformance(
         only: upstreamTest,
       });
       report = addUpstream({ ...report, run: runInfo() }, scenarios, summary);
-      writeReportFiles(dir, report);
+      report = writeReportFiles(dir, report, files);
     }
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
     delete process.env[SELECTED_ENV];
+    delete process.env.SKYPROBE_RETRIES;
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });

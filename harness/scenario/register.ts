@@ -11,13 +11,16 @@
  */
 import { describe, expect } from 'vitest';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import { TIMEOUTS } from '../timeouts.ts';
 import { test } from './env-fixture.ts';
 import { areaOf } from './areas.ts';
 import { runCluster } from './envs/by-provider.ts';
 import { isSelected, selectedRuns } from './selected.ts';
 import { type ReportedHeader, prepareScenario, runScenario, setScenarioRegistrar, unmetNeeds } from './define.ts';
+import { erroredAttempt, failOnce, retriesFrom, withRetries } from './retry.ts';
 
 const cluster = runCluster();
+const retries = retriesFrom(process.env.SKYPROBE_RETRIES);
 const wanted =
   (process.env.SKYPROBE_ROUTING ?? 'both') === 'both' ? ROUTINGS : [process.env.SKYPROBE_ROUTING as Routing];
 // `skyprobe run --scenario` / `--failed-from`: only these scenario runs get a test.
@@ -41,11 +44,19 @@ setScenarioRegistrar((s) => {
         });
         continue;
       }
-      test(`${s.id} [${routing}]`, async ({ env, task }) => {
+      // Each attempt gets the scenario's bound (--retries N: N + 1 attempts at most).
+      test(`${s.id} [${routing}]`, { timeout: TIMEOUTS.scenarioRun * (retries + 1) }, async ({ env, task }) => {
         task.meta.skyprobe = { header, routing };
-        await prepareScenario(s, env, routing);
-        const result = await runScenario(s, env, routing);
-        task.meta.skyprobe = { header, routing, result };
+        // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
+        const { result, earlier } = await withRetries(
+          retries,
+          async () => {
+            await prepareScenario(s, env, routing);
+            return failOnce(s.id, routing) ?? (await runScenario(s, env, routing));
+          },
+          (err) => erroredAttempt(s.id, routing, err),
+        );
+        task.meta.skyprobe = { header, routing, result, attempts: earlier };
         if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
       });
     }
@@ -58,6 +69,8 @@ declare module 'vitest' {
       header: ReportedHeader;
       routing: Routing;
       result?: import('./define.ts').ScenarioResult;
+      /** The failed attempts before `result` (--retries). */
+      attempts?: import('./define.ts').ScenarioResult[];
       skipped?: string;
     };
   }
