@@ -16,7 +16,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--scenario <id>',
-      'only this scenario (an id of the catalog, like TLS-04); repeat for more',
+      'only this scenario (an id of the catalog, like TLS-04; or one upstream test, like GWAPI-HTTPRouteWeight); repeat for more',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
