@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,19 @@ describe('upstream suites in skyprobe run', () => {
     expect(() => prepareUpstream(pins, 'gateway-api')).toThrow(
       'the gateway-api suite v1.6.3 is not built (gateway-api: gateway-api-conformance)',
     );
+  });
+
+  it('gives the binary where the cache keeps it, not the path its manifest recorded at build time', () => {
+    const root = mkdtempSync(join(tmpdir(), 'skyprobe-moved-cache-'));
+    process.env.SKYPROBE_CACHE = root;
+    const dir = join(root, 'gateway-api@v1.6.3');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    const recorded = { name: 'gateway-api-conformance', path: '/elsewhere/bin/gateway-api-conformance', verified: 'x' };
+    writeFileSync(
+      join(dir, 'component.json'),
+      JSON.stringify({ name: 'gateway-api', version: 'v1.6.3', binaries: [recorded] }),
+    );
+    expect(prepareUpstream(pins, 'gateway-api').binary).toBe(join(dir, 'bin', 'gateway-api-conformance'));
   });
 
   it('refuses a provider that may not create namespaces and Gateways', () => {

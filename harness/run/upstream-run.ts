@@ -14,7 +14,7 @@ import { repoRoot } from '../paths.ts';
 import type { ClusterHandle } from '../providers/provider.ts';
 import { upstreamId, upstreamScenarios, upstreamSummary } from '../report/upstream.ts';
 import type { ReportScenario, ReportUpstreamSuite } from '../report/schema.ts';
-import { cachePaths, readManifest } from '../setup/cache.ts';
+import { binaryPath, cachePaths, readManifest } from '../setup/cache.ts';
 import { type PinFile, loadPinFile } from '../setup/components.ts';
 import { PIN_FILE, componentBinary } from '../setup/setup.ts';
 import { UPSTREAM_SUITES, type UpstreamSuiteName, type UpstreamSuitePin } from '../setup/suite-pins.ts';
@@ -55,13 +55,14 @@ export function prepareUpstream(pins: PinFile, name: UpstreamSuiteName): Prepare
   const pin = pins.suites[name];
   if (!pin) throw new SkyprobeError(`the pin file has no suite "${name}"`, { hint: 'see fixtures/components.yaml' });
   const component = pins.components.find((c) => c.name === pin.component);
-  const built = component ? readManifest(cachePaths(), component) : undefined;
-  const binary = built?.binaries.find((b) => b.name === pin.binary);
-  if (!binary)
+  const paths = cachePaths();
+  const built = component ? readManifest(paths, component) : undefined;
+  if (!component || !built?.binaries.some((b) => b.name === pin.binary))
     throw new SkyprobeError(`the ${name} suite ${pin.version} is not built (${pin.component}: ${pin.binary})`, {
       hint: 'run: skyprobe setup',
     });
-  return { pin, binary: binary.path };
+  // Where the cache keeps it now (the manifest's recorded path is where it was built, which may have moved).
+  return { pin, binary: binaryPath(paths, component, pin.binary) };
 }
 
 /** The suite creates namespaces, Gateways and routes of its own: a read-only provider cannot run it. */
