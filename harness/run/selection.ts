@@ -56,8 +56,13 @@ export function closeIds(asked: string, ids: string[]): string[] {
 
 const wantedRoutings = (routing: SelectionInput['routing']): Routing[] => (routing === 'both' ? ROUTINGS : [routing]);
 
+/**
+ * A scenario file's header. The files are TypeScript and the CLI may run compiled (dist/, no loader for .ts), so
+ * they are loaded through tsx's loader for this import only.
+ */
 async function header(file: string): Promise<Scenario> {
-  return (await import(pathToFileURL(file).href)).default as Scenario;
+  const { tsImport } = await import('tsx/esm/api');
+  return ((await tsImport(pathToFileURL(file).href, import.meta.url)) as { default: Scenario }).default;
 }
 
 /** `--scenario ID...`: each id must be in the catalog (case aside) and run in one of the routing modes asked for. */
