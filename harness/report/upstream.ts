@@ -108,6 +108,7 @@ export function upstreamSummary(pin: UpstreamSuitePin, r: GatewayApiRun, files: 
     failed,
     skipped,
   });
+  const problem = suiteProblem(r);
   return {
     name: pin.name,
     version: pin.version,
@@ -121,6 +122,6 @@ export function upstreamSummary(pin: UpstreamSuitePin, r: GatewayApiRun, files: 
       ...(p.extended ? { extended: { ...count(p.extended), supportedFeatures: p.extended.supportedFeatures } } : {}),
     })),
     files,
-    ...(suiteProblem(r) ? { problem: suiteProblem(r) } : {}),
+    ...(problem ? { problem } : {}),
   };
 }

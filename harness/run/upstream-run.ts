@@ -10,13 +10,12 @@ import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
 import { clientsFor } from '../k8s/client.ts';
 import type { Progress } from '../log.ts';
-import { repoRoot } from '../paths.ts';
 import type { ClusterHandle } from '../providers/provider.ts';
 import { upstreamId, upstreamScenarios, upstreamSummary } from '../report/upstream.ts';
 import type { ReportScenario, ReportUpstreamSuite } from '../report/schema.ts';
 import { binaryPath, cachePaths, readManifest } from '../setup/cache.ts';
-import { type PinFile, loadPinFile } from '../setup/components.ts';
-import { PIN_FILE, componentBinary } from '../setup/setup.ts';
+import type { PinFile } from '../setup/components.ts';
+import { componentBinary } from '../setup/setup.ts';
 import { UPSTREAM_SUITES, type UpstreamSuiteName, type UpstreamSuitePin } from '../setup/suite-pins.ts';
 import { POLL, TIMEOUTS } from '../timeouts.ts';
 import { LOG_FILE, REPORT_FILE, runGatewayApiSuite } from '../upstream/gateway-api.ts';
@@ -24,6 +23,8 @@ import { LOG_FILE, REPORT_FILE, runGatewayApiSuite } from '../upstream/gateway-a
 export interface PreparedSuite {
   pin: UpstreamSuitePin;
   binary: string;
+  /** The pin file it came from (runUpstream finds kubectl in it, without reading the file again). */
+  pins: PinFile;
 }
 
 export const isUpstreamSuite = (name: string): name is UpstreamSuiteName =>
@@ -62,11 +63,11 @@ export function prepareUpstream(pins: PinFile, name: UpstreamSuiteName): Prepare
       hint: 'run: skyprobe setup',
     });
   // Where the cache keeps it now (the manifest's recorded path is where it was built, which may have moved).
-  return { pin, binary: binaryPath(paths, component, pin.binary) };
+  return { pin, binary: binaryPath(paths, component, pin.binary), pins };
 }
 
 /** The suite creates namespaces, Gateways and routes of its own: a read-only provider cannot run it. */
-export function checkCluster(p: PreparedSuite, cluster: ClusterHandle): void {
+export function checkCluster(p: Pick<PreparedSuite, 'pin'>, cluster: ClusterHandle): void {
   if (!cluster.capabilities.clusterScoped || !cluster.capabilities.createApps)
     throw new SkyprobeError(
       `the ${p.pin.name} suite creates namespaces and Gateways: provider ${cluster.provider} may not`,
@@ -111,7 +112,7 @@ export async function runUpstream(
   o: { cluster: ClusterHandle; dir: string; run: Runner; progress: Progress; only?: string },
 ): Promise<{ scenarios: ReportScenario[]; summary: ReportUpstreamSuite }> {
   const component = p.pin.name;
-  await apiAnswersFromSuiteHost(o.run, componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl'), o.cluster);
+  await apiAnswersFromSuiteHost(o.run, componentBinary(p.pins, 'kubectl'), o.cluster);
   let skipped = 0;
   o.progress.info(
     `${component} ${p.pin.version}: ${p.pin.profiles.join(', ')} against ${p.pin.implementation.project} ${p.pin.implementation.version}${o.only ? `, only ${o.only}` : ''}`,

@@ -106,18 +106,20 @@ function refused(a: AppFixture, what: string, err: unknown, rolledBack: string):
   });
 }
 
-/** The objects that exist now (their keys): those a failed deploy must not remove. */
-async function existing(k: Clients, objects: KubernetesObject[]): Promise<Set<string>> {
-  const out = new Set<string>();
+/**
+ * The objects that exist now, by key, with their resourceVersion: those a failed deploy must not remove, and what
+ * the dry run replaces them at.
+ */
+async function existing(k: Clients, objects: KubernetesObject[]): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
   for (const o of objects) {
-    const found = await k.objects
+    const cur = await k.objects
       .read(o as KubernetesObject & { metadata: { name: string; namespace?: string } })
-      .then(() => true)
       .catch((err: unknown) => {
-        if (apiStatus(err) === 404) return false;
+        if (apiStatus(err) === 404) return undefined;
         throw err;
       });
-    if (found) out.add(key(o));
+    if (cur) out.set(key(o), cur.metadata?.resourceVersion);
   }
   return out;
 }
@@ -127,22 +129,19 @@ async function existing(k: Clients, objects: KubernetesObject[]): Promise<Set<st
  * anything is changed. Objects in a namespace that does not exist yet cannot be dry-run (the API refuses them for
  * the namespace alone); the real apply below covers them, and a failure there is rolled back.
  */
-async function preflight(k: Clients, a: AppFixture, rendered: Rendered, existed: Set<string>): Promise<void> {
+async function preflight(
+  k: Clients,
+  a: AppFixture,
+  rendered: Rendered,
+  existed: Map<string, string | undefined>,
+): Promise<void> {
   const newNamespaces = new Set(
     rendered.objects.filter((o) => o.kind === 'Namespace' && !existed.has(key(o))).map((o) => o.metadata?.name),
   );
   for (const o of rendered.objects) {
     if (o.kind === 'Namespace' || newNamespaces.has(o.metadata?.namespace)) continue;
     const attempt = existed.has(key(o))
-      ? k.objects
-          .read(o as KubernetesObject & { metadata: { name: string; namespace?: string } })
-          .then((cur) =>
-            k.objects.replace(
-              { ...o, metadata: { ...o.metadata, resourceVersion: cur.metadata?.resourceVersion } },
-              undefined,
-              'All',
-            ),
-          )
+      ? k.objects.replace({ ...o, metadata: { ...o.metadata, resourceVersion: existed.get(key(o)) } }, undefined, 'All')
       : k.objects.create(o, undefined, 'All');
     await attempt.catch((err: unknown) => {
       // A conflict is a write racing with ours, not a refusal.
@@ -203,7 +202,7 @@ async function rollBack(
   t: DeployTarget,
   a: AppFixture,
   rendered: Rendered,
-  existed: Set<string>,
+  existed: Map<string, string | undefined>,
   switching: Routing | undefined,
   had: Set<string>,
 ): Promise<void> {
