@@ -21,7 +21,8 @@ const LAYERS = [
   { name: 'scenario', paths: ['^harness/scenario/'] },
   // The embedded provider's own programs (the kubelet stand-in, the Talos API stand-in) sit with the providers.
   { name: 'providers', paths: ['^harness/providers/', '^harness/pod-runner/', '^harness/mgmt/'] },
-  { name: 'facts+stack', paths: ['^harness/facts/', '^harness/stack/'] },
+  // capture/ (bundles of what domains check reads, and how a lab replays them) sits with the facts it reads.
+  { name: 'facts+stack', paths: ['^harness/facts/', '^harness/stack/', '^harness/capture/'] },
   { name: 'probes+setup+k8s', paths: ['^harness/probes/', '^harness/setup/', '^harness/k8s/'] },
   { name: 'exec', paths: ['^harness/exec/'] },
   { name: 'root', paths: ['^harness/(errors|log|paths|converge|timeouts)\\.ts$'] },

@@ -15,6 +15,8 @@ export const TIMEOUTS = {
   certificateIssued: 90_000,
   /** The endpoint of a freshly deployed app ready: route, DNS, certificate and HTTPS (TLS-03). */
   endpointReady: 90_000,
+  /** Replayed hosts (`lab replay`): their checks give the captured verdicts, 3 in a row (issuance included). */
+  replaySettled: 120_000,
   /** The SideroLink overlay's handshake, and the Talos API answering over it (MG-01). */
   overlayUp: 30_000,
   /** An HTTPRoute's parent statuses Accepted and ResolvedRefs (DP-02; never more than converge). */

@@ -136,4 +136,28 @@ export function registerLab(lab: Command): void {
       if (res.error) throw new SkyprobeError(`failed to run ${command[0]} in ${ns}: ${res.error.message}`);
       process.exitCode = res.status ?? 1;
     });
+  lab
+    .command('replay')
+    .description('rebuild the hosts of a capture bundle in the running lab, check them, and compare with the capture')
+    .argument('<bundle>', 'a file written by skyprobe capture -o')
+    .option('--json', 'print the comparison as JSON')
+    .addHelpText(
+      'after',
+      "\nEvery mapping is printed (the source's Gateway, IngressClass and issuers onto the lab's; workloads onto the\nlab's echo backend; the source edge's addresses onto the lab's load balancer). The hosts are then checked\nuntil their verdicts match the capture (3 in a row, bounded) or the bound passes.\nExit codes: 0 every fact and the endpoint as captured, 1 a difference, 2 bad input (bundle, no lab, no stack).",
+    )
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const [{ execRunner }, { replay }, { renderComparison }] = await Promise.all([
+        import('../exec/runner.ts'),
+        import('../run/replay.ts'),
+        import('../capture/compare.ts'),
+      ]);
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      const r = await replay(file, execRunner, say);
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ same: r.same, elapsedMs: r.elapsedMs, comparison: r.comparison, mappings: r.plan.mappings }, null, 2)}\n`
+          : renderComparison(r.comparison),
+      );
+      process.exitCode = r.same ? 0 : 1;
+    });
 }

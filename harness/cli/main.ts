@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { printError } from './print-error.ts';
+import { registerCapture } from './capture-command.ts';
 import { registerDeploy } from './deploy-command.ts';
 import { registerDomains } from './domains-command.ts';
 import { registerLab } from './lab-command.ts';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerRun(program);
   const domains = program.command('domains').description('domain diagnostics');
   registerDomains(domains);
+  registerCapture(program);
   const mgmt = program.command('mgmt').description('management path (SideroLink stand-in)');
   registerMgmt(mgmt);
   const report = program.command('report').description('run reports');
