@@ -115,7 +115,8 @@ function mergeObject(into: Map<string, Obj>, o: Obj): void {
 }
 
 export async function capture(t: FactTarget, hosts: string[], kubeconfig: string): Promise<CaptureBundle> {
-  const [report, view, issuers] = await Promise.all([checkDomains(t, hosts), readClusterView(t.k), listIssuers(t)]);
+  // One read of the cluster for both the objects kept and the check recorded beside them.
+  const [view, issuers] = await Promise.all([readClusterView(t.k), listIssuers(t)]);
   const records = t.metadata?.records ?? [];
   const unknown = hosts.filter((h) => claimantsOf(view, h).length === 0 && !records.some((r) => r.hosts.includes(h)));
   if (unknown.length > 0)
@@ -123,6 +124,7 @@ export async function capture(t: FactTarget, hosts: string[], kubeconfig: string
       `unknown host${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: no HTTPRoute or Ingress claims it and no platform record names it`,
       { hint: 'check the spelling, or `skyprobe domains check --all` to list the hosts this cluster routes' },
     );
+  const report = await checkDomains(t, hosts, { view });
   const objects = new Map<string, Obj>();
   const secretRefs = new Map<string, { namespace: string; name: string }>();
   const trimmed: Redaction[] = [];

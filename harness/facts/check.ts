@@ -101,15 +101,16 @@ async function checkHost(t: FactTarget, inputs: CheckInputs, host: string): Prom
 
 /**
  * The facts of `hosts` (names, or every routed host: hosts.ts), from one read of the cluster, at most
- * `o.concurrency` hosts at once.
+ * `o.concurrency` hosts at once (or `o.view`, a read the caller made).
  */
 export async function checkDomains(
   t: FactTarget,
   hosts: string[] | AllHosts,
-  o: EachHostOptions = {},
+  o: EachHostOptions & { view?: ClusterView } = {},
 ): Promise<DomainsReport> {
   const namespace = Array.isArray(hosts) ? undefined : hosts.namespace;
-  const [view] = await Promise.all([readClusterView(t.k), namespace && mustHaveNamespace(t.k, namespace)]);
+  // A caller that has read the cluster already (capture: its objects and the check from one read) hands it in.
+  const [view] = await Promise.all([o.view ?? readClusterView(t.k), namespace && mustHaveNamespace(t.k, namespace)]);
   const inputs: CheckInputs = {
     view,
     metadata: t.metadata && { origin: t.metadata.origin, records: t.metadata.records },
