@@ -126,3 +126,45 @@ describe('an external renderer (--renderer CMD)', () => {
     expect((err as { exitCode: number }).exitCode).toBe(2);
   });
 });
+
+describe('fixtures/renderers/reference.py, a renderer written apart from skyprobe', () => {
+  const script = new URL('../../fixtures/renderers/reference.py', import.meta.url).pathname;
+  const py = (fault?: string) => `python3 ${script}${fault ? ` --fault ${fault}` : ''}`;
+  it('renders every fixture in both modes exactly as the built-in renderer does', async () => {
+    for (const a of fixtures)
+      for (const routing of ROUTINGS)
+        expect(await runRenderer(py(), a, routing, execRunner), `${a.app} ${routing}`).toEqual(render(a, routing));
+  });
+
+  type Spec = Record<string, any>;
+  const obj = (r: { objects: { kind?: string; metadata?: { name?: string } }[] }, kind: string, name: string) =>
+    r.objects.find((o) => o.kind === kind && o.metadata?.name === name) as { spec: Spec; metadata: Spec };
+  it('each --fault is a deployable output that differs from the reference in its one mistake', async () => {
+    const current = (f: string) => runRenderer(py(f), shop, 'current', execRunner);
+    const target = (f: string) => runRenderer(py(f), shop, 'target', execRunner);
+    const redirectOf = (r: Awaited<ReturnType<typeof target>>) =>
+      obj(r, 'HTTPRoute', 'shop-www').spec.rules[0].filters[0].requestRedirect;
+    expect(obj(await current('www-302'), 'Middleware', 'shop-www-redirect').spec.redirectRegex.permanent).toBe(false);
+    expect(redirectOf(await target('www-302')).statusCode).toBe(302);
+    expect(obj(await current('www-drops-path'), 'Middleware', 'shop-www-redirect').spec.redirectRegex.replacement).toBe(
+      'https://shop.example.com/',
+    );
+    expect(redirectOf(await target('www-drops-path')).path).toEqual({ type: 'ReplaceFullPath', replaceFullPath: '/' });
+    expect(obj(await current('no-cert-annotation'), 'Ingress', 'shop-domains').metadata.annotations).toEqual({});
+    const aliases = obj(await current('alias-other-service'), 'Ingress', 'shop-aliases');
+    expect(aliases.spec.rules.map((r: Spec) => [r.host, r.http.paths[0].backend.service.name])).toEqual([
+      ['store.example.com', 'blog'],
+    ]);
+    const wrong = obj(await target('wrong-listener'), 'HTTPRoute', 'shop-domains').spec.parentRefs;
+    expect(wrong.map((p: Spec) => p.sectionName)).toEqual(['http', 'https-shop-acme-satusky-com']);
+    // Everything else is as the reference renders it: each fault is one mistake.
+    const ref = render(shop, 'current');
+    const noCert = await current('no-cert-annotation');
+    expect(noCert.objects.filter((o) => o.metadata?.name !== 'shop-domains')).toEqual(
+      ref.objects.filter((o) => o.metadata?.name !== 'shop-domains'),
+    );
+  });
+  it('refuses an unknown fault and a wrong input in one line', async () => {
+    await expect(runRenderer(py('nope'), shop, 'current', execRunner)).rejects.toThrow(/exited 1: unknown fault nope/);
+  });
+});
