@@ -61,6 +61,8 @@ export const TIMEOUTS = {
   probeExit: 2_000,
   /** One list of the cluster view (facts), per kind. */
   apiList: 5_000,
+  /** An external renderer's run for one app (`--renderer CMD`): it reads the app and prints objects. */
+  renderer: 10_000,
   /** The Kubernetes API of a kubeconfig answering its version request. */
   apiReachable: 5_000,
   /** The platform's metadata URL answering. */

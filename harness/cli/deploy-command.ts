@@ -15,7 +15,11 @@ export function registerDeploy(program: Command): void {
         .default('current'),
     )
     .option('--delete', 'remove the app instead: its objects, Gateway listeners, DNS record and metadata')
-    .action(async (file: string, opts: { routing: Routing; delete?: boolean }) => {
+    .option(
+      '--renderer <cmd>',
+      "deploy what CMD prints for the app (skyprobe.renderer/v1: the app as JSON on stdin; docs/renderer-contract.md) instead of the built-in renderer's output",
+    )
+    .action(async (file: string, opts: { routing: Routing; delete?: boolean; renderer?: string }) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -44,7 +48,12 @@ export function registerDeploy(program: Command): void {
         process.stderr.write(`deleted ${app.org}/${app.app}\n`);
         return;
       }
-      const meta = await deployApp(target, app, opts.routing);
+      const rendered = opts.renderer
+        ? await (
+            await import('../stack/external-renderer.ts')
+          ).runRenderer(opts.renderer, app, opts.routing, (await import('../exec/runner.ts')).execRunner)
+        : undefined;
+      const meta = await deployApp(target, app, opts.routing, { rendered });
       process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing)\n`);
       for (const h of meta.hosts)
         process.stdout.write(

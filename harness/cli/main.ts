@@ -9,6 +9,7 @@ import { registerDeploy } from './deploy-command.ts';
 import { registerDomains } from './domains-command.ts';
 import { registerLab } from './lab-command.ts';
 import { registerMgmt } from './mgmt-command.ts';
+import { registerRender } from './render-command.ts';
 import { registerReport } from './report-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerSetup } from './setup-command.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   const lab = program.command('lab').description('the embedded lab');
   registerLab(lab);
   registerDeploy(program);
+  registerRender(program);
   registerRun(program);
   const domains = program.command('domains').description('domain diagnostics');
   registerDomains(domains);

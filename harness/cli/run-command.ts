@@ -44,6 +44,10 @@ export function registerRun(program: Command): void {
       ).choices(ISSUANCES),
     )
     .option('--keep', 'leave the lab running afterwards')
+    .option(
+      '--renderer <cmd>',
+      "deploy the scenarios' apps with what CMD prints for each (skyprobe.renderer/v1, docs/renderer-contract.md) instead of the built-in renderer",
+    )
     .option('--history <dir>', 'the folder of the history index of runs (history.jsonl; default: the reports folder)')
     .addOption(
       new Option('--retries <n>', 'rerun a failed scenario up to N times; a pass after a retry is reported as flaky')
@@ -67,6 +71,7 @@ export function registerRun(program: Command): void {
         issuance?: Issuance;
         history?: string;
         retries: number;
+        renderer?: string;
       }) => {
         const progress = streamProgress(process.stderr);
         const t0 = Date.now();
@@ -88,6 +93,7 @@ export function registerRun(program: Command): void {
             issuance: opts.issuance,
             history: opts.history,
             retries: opts.retries,
+            renderer: opts.renderer,
             progress,
           });
           if ('nothing' in outcome) {

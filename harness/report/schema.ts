@@ -123,6 +123,8 @@ export interface Report {
     provider: string;
     gitCommit: string;
     selection?: RunSelection;
+    /** The renderer the apps were deployed with (`--renderer CMD`); absent: the built-in one. */
+    renderer?: string;
   };
   environment: { components: Record<string, string>; issuance?: ReportIssuance };
   /** `flaky` (passed only after a retry; not counted in `passed`) is present when there is one. */

@@ -2,6 +2,7 @@
  * `skyprobe run`: pick scenarios and routing modes, bring the lab up (or use the running one), drive vitest's
  * conformance project programmatically, and leave report.json and junit.xml in the run folder.
  */
+import { RENDERER_ENV } from '../scenario/envs/env-parts.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -47,6 +48,8 @@ export interface RunOptions {
   history?: string;
   /** Rerun a failed scenario up to this many times (each attempt's evidence kept; a later pass is flaky). */
   retries?: number;
+  /** Deploy apps with what this command renders (skyprobe.renderer/v1) instead of the built-in renderer. */
+  renderer?: string;
   progress: Progress;
   run?: Runner;
 }
@@ -152,12 +155,14 @@ export async function runConformance(
     provider: cluster.provider,
     gitCommit: commit,
     selection: selection?.record ?? suiteSelection(o.suites),
+    ...(o.renderer ? { renderer: o.renderer } : {}),
   });
   const files = { history: resolve(o.history ?? join(repoRoot(), 'reports')) };
   mkdirSync(files.history, { recursive: true });
   const reporter = new ScenarioReporter(dir, runInfo, components, issuance, files);
   process.env.SKYPROBE_ROUTING = o.routing;
   process.env.SKYPROBE_RETRIES = String(o.retries ?? 0);
+  if (o.renderer) process.env[RENDERER_ENV] = o.renderer;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
   if (selection) process.env[SELECTED_ENV] = selectedValue(selection.runs);
   let report: Report | undefined;
@@ -190,6 +195,7 @@ export async function runConformance(
     delete process.env.SKYPROBE_CLUSTER;
     delete process.env[SELECTED_ENV];
     delete process.env.SKYPROBE_RETRIES;
+    delete process.env[RENDERER_ENV];
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });

@@ -156,10 +156,17 @@ async function preflight(
 /**
  * Deploy an app atomically: checked by the API first (preflight), then applied; if the API refuses anything on the
  * way, what this deploy created is deleted, the Gateway's listeners are as before, and a mode switch puts the
- * previous mode's routes back. The error names the object and the API's reason (exit 1).
+ * previous mode's routes back. The error names the object and the API's reason (exit 1). `o.rendered`: what another
+ * renderer made of the app (--renderer), deployed instead of the built-in renderer's output.
  */
-export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<AppMetadata> {
-  const rendered = render(a, routing);
+export async function deployApp(
+  t: DeployTarget,
+  a: AppFixture,
+  routing: Routing,
+  o: { rendered?: Rendered } = {},
+): Promise<AppMetadata> {
+  // Another renderer's output (--renderer, checked against the contract by external-renderer.ts), or the built-in's.
+  const rendered = o.rendered ?? render(a, routing);
   const conflicts = claimConflicts(a, rendered, readMetadata(t.metadataDir));
   if (conflicts.length > 0) {
     const c = conflicts[0] as { host: string; owner: string };

@@ -4,6 +4,8 @@
  * objects for diagnostics, and, where a provider has none, the embedded lab's hooks as errors that name the
  * missing capability.
  */
+import { execRunner } from '../../exec/runner.ts';
+import { runRenderer } from '../../stack/external-renderer.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SkyprobeError } from '../../errors.ts';
@@ -31,9 +33,17 @@ export function appFixtures(): ScenarioEnv['app'] {
   };
 }
 
-/** env.deploy: deploy (or switch the routing of) an app as the platform does, then wait until its pods are Ready. */
+/** The environment variable that carries `skyprobe run --renderer CMD` to the scenarios' deploys. */
+export const RENDERER_ENV = 'SKYPROBE_RENDERER';
+
+/**
+ * env.deploy: deploy (or switch the routing of) an app as the platform does, then wait until its pods are Ready.
+ * With `--renderer CMD` (RENDERER_ENV) the app's objects are what CMD prints for it (stack/external-renderer.ts).
+ */
 export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: Routing): Promise<AppMetadata> {
-  const meta = await deployApp(t, app, routing);
+  const cmd = process.env[RENDERER_ENV];
+  const rendered = cmd ? await runRenderer(cmd, app, routing, execRunner) : undefined;
+  const meta = await deployApp(t, app, routing, { rendered });
   await waitUntil(
     `${app.org}/${app.app} pods Ready`,
     async () => {
