@@ -1,7 +1,7 @@
 /**
  * A deploy the API refuses leaves nothing of the app behind, on a real lab: refused before anything is applied
  * (the shared Gateway past Gateway API's 64 listeners, found by a server-side dry run), and refused half-way
- * (an HTTPRoute with more hostnames than the API allows, in a namespace the deploy had just created): the error
+ * (a Service whose name the API refuses, in a namespace the deploy had just created): the error
  * names the object and the API's reason, exit code 1, and the app's namespace, objects, listeners and metadata
  * are as before the deploy.
  */
@@ -12,16 +12,16 @@ import { type Clients, clientsFor } from '../k8s/client.ts';
 import { deployTarget } from '../providers/embedded/stack.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
 import { parseAppFixture } from '../stack/app-fixture.ts';
-import { type DeployTarget, deployApp, gatewayRef, metadataFile } from '../stack/deploy.ts';
+import { type DeployTarget, deleteApp, deployApp, gatewayRef, metadataFile } from '../stack/deploy.ts';
 import { labForFile } from './lab-for-file.ts';
 
 const lab = labForFile();
 
-const fixture = (org: string, domains: number) =>
+const fixture = (org: string, domains: number, app = 'many') =>
   parseAppFixture(
     [
       `org: ${org}`,
-      'app: many',
+      `app: ${app}`,
       'image: skyprobe/echo:1',
       'replicas: 1',
       `customDomains: [${Array.from({ length: domains }, (_, i) => `d${i}.${org}.example`).join(', ')}]`,
@@ -75,20 +75,49 @@ describe('deploy is atomic for an app', () => {
     const k = clientsFor(state.kubeconfig);
     const t = deployTarget(state, k);
     const before = await listeners(k);
-    // 20 custom domains in target routing: one HTTPRoute with 20 hostnames, and Gateway API allows 16. The org's
-    // namespace is new, so the dry run cannot check the route before the namespace exists.
-    const app = fixture('half', 20);
+    // An app named with a leading digit: a valid Deployment name (DNS-1123), not a valid Service name (DNS-1035,
+    // which must start with a letter). The org's namespace is new, so the dry run cannot check the Service before
+    // the namespace exists; the Namespace and the Deployment are applied before the Service is refused. (Until
+    // session 5 this case was an HTTPRoute of 20 hostnames, past the 16 the API allows: the renderer now splits
+    // them, tested below.)
+    const app = fixture('half', 2, '9many');
     const err = await refusal(t, app, 'target');
     expect((err as SkyprobeError).exitCode).toBe(1);
     expect((err as Error).message).toMatch(
-      /^app half\/many: the API refused HTTPRoute org-half\/many-domains: .*hostnames: Too many: 20: must have at most 16 items.*; what the deploy had applied was removed again$/,
+      /^app half\/9many: the API refused Service org-half\/9many: .*a DNS-1035 label.*; what the deploy had applied was removed again$/,
     );
     expect(await listeners(k)).toEqual(before);
     expect(await namespaceGone(k, 'org-half')).toBe(true);
     const leftover = await k.apps
-      .readNamespacedDeployment({ name: 'many', namespace: 'org-half' })
+      .readNamespacedDeployment({ name: '9many', namespace: 'org-half' })
       .catch(() => undefined);
     expect(leftover?.metadata?.deletionTimestamp ?? leftover === undefined).toBeTruthy();
     expect(existsSync(metadataFile(t.metadataDir, app))).toBe(false);
+  });
+
+  it('20 custom domains in target routing deploy: two HTTPRoutes of at most 16 hostnames, accepted', async () => {
+    const state = liveLab();
+    if (!state) throw new Error('no lab');
+    const k = clientsFor(state.kubeconfig);
+    const t = deployTarget(state, k);
+    const app = fixture('split', 20);
+    try {
+      const meta = await deployApp(t, app, 'target');
+      expect([...new Set(meta.hosts.map((h) => h.route.name))].sort()).toEqual([
+        'many-domains',
+        'many-domains-2',
+        'many-generated',
+      ]);
+      for (const name of ['many-domains', 'many-domains-2']) {
+        const r = (await k.objects.read({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name, namespace: 'org-split' },
+        })) as unknown as { spec: { hostnames: string[] } };
+        expect(r.spec.hostnames.length).toBeLessThanOrEqual(16);
+      }
+    } finally {
+      await deleteApp(t, app, 'target');
+    }
   });
 });
