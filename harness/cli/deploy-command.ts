@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
+import { LAYOUTS, type Layout } from '../stack/layout.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
 export function registerDeploy(program: Command): void {
@@ -14,8 +15,14 @@ export function registerDeploy(program: Command): void {
         .choices(ROUTINGS)
         .default('current'),
     )
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        "how HTTPS hosts go on the edge: one Gateway, Gateway shards of 64 listeners, or a ListenerSet per app (default: the lab's, see lab up --layout)",
+      ).choices(LAYOUTS),
+    )
     .option('--delete', 'remove the app instead: its objects, Gateway listeners, DNS record and metadata')
-    .action(async (file: string, opts: { routing: Routing; delete?: boolean }) => {
+    .action(async (file: string, opts: { routing: Routing; layout?: Layout; delete?: boolean }) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -39,13 +46,14 @@ export function registerDeploy(program: Command): void {
           hint: 'restart it with the stack: skyprobe lab down && skyprobe lab up --keep',
         });
       const target = deployTarget(lab, clientsFor(lab.kubeconfig));
+      if (opts.layout) target.layout = opts.layout;
       if (opts.delete) {
         await deleteApp(target, app, opts.routing);
         process.stderr.write(`deleted ${app.org}/${app.app}\n`);
         return;
       }
       const meta = await deployApp(target, app, opts.routing);
-      process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing)\n`);
+      process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing, ${meta.layout} layout)\n`);
       for (const h of meta.hosts)
         process.stdout.write(
           `${h.host}\t${h.kind}\t${h.route.kind} ${h.route.namespace}/${h.route.name}\tTLS secret ${h.tlsSecret.namespace}/${h.tlsSecret.name}\n`,
