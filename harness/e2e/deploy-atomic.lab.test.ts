@@ -53,7 +53,8 @@ describe('deploy is atomic for an app', () => {
     const state = liveLab();
     if (!state) throw new Error('no lab');
     const k = clientsFor(state.kubeconfig);
-    const t = deployTarget(state, k);
+    // The layout of one Gateway for every listener (the lab's may be another: lab up --layout).
+    const t: DeployTarget = { ...deployTarget(state, k), layout: 'listener-per-host' };
     const before = await listeners(k);
     // Target routing: every custom domain gets its own HTTPS listener on the shared Gateway (current routing would
     // give them Ingress TLS instead).
