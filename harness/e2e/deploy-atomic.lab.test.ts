@@ -1,13 +1,15 @@
 /**
  * A deploy the API refuses leaves nothing of the app behind, on a real lab: refused before anything is applied
  * (the shared Gateway past Gateway API's 64 listeners, found by a server-side dry run), and refused half-way
- * (a Service whose name the API refuses, in a namespace the deploy had just created): the error
+ * (a Service an admission policy refuses, in a namespace the deploy had just created): the error
  * names the object and the API's reason, exit code 1, and the app's namespace, objects, listeners and metadata
  * are as before the deploy.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../converge.ts';
 import { SkyprobeError } from '../errors.ts';
+import { POLL, TIMEOUTS } from '../timeouts.ts';
 import { type Clients, clientsFor } from '../k8s/client.ts';
 import { deployTarget } from '../providers/embedded/stack.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
@@ -17,11 +19,11 @@ import { labForFile } from './lab-for-file.ts';
 
 const lab = labForFile();
 
-const fixture = (org: string, domains: number, app = 'many') =>
+const fixture = (org: string, domains: number) =>
   parseAppFixture(
     [
       `org: ${org}`,
-      `app: ${app}`,
+      'app: many',
       'image: skyprobe/echo:1',
       'replicas: 1',
       `customDomains: [${Array.from({ length: domains }, (_, i) => `d${i}.${org}.example`).join(', ')}]`,
@@ -39,6 +41,58 @@ async function refusal(t: DeployTarget, app: ReturnType<typeof fixture>, routing
     () => undefined,
     (err: unknown) => err,
   );
+}
+
+const POLICY = 'skyprobe-refuse-org-services';
+const policyRefs = [
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: POLICY },
+  },
+  { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: POLICY } },
+];
+
+/** A ValidatingAdmissionPolicy refusing the Services of one org (by the label the renderer gives them), in force. */
+async function refuseServicesOf(k: Clients, org: string): Promise<void> {
+  await k.objects.create({
+    ...policyRefs[1],
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] },
+        ],
+      },
+      validations: [
+        {
+          expression: `!has(object.metadata.labels) || !('satusky.com/org' in object.metadata.labels) || object.metadata.labels['satusky.com/org'] != '${org}'`,
+          message: `services of org ${org} are refused by policy`,
+        },
+      ],
+    },
+  } as never);
+  await k.objects.create({ ...policyRefs[0], spec: { policyName: POLICY, validationActions: ['Deny'] } } as never);
+  // In force once a dry run of such a Service in an existing namespace is refused.
+  const probe = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'skyprobe-policy-probe', namespace: 'default', labels: { 'satusky.com/org': org } },
+    spec: { ports: [{ port: 80 }] },
+  };
+  await waitUntil(
+    'the admission policy in force',
+    () =>
+      k.objects.create(probe as never, undefined, 'All').then(
+        () => false,
+        () => true,
+      ),
+    { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.api },
+  );
+}
+
+async function dropPolicy(k: Clients): Promise<void> {
+  for (const r of policyRefs) await k.objects.delete(r as never).catch(() => undefined);
 }
 
 async function namespaceGone(k: Clients, name: string): Promise<boolean> {
@@ -76,21 +130,28 @@ describe('deploy is atomic for an app', () => {
     const k = clientsFor(state.kubeconfig);
     const t = deployTarget(state, k);
     const before = await listeners(k);
-    // An app named with a leading digit: a valid Deployment name (DNS-1123), not a valid Service name (DNS-1035,
-    // which must start with a letter). The org's namespace is new, so the dry run cannot check the Service before
-    // the namespace exists; the Namespace and the Deployment are applied before the Service is refused. (Until
-    // session 5 this case was an HTTPRoute of 20 hostnames, past the 16 the API allows: the renderer now splits
-    // them, tested below.)
-    const app = fixture('half', 2, '9many');
-    const err = await refusal(t, app, 'target');
+    // A ValidatingAdmissionPolicy of the real API server refuses the org's Services (an admission policy of the
+    // platform's cluster would refuse the same way). The org's namespace is new, so the dry run cannot check the
+    // Service before the namespace exists; the Namespace and the Deployment are applied before the Service is
+    // refused. (Until session 5 this case was an HTTPRoute of 20 hostnames, past the 16 the API allows: the renderer
+    // now splits them, tested below; a Service named with a leading digit is no refusal either: Kubernetes 1.36
+    // takes DNS-1123 labels as Service names.)
+    await refuseServicesOf(k, 'half');
+    const app = fixture('half', 2);
+    let err: unknown;
+    try {
+      err = await refusal(t, app, 'target');
+    } finally {
+      await dropPolicy(k);
+    }
     expect((err as SkyprobeError).exitCode).toBe(1);
     expect((err as Error).message).toMatch(
-      /^app half\/9many: the API refused Service org-half\/9many: .*a DNS-1035 label.*; what the deploy had applied was removed again$/,
+      /^app half\/many: the API refused Service org-half\/many: .*services of org half are refused by policy.*; what the deploy had applied was removed again$/,
     );
     expect(await listeners(k)).toEqual(before);
     expect(await namespaceGone(k, 'org-half')).toBe(true);
     const leftover = await k.apps
-      .readNamespacedDeployment({ name: '9many', namespace: 'org-half' })
+      .readNamespacedDeployment({ name: 'many', namespace: 'org-half' })
       .catch(() => undefined);
     expect(leftover?.metadata?.deletionTimestamp ?? leftover === undefined).toBeTruthy();
     expect(existsSync(metadataFile(t.metadataDir, app))).toBe(false);
