@@ -24,7 +24,7 @@ import { labDown, labUp } from '../harness/providers/embedded/lab.ts';
 import { labelledProcesses } from '../harness/providers/embedded/processes.ts';
 import { deployTarget } from '../harness/providers/embedded/stack.ts';
 import { labEnv } from '../harness/scenario/envs/lab-env.ts';
-import { userPointsDomainsAtLb } from '../harness/scenario/steps.ts';
+import { userPointsDomainsAtLb, usersPointDomainsAtLb } from '../harness/scenario/steps.ts';
 import { type AppFixture, appHosts } from '../harness/stack/app-fixture.ts';
 import { deployApp } from '../harness/stack/deploy.ts';
 import { EDGE_NAMESPACE } from '../harness/stack/edge-objects.ts';
@@ -129,12 +129,11 @@ export async function benchScale(o: ScaleBenchOptions) {
     const before = labUse();
     const refused: { app: string; reason: string }[] = [];
     const deployStart = Date.now();
-    for (const a of apps) {
-      await userPointsDomainsAtLb(env, a);
+    await usersPointDomainsAtLb(env, apps);
+    for (const a of apps)
       await deployApp(t, a, o.routing).catch((err: unknown) =>
         refused.push({ app: `${a.org}/${a.app}`, reason: (err as Error).message }),
       );
-    }
     const deploysMs = Date.now() - deployStart;
     o.log(`scale: deploys ${deploysMs} ms, ${refused.length} refused`);
     let last: DomainsReport | undefined;

@@ -161,7 +161,22 @@ async function preflight(
  * way, what this deploy created is deleted, the Gateway's listeners are as before, and a mode switch puts the
  * previous mode's routes back. The error names the object and the API's reason (exit 1).
  */
-export async function deployApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<AppMetadata> {
+export function deployApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<AppMetadata> {
+  return oneAtATime(() => deployNow(t, a, routing));
+}
+
+/**
+ * Deploys and deletes of this process run one at a time: each reads the edge's Gateways and places its listeners
+ * (sharded: the first shard with room), which two at once could both count as free.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function deployNow(t: DeployTarget, a: AppFixture, routing: Routing): Promise<AppMetadata> {
   const layout = t.layout ?? DEFAULT_LAYOUT;
   const rendered = await renderOnEdge(t.k, a, routing, layout);
   const conflicts = claimConflicts(a, rendered, readMetadata(t.metadataDir));
@@ -248,7 +263,11 @@ async function removeRoutes(t: DeployTarget, a: AppFixture, routing: Routing): P
 }
 
 /** Delete the app: its objects (not the org namespace, which other apps may share), listeners, DNS, metadata. */
-export async function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
+export function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
+  return oneAtATime(() => deleteNow(t, a, routing));
+}
+
+async function deleteNow(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
   const r = everyLayout(a, routing);
   await deleteObjects(
     t.k.objects,

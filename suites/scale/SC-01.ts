@@ -16,7 +16,8 @@ import { defineScenario, type ScenarioContext } from '../../harness/scenario/def
 import type { ScenarioEnv } from '../../harness/scenario/env.ts';
 import { reportHost } from '../../harness/scenario/report-host.ts';
 import { rolledOut } from '../../harness/scenario/delivery-faults.ts';
-import { userPointsDomainsAtLb, within } from '../../harness/scenario/steps.ts';
+import { userPointsDomainsAtLb, usersPointDomainsAtLb, within } from '../../harness/scenario/steps.ts';
+import pLimit from 'p-limit';
 import { appHosts, type AppFixture } from '../../harness/stack/app-fixture.ts';
 import { readShards } from '../../harness/stack/edge-gateways.ts';
 import { fleetApp, fleetOfHosts } from '../../harness/stack/generate.ts';
@@ -27,6 +28,8 @@ import { editListeners } from '../../harness/stack/deploy.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const PREFIX = 'sc1-';
+/** Apps whose deploy (one at a time) and pod start overlap. */
+const DEPLOYS_AT_ONCE = 4;
 const fleet = () => fleetOfHosts(scaleFromEnv(), PREFIX).apps;
 const hostsOf = (apps: AppFixture[]) => apps.flatMap((a) => appHosts(a).map((h) => h.host));
 /** What setup found per routing mode: the apps the API refused, with the reason (the finding's "why"). */
@@ -130,14 +133,15 @@ export default defineScenario({
     for (const m of env.metadata().filter((x) => x.org.startsWith(PREFIX) && !wanted.has(`${x.org}/${x.app}`)))
       await env.remove(fleetApp(m.org, m.app, fleetOfHosts(4, PREFIX).shape), m.routing);
     const refused: { app: string; hosts: string[]; reason: string }[] = [];
-    for (const a of apps) {
-      await userPointsDomainsAtLb(env, a);
-      // Atomic: a refused app leaves nothing applied (deploy.ts); the refusal is the finding, not an error here.
-      await env.deploy(a, routing).catch((err: unknown) => {
+    await usersPointDomainsAtLb(env, apps);
+    // Deploys run one at a time (deploy.ts); a few at once here lets one app's pods start while the next deploys.
+    // Atomic: a refused app leaves nothing applied (deploy.ts); the refusal is the finding, not an error here.
+    await pLimit(DEPLOYS_AT_ONCE).map(apps, (a) =>
+      env.deploy(a, routing).catch((err: unknown) => {
         if (!/the API refused/.test((err as Error).message)) throw err;
         refused.push({ app: `${a.org}/${a.app}`, hosts: hostsOf([a]), reason: (err as Error).message });
-      });
-    }
+      }),
+    );
     refusals.set(routing, refused);
   },
   async body(ctx) {
