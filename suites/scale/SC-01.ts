@@ -1,6 +1,6 @@
 /**
  * SC-01: a fleet of N HTTPS hosts (`skyprobe run --scale N`, default 8: two apps) made by the fixture generator
- * (orgs x apps of one custom domain, one alias and www, one small backend each), deployed in the run's layout
+ * (orgs x apps of custom domains, one alias and www, one small backend each; 4 hosts an app, 16 from 64 hosts on), deployed in the run's layout
  * (`--layout`): every host has its listener on the edge, and every host passes the four facts and the endpoint,
  * established by the same code as `skyprobe domains check --all` (env.facts). Where the layout cannot carry the
  * fleet, the first check fails with the finding: which hosts got no listener, and the API's reason (listener-per-host
@@ -30,7 +30,13 @@ import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 const PREFIX = 'sc1-';
 /** Apps whose deploy (one at a time) and pod start overlap. */
 const DEPLOYS_AT_ONCE = 4;
-const fleet = () => fleetOfHosts(scaleFromEnv(), PREFIX).apps;
+/**
+ * Hosts per app: 4 (a custom domain, an alias, www) for the default size; 16 (13 custom domains) from 64 hosts on, so
+ * that a fleet of hundreds of hosts is tens of apps: on the loaded 2-core machine one deploy took 15-40 s
+ * (2026-12-02), and each app is an echo process of ~49 MB RSS.
+ */
+const perApp = (hosts: number) => (hosts >= 64 ? 16 : 4);
+const fleet = () => fleetOfHosts(scaleFromEnv(), PREFIX, perApp(scaleFromEnv())).apps;
 const hostsOf = (apps: AppFixture[]) => apps.flatMap((a) => appHosts(a).map((h) => h.host));
 /** What setup found per routing mode: the apps the API refused, with the reason (the finding's "why"). */
 const refusals = new Map<Routing, { app: string; hosts: string[]; reason: string }[]>();
@@ -131,7 +137,8 @@ export default defineScenario({
     // A fleet of another size from an earlier run: its extra apps go, so that the fleet is what this run asks.
     const wanted = new Set(apps.map((a) => `${a.org}/${a.app}`));
     for (const m of env.metadata().filter((x) => x.org.startsWith(PREFIX) && !wanted.has(`${x.org}/${x.app}`)))
-      await env.remove(fleetApp(m.org, m.app, fleetOfHosts(4, PREFIX).shape), m.routing);
+      for (const shape of [fleetOfHosts(4, PREFIX, 4).shape, fleetOfHosts(64, PREFIX, 16).shape])
+        await env.remove(fleetApp(m.org, m.app, shape), m.routing);
     const refused: { app: string; hosts: string[]; reason: string }[] = [];
     await usersPointDomainsAtLb(env, apps);
     // Deploys run one at a time (deploy.ts); a few at once here lets one app's pods start while the next deploys.
