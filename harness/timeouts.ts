@@ -197,6 +197,10 @@ export const TIMEOUTS = {
   labHook: 120_000,
   /** One scenario in one routing mode in a conformance run (setup, body, diagnostics). */
   scenarioRun: 300_000,
+  /** What each host of a scale scenario's fleet adds to its run's bound (deploy, certificate, facts; SC-01). */
+  scaleHostRun: 5_000,
+  /** What each host of the fleet adds to the bound within which every host's facts pass (SC-01). */
+  scaleHostGreen: 1_500,
   /** A whole `skyprobe run --routing both` on a lab that is up, as a lab test runs it (~4 min measured). */
   conformanceRun: 600_000,
 } as const satisfies Record<string, number>;

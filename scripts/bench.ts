@@ -10,6 +10,9 @@
  *   --only domains-all, --only cli or --only certificate runs that case alone; --hosts 0 leaves domains-all out.
  *   --only certificate [--runs N] [--issuance-list fast,faithful] [--cert-routing current|target]: certificate
  *   created -> valid HTTPS per issuance profile, with its phases (bench-certificate.ts).
+ *   --scale N --layout L [--routing current|target] [--issuance fast|faithful] [--per-app H] [--green-within S]:
+ *   the scale case alone (bench-scale.ts): a fleet of N hosts in layout L until every host passes, one more app,
+ *   the lab's memory and CPU, domains check --all, the largest Gateway. Results in reports/bench-scale-*.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,8 @@ import { labEnv } from '../harness/scenario/envs/lab-env.ts';
 import { benchCli } from './bench-cli.ts';
 import { benchDomainsAll } from './bench-domains-all.ts';
 import { benchCertificate } from './bench-certificate.ts';
+import { benchScale } from './bench-scale.ts';
+import type { Layout } from '../harness/stack/layout.ts';
 import type { Issuance } from '../harness/stack/issuance.ts';
 import type { Routing } from '../harness/stack/routing.ts';
 
@@ -87,6 +92,27 @@ function writeResults(): void {
   const out = join(repoRoot(), 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n${out}\n`);
+}
+if (option('--scale')) {
+  const scale = await benchScale({
+    hosts: arg('--scale', 64),
+    layout: (option('--layout') ?? 'sharded') as Layout,
+    routing: (option('--routing') ?? 'target') as Routing,
+    issuance: (option('--issuance') ?? 'fast') as Issuance,
+    perApp: arg('--per-app', 4),
+    greenWithinMs: arg('--green-within', 900) * 1000,
+    bin,
+    log,
+  });
+  results.scale = scale;
+  const out = join(
+    repoRoot(),
+    'reports',
+    `bench-scale-${scale.layout}-${scale.routing}-${scale.hosts}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${out}\n`);
+  process.exit(0);
 }
 if (ONLY === 'certificate') {
   results.certificate = await benchCertificate({ issuances: ISSUANCE_LIST, runs: RUNS, routing: CERT_ROUTING, log });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
+import { LAYOUTS, type Layout } from '../stack/layout.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
 export function registerDeploy(program: Command): void {
@@ -14,12 +15,18 @@ export function registerDeploy(program: Command): void {
         .choices(ROUTINGS)
         .default('current'),
     )
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        "how HTTPS hosts go on the edge: one Gateway, Gateway shards of 64 listeners, or a ListenerSet per app (default: the lab's, see lab up --layout)",
+      ).choices(LAYOUTS),
+    )
     .option('--delete', 'remove the app instead: its objects, Gateway listeners, DNS record and metadata')
     .option(
       '--renderer <cmd>',
       "deploy what CMD prints for the app (skyprobe.renderer/v1: the app as JSON on stdin; docs/renderer-contract.md) instead of the built-in renderer's output",
     )
-    .action(async (file: string, opts: { routing: Routing; delete?: boolean; renderer?: string }) => {
+    .action(async (file: string, opts: { routing: Routing; layout?: Layout; delete?: boolean; renderer?: string }) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -43,6 +50,7 @@ export function registerDeploy(program: Command): void {
           hint: 'restart it with the stack: skyprobe lab down && skyprobe lab up --keep',
         });
       const target = deployTarget(lab, clientsFor(lab.kubeconfig));
+      if (opts.layout) target.layout = opts.layout;
       if (opts.delete) {
         await deleteApp(target, app, opts.routing);
         process.stderr.write(`deleted ${app.org}/${app.app}\n`);
@@ -54,7 +62,7 @@ export function registerDeploy(program: Command): void {
           ).runRenderer(opts.renderer, app, opts.routing, (await import('../exec/runner.ts')).execRunner)
         : undefined;
       const meta = await deployApp(target, app, opts.routing, { rendered });
-      process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing)\n`);
+      process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing, ${meta.layout} layout)\n`);
       for (const h of meta.hosts)
         process.stdout.write(
           `${h.host}\t${h.kind}\t${h.route.kind} ${h.route.namespace}/${h.route.name}\tTLS secret ${h.tlsSecret.namespace}/${h.tlsSecret.name}\n`,

@@ -5,6 +5,7 @@ import { SkyprobeError } from '../errors.ts';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { MAX_NODES, netnsName } from '../providers/embedded/address-plan.ts';
 import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
+import { DEFAULT_LAYOUT, LAYOUTS, type Layout } from '../stack/layout.ts';
 
 /**
  * The lab's machinery, loaded when a verb runs: it pulls in the Kubernetes client and execa (about 0.5 s), which
@@ -42,40 +43,58 @@ export function registerLab(lab: Command): void {
         .choices(ISSUANCES)
         .default(DEFAULT_ISSUANCE.embedded),
     )
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        'how deploys put HTTPS hosts on the edge: listener-per-host (one Gateway, 64 listeners), sharded (Gateways of 64 listeners), listenerset (a ListenerSet per app)',
+      )
+        .choices(LAYOUTS)
+        .default(DEFAULT_LAYOUT),
+    )
     .option('--keep', 'return once the lab is up and leave it running (stop it with skyprobe lab down)')
     .option('--retain', 'when a step fails, keep what was created, for debugging (default: remove it)')
-    .action(async (opts: { nodes: string; keep?: boolean; retain?: boolean; stack: boolean; issuance: Issuance }) => {
-      const nodes = parseNodes(opts.nodes);
-      const { execRunner, labDown, labUp } = await labModule();
-      const progress = streamProgress(process.stderr);
-      const t0 = Date.now();
-      try {
-        const state = await labUp({
-          nodes,
-          run: execRunner,
-          progress,
-          keepOnFailure: opts.retain,
-          stack: opts.stack,
-          issuance: opts.issuance,
+    .action(
+      async (opts: {
+        nodes: string;
+        keep?: boolean;
+        retain?: boolean;
+        stack: boolean;
+        issuance: Issuance;
+        layout: Layout;
+      }) => {
+        const nodes = parseNodes(opts.nodes);
+        const { execRunner, labDown, labUp } = await labModule();
+        const progress = streamProgress(process.stderr);
+        const t0 = Date.now();
+        try {
+          const state = await labUp({
+            nodes,
+            run: execRunner,
+            progress,
+            keepOnFailure: opts.retain,
+            stack: opts.stack,
+            issuance: opts.issuance,
+          });
+          (await import('../providers/embedded/lab-layout.ts')).setLabLayout(state.dir, opts.layout);
+          process.stderr.write(
+            `lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}, ${opts.layout} layout\n`,
+          );
+          process.stderr.write(`  kubectl --kubeconfig ${state.kubeconfig} get nodes\n`);
+          process.stdout.write(`${state.kubeconfig}\n`);
+        } finally {
+          progress.close();
+        }
+        if (opts.keep) return;
+        process.stderr.write('lab running; Ctrl-C stops it and removes everything it created\n');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
         });
-        process.stderr.write(
-          `lab ${state.id} is up (${formatElapsed(Date.now() - t0)}): ${nodes} nodes, apiserver ${state.apiServer}\n`,
-        );
-        process.stderr.write(`  kubectl --kubeconfig ${state.kubeconfig} get nodes\n`);
-        process.stdout.write(`${state.kubeconfig}\n`);
-      } finally {
-        progress.close();
-      }
-      if (opts.keep) return;
-      process.stderr.write('lab running; Ctrl-C stops it and removes everything it created\n');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      const t1 = Date.now();
-      await labDown(execRunner);
-      process.stderr.write(`lab down (${formatElapsed(Date.now() - t1)})\n`);
-    });
+        const t1 = Date.now();
+        await labDown(execRunner);
+        process.stderr.write(`lab down (${formatElapsed(Date.now() - t1)})\n`);
+      },
+    );
   lab
     .command('down')
     .description('stop the lab and remove everything it created (and whatever a killed run left)')

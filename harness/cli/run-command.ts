@@ -2,6 +2,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
+import { LAYOUTS, type Layout } from '../stack/layout.ts';
+import { DEFAULT_SCALE, MAX_SCALE, MIN_SCALE, parseScale } from '../stack/scale.ts';
 import type { Routing } from '../stack/routing.ts';
 
 export function registerRun(program: Command): void {
@@ -43,6 +45,17 @@ export function registerRun(program: Command): void {
         `HTTP-01 issuance: fast (no cert-manager self-check; Pebble validates) or faithful (the platform's self-check); a new cluster gets ${DEFAULT_ISSUANCE.embedded} by default; a running lab keeps its own`,
       ).choices(ISSUANCES),
     )
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        "how deploys put HTTPS hosts on the edge: listener-per-host, sharded or listenerset (default: the lab's, see lab up --layout)",
+      ).choices(LAYOUTS),
+    )
+    .option(
+      '--scale <hosts>',
+      `HTTPS hosts the scale scenarios (suites/scale) deploy, ${MIN_SCALE} to ${MAX_SCALE} (default ${DEFAULT_SCALE})`,
+      (v: string) => parseScale(v),
+    )
     .option('--keep', 'leave the lab running afterwards')
     .option(
       '--renderer <cmd>',
@@ -69,6 +82,8 @@ export function registerRun(program: Command): void {
         provider: string;
         kubeconfig?: string;
         issuance?: Issuance;
+        layout?: Layout;
+        scale?: number;
         history?: string;
         retries: number;
         renderer?: string;
@@ -91,6 +106,8 @@ export function registerRun(program: Command): void {
             provider: opts.provider,
             kubeconfig: opts.kubeconfig,
             issuance: opts.issuance,
+            layout: opts.layout,
+            scale: opts.scale,
             history: opts.history,
             retries: opts.retries,
             renderer: opts.renderer,

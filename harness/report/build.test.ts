@@ -77,6 +77,11 @@ describe('report.json', () => {
     expect(buildReport([], run, {}, issuance).environment).toEqual({ components: {}, issuance });
   });
 
+  it("records the run's layout of HTTPS hosts on the edge", () => {
+    expect(buildReport([], run, {}, undefined, 'sharded').environment).toEqual({ components: {}, layout: 'sharded' });
+    expect(buildReport([], run, {}).environment).not.toHaveProperty('layout');
+  });
+
   it("carries each scenario's area and features from its header, skipped ones included", () => {
     const rep = buildReport(
       [

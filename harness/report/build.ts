@@ -1,4 +1,5 @@
 /** Building report.json and junit.xml from scenario results. Pure functions, unit-tested. */
+import type { Layout } from '../stack/layout.ts';
 import type { CheckRecord, ReportedHeader, ScenarioResult } from '../scenario/define.ts';
 import type { Routing } from '../stack/routing.ts';
 import {
@@ -64,6 +65,7 @@ export function buildReport(
   run: Report['run'],
   components: Record<string, string>,
   issuance?: ReportIssuance,
+  layout?: Layout,
 ): Report {
   const scenarios: ReportScenario[] = outcomes
     .map((o) => ({
@@ -86,7 +88,7 @@ export function buildReport(
   return {
     schema: REPORT_SCHEMA,
     run,
-    environment: issuance ? { components, issuance } : { components },
+    environment: { components, ...(issuance ? { issuance } : {}), ...(layout ? { layout } : {}) },
     summary: summarize(scenarios),
     scenarios,
     // Scenarios that follow a host's facts over time leave them in their notes (TLS-03, FX-01).

@@ -301,7 +301,7 @@ ${historySection(r, extra.history ?? [], view)}
     .join('')}</select>
 <span class="muted"><span id="shown"></span> shown</span></div>
 ${failedFirst.map((s) => scenarioSection(s, view)).join('\n')}
-<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>selection</td><td>${esc(selectionText(r.run.selection))}</td></tr>${r.environment.issuance ? `<tr><td>issuance</td><td id="issuance">${esc(r.environment.issuance.summary)}</td></tr>` : ''}<tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
+<h2>Environment</h2><table><tbody><tr><td>provider</td><td>${esc(r.run.provider)}</td></tr><tr><td>selection</td><td>${esc(selectionText(r.run.selection))}</td></tr>${r.environment.issuance ? `<tr><td>issuance</td><td id="issuance">${esc(r.environment.issuance.summary)}</td></tr>` : ''}${r.environment.layout ? `<tr><td>layout</td><td id="layout">${esc(r.environment.layout)}</td></tr>` : ''}<tr><td>git commit</td><td>${esc(r.run.gitCommit)}</td></tr>
 <tr><td>started</td><td>${esc(r.run.startedAt)}</td></tr><tr><td>duration</td><td>${(r.run.durationMs / 1000).toFixed(1)} s</td></tr>${env}</tbody></table>
 <script>${SCRIPT}</script></body></html>
 `;

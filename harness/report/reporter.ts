@@ -2,6 +2,7 @@
  * The vitest reporter of a conformance run: collects each scenario's result (left in the test's meta by the
  * registrar) and writes report.json and junit.xml into the run folder.
  */
+import type { Layout } from '../stack/layout.ts';
 import { writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ export class ScenarioReporter implements Reporter {
     private readonly components: Record<string, string>,
     private readonly issuance?: ReportIssuance,
     private readonly files: ReportFilesOptions = {},
+    private readonly layout?: Layout,
   ) {}
 
   /** Live progress on stderr, one line per scenario and routing mode (stdout stays for the run folder's path). */
@@ -73,7 +75,7 @@ export class ScenarioReporter implements Reporter {
         });
       }
     }
-    this.report = buildReport(outcomes, this.run(), this.components, this.issuance);
+    this.report = buildReport(outcomes, this.run(), this.components, this.issuance, this.layout);
     this.report = writeReportFiles(this.outDir, this.report, this.files);
   }
 }

@@ -1,6 +1,7 @@
 /** report.json, schema skyprobe.report/v1 (DESIGN.md "Reports"). The HTML report is built from this alone. */
 import type { ReportHost } from '../scenario/report-host.ts';
 import type { Issuance } from '../stack/issuance.ts';
+import type { Layout } from '../stack/layout.ts';
 import type { Routing } from '../stack/routing.ts';
 
 export const REPORT_SCHEMA = 'skyprobe.report/v1';
@@ -126,7 +127,8 @@ export interface Report {
     /** The renderer the apps were deployed with (`--renderer CMD`); absent: the built-in one. */
     renderer?: string;
   };
-  environment: { components: Record<string, string>; issuance?: ReportIssuance };
+  /** `layout`: how the run's deploys laid out HTTPS hosts on the edge (stack/layout.ts). */
+  environment: { components: Record<string, string>; issuance?: ReportIssuance; layout?: Layout };
   /** `flaky` (passed only after a retry; not counted in `passed`) is present when there is one. */
   summary: { passed: number; failed: number; skipped: number; flaky?: number };
   scenarios: ReportScenario[];

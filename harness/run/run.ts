@@ -23,6 +23,9 @@ import { PIN_FILE } from '../setup/setup.ts';
 import { UPSTREAM_SUITES } from '../setup/suite-pins.ts';
 import { type Issuance, readIssuance } from '../stack/issuance.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import type { Layout } from '../stack/layout.ts';
+import { SCALE_ENV } from '../stack/scale.ts';
+import { runLayout } from './run-layout.ts';
 import { clientsFor } from '../k8s/client.ts';
 import { TIMEOUTS } from '../timeouts.ts';
 import { type NothingToRun, selectScenarios, suiteSelection } from './selection.ts';
@@ -44,6 +47,10 @@ export interface RunOptions {
   upstreamTest?: string;
   /** The issuance profile of a cluster the provider brings up; one it attaches to must already run it. */
   issuance?: Issuance;
+  /** How deploys lay out HTTPS hosts on the edge (stack/layout.ts); default the lab's (lab up --layout). */
+  layout?: Layout;
+  /** HTTPS hosts of the scale scenarios (stack/scale.ts); default small. */
+  scale?: number;
   /** The folder of the history index (history.jsonl); default the reports folder. */
   history?: string;
   /** Rerun a failed scenario up to this many times (each attempt's evidence kept; a later pass is flaky). */
@@ -159,8 +166,11 @@ export async function runConformance(
   });
   const files = { history: resolve(o.history ?? join(repoRoot(), 'reports')) };
   mkdirSync(files.history, { recursive: true });
-  const reporter = new ScenarioReporter(dir, runInfo, components, issuance, files);
+  const layout = runLayout(cluster, o.layout);
+  const reporter = new ScenarioReporter(dir, runInfo, components, issuance, files, layout);
   process.env.SKYPROBE_ROUTING = o.routing;
+  process.env.SKYPROBE_LAYOUT = layout;
+  if (o.scale) process.env[SCALE_ENV] = String(o.scale);
   process.env.SKYPROBE_RETRIES = String(o.retries ?? 0);
   if (o.renderer) process.env[RENDERER_ENV] = o.renderer;
   process.env.SKYPROBE_CLUSTER = JSON.stringify(cluster);
@@ -178,7 +188,7 @@ export async function runConformance(
       });
       await vitest.close();
       report = reporter.report;
-    } else report = buildReport([], runInfo(), components, issuance);
+    } else report = buildReport([], runInfo(), components, issuance, layout);
     for (const p of prepared) {
       if (!report) break;
       const { scenarios, summary } = await runUpstream(p, {
@@ -196,6 +206,8 @@ export async function runConformance(
     delete process.env[SELECTED_ENV];
     delete process.env.SKYPROBE_RETRIES;
     delete process.env[RENDERER_ENV];
+    delete process.env.SKYPROBE_LAYOUT;
+    delete process.env[SCALE_ENV];
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }
   if (!report) throw new SkyprobeError('the conformance run produced no report', { hint: 'rerun with --verbose' });

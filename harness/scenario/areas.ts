@@ -16,6 +16,7 @@ export const AREAS = [
   'management',
   'facts',
   'stack',
+  'scale',
 ] as const;
 
 export type Area = (typeof AREAS)[number];

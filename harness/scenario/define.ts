@@ -139,6 +139,8 @@ export interface Scenario extends ScenarioHeader {
   setup?(ctx: { env: ScenarioEnv; routing: Routing }): Promise<void>;
   /** The checks; a body never deploys, so that an injected fault stays in place. */
   body(ctx: ScenarioContext): Promise<void>;
+  /** The bound of one run in one routing mode, when it grows with the run's options (SC-01's --scale); default TIMEOUTS.scenarioRun. */
+  runBoundMs?: () => number;
   faults: Fault[];
 }
 

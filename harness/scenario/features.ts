@@ -44,6 +44,8 @@ export const FEATURES = {
   NAT: 'the machine sits behind NAT: reachable over the overlay only, nothing inbound',
   TalosAPI: "the machine's Talos API (apid) over its ULA address",
   DataPathSeparation: 'app traffic never uses the management overlay',
+  // Scale.
+  Scale: "a fleet of many hosts at once, laid out on the edge past one Gateway's 64 listeners (--layout, --scale)",
 } as const satisfies Record<string, string>;
 
 export type Feature = keyof typeof FEATURES;

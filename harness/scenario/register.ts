@@ -45,20 +45,24 @@ setScenarioRegistrar((s) => {
         continue;
       }
       // Each attempt gets the scenario's bound (--retries N: N + 1 attempts at most).
-      test(`${s.id} [${routing}]`, { timeout: TIMEOUTS.scenarioRun * (retries + 1) }, async ({ env, task }) => {
-        task.meta.skyprobe = { header, routing };
-        // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
-        const { result, earlier } = await withRetries(
-          retries,
-          async () => {
-            await prepareScenario(s, env, routing);
-            return failOnce(s.id, routing) ?? (await runScenario(s, env, routing));
-          },
-          (err) => erroredAttempt(s.id, routing, err),
-        );
-        task.meta.skyprobe = { header, routing, result, attempts: earlier };
-        if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
-      });
+      test(
+        `${s.id} [${routing}]`,
+        { timeout: (s.runBoundMs?.() ?? TIMEOUTS.scenarioRun) * (retries + 1) },
+        async ({ env, task }) => {
+          task.meta.skyprobe = { header, routing };
+          // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
+          const { result, earlier } = await withRetries(
+            retries,
+            async () => {
+              await prepareScenario(s, env, routing);
+              return failOnce(s.id, routing) ?? (await runScenario(s, env, routing));
+            },
+            (err) => erroredAttempt(s.id, routing, err),
+          );
+          task.meta.skyprobe = { header, routing, result, attempts: earlier };
+          if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
+        },
+      );
     }
   });
 });

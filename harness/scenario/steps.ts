@@ -171,14 +171,18 @@ export async function readObject(
 
 /** The user, at their DNS provider, points every custom host of the app at the load balancer (www by CNAME). */
 export async function userPointsDomainsAtLb(env: ScenarioContext['env'], app: AppFixture): Promise<void> {
+  await usersPointDomainsAtLb(env, [app]);
+}
+
+/** The same for many apps at once: one edit per zone (a fleet's users, SC-01). */
+export async function usersPointDomainsAtLb(env: ScenarioContext['env'], apps: AppFixture[]): Promise<void> {
   const zoneOf = (h: string) => h.split('.').slice(-2).join('.');
-  const hosts = [...app.customDomains, ...app.aliases];
-  const records = [
-    ...hosts.map((h) => ({ name: h, type: 'A' as const, value: env.lbIp })),
+  const records = apps.flatMap((app) => [
+    ...[...app.customDomains, ...app.aliases].map((h) => ({ name: h, type: 'A' as const, value: env.lbIp })),
     ...(app.wwwRedirect && app.customDomains[0]
       ? [{ name: `www.${app.customDomains[0]}`, type: 'CNAME' as const, value: app.customDomains[0] }]
       : []),
-  ];
+  ]);
   for (const zone of new Set(records.map((r) => zoneOf(r.name)))) {
     const mine = new Set(records.filter((r) => zoneOf(r.name) === zone).map((r) => r.name));
     await env.userDns.edit(

@@ -5,7 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { Clients } from '../k8s/client.ts';
 import { parseAppFixture } from './app-fixture.ts';
-import { type DeployTarget, deployApp, gatewayRef, readMetadata } from './deploy.ts';
+import { type DeployTarget, deleteApp, deployApp, gatewayRef, readMetadata } from './deploy.ts';
 
 /**
  * The Kubernetes object API as deployApp uses it (read, create, replace, delete; dryRun 'All' changes nothing),
@@ -39,12 +39,23 @@ function fakeApi(refuse: (o: KubernetesObject, dryRun: boolean) => string | unde
     async replace(o: KubernetesObject, _p?: string, dryRun?: string) {
       return write(o, dryRun);
     },
-    async delete(o: KubernetesObject) {
-      if (!store.delete(key(o))) throw fail(404, 'not found');
+    async delete(o: KubernetesObject, _p?: string, dryRun?: string) {
+      if (!store.has(key(o))) throw fail(404, 'not found');
+      if (dryRun !== 'All') store.delete(key(o));
       return {};
     },
+    async list(apiVersion: string, kind: string, namespace?: string) {
+      const items = [...store.values()].filter(
+        (o) => o.apiVersion === apiVersion && o.kind === kind && (!namespace || o.metadata?.namespace === namespace),
+      );
+      return { items: structuredClone(items) };
+    },
   };
-  store.set(key(gatewayRef), { ...gatewayRef, spec: { listeners: [{ name: 'http' }] } } as KubernetesObject);
+  store.set(key(gatewayRef), {
+    ...gatewayRef,
+    metadata: { ...gatewayRef.metadata, annotations: { 'cert-manager.io/cluster-issuer': 'pebble-gateway' } },
+    spec: { gatewayClassName: 'traefik', listeners: [{ name: 'http' }] },
+  } as KubernetesObject);
   return { store, k: { objects: api } as unknown as Clients };
 }
 
@@ -53,17 +64,18 @@ const app = (domains: number) =>
     `org: acme\napp: shop\nimage: skyprobe/echo:1\nreplicas: 1\ncustomDomains: [${Array.from({ length: domains }, (_, i) => `d${i}.example.com`).join(', ')}]\n`,
     'shop.yaml',
   );
-const target = (k: Clients): DeployTarget => {
+const target = (k: Clients, layout?: DeployTarget['layout']): DeployTarget => {
   const dir = mkdtempSync(join(tmpdir(), 'skyprobe-deploy-'));
   return {
     k,
     metadataDir: join(dir, 'metadata'),
     dns: { zonesDir: dir, nameserverIp: '192.0.2.53', lbIp: '192.0.2.10' },
+    layout,
   };
 };
-const listenersOf = (store: Map<string, KubernetesObject>) =>
+const listenersOf = (store: Map<string, KubernetesObject>, gateway = 'satusky-edge') =>
   (
-    (store.get(`Gateway/satusky-edge/satusky-edge`) as unknown as { spec: { listeners: { name: string }[] } }).spec
+    (store.get(`Gateway/satusky-edge/${gateway}`) as unknown as { spec: { listeners: { name: string }[] } }).spec
       .listeners ?? []
   ).map((l) => l.name);
 
@@ -122,5 +134,84 @@ describe('deployApp is atomic', () => {
     expect([...store.keys()].sort()).toEqual(current);
     expect(listenersOf(store).sort()).toEqual(currentListeners);
     expect(readMetadata(t.metadataDir)[0]?.routing).toBe('current');
+  });
+});
+
+/** Apps of `hosts` HTTPS hosts each in target routing (the generated host and hosts - 1 custom domains). */
+const named = (name: string, hosts: number) =>
+  parseAppFixture(
+    `org: acme\napp: ${name}\nimage: skyprobe/echo:1\nreplicas: 1\ncustomDomains: [${Array.from({ length: hosts - 1 }, (_, i) => `d${i}.${name}.example`).join(', ')}]\n`,
+    `${name}.yaml`,
+  );
+const gateways = (store: Map<string, KubernetesObject>) =>
+  [...store.keys()].filter((k) => k.startsWith('Gateway/')).map((k) => k.split('/')[2]);
+
+describe('the sharded layout', () => {
+  it('opens a shard when the first Gateway is full, routes each host to its shard, and never moves a host', async () => {
+    const { store, k } = fakeApi((o) =>
+      o.kind === 'Gateway' && ((o as { spec: { listeners: unknown[] } }).spec.listeners.length ?? 0) > 64
+        ? 'spec.listeners: Too many'
+        : undefined,
+    );
+    const t = target(k, 'sharded');
+    // Placement is per listener, to the first shard with room: 41 on the first (with http), then 23 of the second
+    // app there and its other 17 on a new shard.
+    await deployApp(t, named('one', 40), 'target');
+    await deployApp(t, named('two', 40), 'target');
+    expect(gateways(store)).toEqual(['satusky-edge', 'satusky-edge-1']);
+    expect(listenersOf(store).length).toBe(64);
+    expect(listenersOf(store, 'satusky-edge-1').length).toBe(17);
+    const shard1 = store.get('Gateway/satusky-edge/satusky-edge-1') as KubernetesObject;
+    expect(shard1.metadata?.annotations?.['cert-manager.io/cluster-issuer']).toBe('pebble-gateway');
+    // Each HTTPS parentRef names the Gateway its listener is on.
+    const route = store.get('HTTPRoute/org-acme/two-domains-2') as unknown as {
+      spec: { parentRefs: { name: string; sectionName: string }[] };
+    };
+    for (const p of route.spec.parentRefs.filter((x) => x.sectionName !== 'http'))
+      expect(listenersOf(store, p.name)).toContain(p.sectionName);
+    // Redeploying and adding an app moves no listener.
+    const before = { first: listenersOf(store), second: listenersOf(store, 'satusky-edge-1') };
+    await deployApp(t, named('two', 40), 'target');
+    await deployApp(t, named('three', 5), 'target');
+    expect(listenersOf(store)).toEqual(before.first);
+    expect(listenersOf(store, 'satusky-edge-1').slice(0, 17)).toEqual(before.second);
+    expect(listenersOf(store, 'satusky-edge-1').length).toBe(22);
+  });
+
+  it('a shard left without listeners is deleted; a failed deploy removes the shard it opened', async () => {
+    let refuse = false;
+    const { store, k } = fakeApi((o) => (refuse && o.kind === 'Deployment' ? 'no' : undefined));
+    const t = target(k, 'sharded');
+    await deployApp(t, named('one', 63), 'target');
+    refuse = true;
+    await expect(deployApp(t, named('two', 3), 'target')).rejects.toThrow(/refused Deployment org-acme\/two/);
+    expect(gateways(store)).toEqual(['satusky-edge']);
+    refuse = false;
+    await deployApp(t, named('two', 3), 'target');
+    expect(gateways(store)).toEqual(['satusky-edge', 'satusky-edge-1']);
+    await deleteApp(t, named('two', 3), 'target');
+    expect(gateways(store)).toEqual(['satusky-edge']);
+  });
+});
+
+describe('the listenerset layout', () => {
+  it("puts the app's listeners on its ListenerSet, none on the Gateway, and lets ListenerSets attach", async () => {
+    const { store, k } = fakeApi(() => undefined);
+    const t = target(k, 'listenerset');
+    await deployApp(t, app(2), 'target');
+    expect(listenersOf(store)).toEqual(['http']);
+    const ls = store.get('ListenerSet/org-acme/shop-listeners') as unknown as {
+      spec: { parentRef: { name: string }; listeners: { hostname: string }[] };
+    };
+    expect(ls.spec.parentRef.name).toBe('satusky-edge');
+    expect(ls.spec.listeners.map((l) => l.hostname)).toEqual([
+      'shop-acme.satusky.com',
+      'd0.example.com',
+      'd1.example.com',
+    ]);
+    const gw = store.get('Gateway/satusky-edge/satusky-edge') as unknown as { spec: { allowedListeners: unknown } };
+    expect(gw.spec.allowedListeners).toEqual({ namespaces: { from: 'All' } });
+    await deleteApp(t, app(2), 'target');
+    expect(store.has('ListenerSet/org-acme/shop-listeners')).toBe(false);
   });
 });

@@ -11,6 +11,16 @@ import { apiMessage, applyObjects, deleteObjects } from '../k8s/apply.ts';
 import { apiStatus, type Clients } from '../k8s/client.ts';
 import type { AppFixture } from './app-fixture.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
+import {
+  addListeners,
+  allListenerNames,
+  allowListenerSets,
+  dropListeners,
+  editGateway,
+  gatewayRefOf,
+  renderOnEdge,
+} from './edge-gateways.ts';
+import { DEFAULT_LAYOUT, type Layout } from './layout.ts';
 import { publishGenerated, unpublishGenerated } from './public-dns.ts';
 import { type GatewayListener, type Rendered, render } from './render.ts';
 import type { Routing } from './routing.ts';
@@ -21,6 +31,8 @@ export interface AppMetadata {
   app: string;
   deployment: string;
   routing: Routing;
+  /** How its HTTPS hosts are laid out on the edge (absent in records made before layouts: listener-per-host). */
+  layout?: Layout;
   hosts: Rendered['hosts'];
   deployedAt: string;
 }
@@ -31,6 +43,8 @@ export interface DeployTarget {
   metadataDir: string;
   /** Public DNS zone folder and addresses for Satusky's DNS automation. */
   dns: { zonesDir: string; nameserverIp: string; lbIp: string };
+  /** How HTTPS hosts are laid out on the edge (layout.ts); default listener-per-host. */
+  layout?: Layout;
 }
 
 export const metadataFile = (dir: string, a: Pick<AppFixture, 'org' | 'app'>) => join(dir, `${a.org}--${a.app}.json`);
@@ -57,44 +71,28 @@ export function claimConflicts(
   return out;
 }
 
-type GatewayObject = KubernetesObject & { spec: { listeners: (GatewayListener | { name: string })[] } };
-export const gatewayRef = {
-  apiVersion: 'gateway.networking.k8s.io/v1',
-  kind: 'Gateway',
-  metadata: { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE },
-};
+export const gatewayRef = gatewayRefOf(GATEWAY_NAME);
 
 /**
- * Change the Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried
- * on conflict). `dryRun` asks the API whether it would accept the change (a server-side dry run), changing nothing.
+ * Change the first Gateway's listeners (or `o.gateway`'s): drop those named in `drop`, add (or replace) `add`
+ * (edge-gateways.ts editGateway). `dryRun` asks the API whether it would accept the change, changing nothing.
  */
 export async function editListeners(
   k: Clients,
   drop: Set<string>,
   add: GatewayListener[],
-  o: { dryRun?: boolean } = {},
+  o: { dryRun?: boolean; gateway?: string } = {},
 ): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const gw = (await k.objects.read(gatewayRef)) as GatewayObject;
-    const names = new Set(add.map((l) => l.name));
-    gw.spec.listeners = [...gw.spec.listeners.filter((l) => !drop.has(l.name) && !names.has(l.name)), ...add];
-    try {
-      await k.objects.replace(gw, undefined, o.dryRun ? 'All' : undefined);
-      return;
-    } catch (err) {
-      if (apiStatus(err) !== 409 || attempt > 5) throw err;
-    }
-  }
-}
-
-/** The names of the Gateway's listeners now. */
-async function listenerNames(k: Clients): Promise<Set<string>> {
-  return new Set(((await k.objects.read(gatewayRef)) as GatewayObject).spec.listeners.map((l) => l.name));
+  await editGateway(k, o.gateway ?? GATEWAY_NAME, drop, add, o);
 }
 
 const key = (o: KubernetesObject) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 const named = (o: KubernetesObject) =>
   `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
+
+/** "the listeners of Gateway satusky-edge/<shard>": the Gateway an error of addListeners names. */
+const listenersOf = (err: unknown) =>
+  `the listeners of ${named(gatewayRefOf((err as { gateway?: string }).gateway ?? GATEWAY_NAME))}`;
 
 /** The API refused an object of an app; what the deploy had applied of it is removed again. */
 function refused(a: AppFixture, what: string, err: unknown, rolledBack: string): SkyprobeError {
@@ -134,6 +132,7 @@ async function preflight(
   a: AppFixture,
   rendered: Rendered,
   existed: Map<string, string | undefined>,
+  layout: Layout,
 ): Promise<void> {
   const newNamespaces = new Set(
     rendered.objects.filter((o) => o.kind === 'Namespace' && !existed.has(key(o))).map((o) => o.metadata?.name),
@@ -148,8 +147,12 @@ async function preflight(
       if (apiStatus(err) !== 409) throw refused(a, named(o), err, 'nothing was applied');
     });
   }
-  await editListeners(k, new Set(), rendered.listeners, { dryRun: true }).catch((err: unknown) => {
-    throw refused(a, `the listeners of ${named(gatewayRef)}`, err, 'nothing was applied');
+  if (layout === 'listenerset')
+    await allowListenerSets(k, { dryRun: true }).catch((err: unknown) => {
+      throw refused(a, `allowedListeners of ${named(gatewayRef)}`, err, 'nothing was applied');
+    });
+  await addListeners(k, rendered, { dryRun: true }).catch((err: unknown) => {
+    throw refused(a, listenersOf(err), err, 'nothing was applied');
   });
 }
 
@@ -159,14 +162,39 @@ async function preflight(
  * previous mode's routes back. The error names the object and the API's reason (exit 1). `o.rendered`: what another
  * renderer made of the app (--renderer), deployed instead of the built-in renderer's output.
  */
-export async function deployApp(
+export function deployApp(
   t: DeployTarget,
   a: AppFixture,
   routing: Routing,
   o: { rendered?: Rendered } = {},
 ): Promise<AppMetadata> {
+  return oneAtATime(() => deployNow(t, a, routing, o));
+}
+
+/**
+ * Deploys and deletes of this process run one at a time: each reads the edge's Gateways and places its listeners
+ * (sharded: the first shard with room), which two at once could both count as free.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function deployNow(
+  t: DeployTarget,
+  a: AppFixture,
+  routing: Routing,
+  o: { rendered?: Rendered },
+): Promise<AppMetadata> {
+  const layout = t.layout ?? DEFAULT_LAYOUT;
+  if (o.rendered && layout !== DEFAULT_LAYOUT)
+    throw new SkyprobeError(`--renderer deploys in the ${DEFAULT_LAYOUT} layout only; this lab runs ${layout}`, {
+      hint: `skyprobe.renderer/v1 has no layout: use a lab of the ${DEFAULT_LAYOUT} layout (skyprobe lab up --layout ${DEFAULT_LAYOUT})`,
+    });
   // Another renderer's output (--renderer, checked against the contract by external-renderer.ts), or the built-in's.
-  const rendered = o.rendered ?? render(a, routing);
+  const rendered = o.rendered ?? (await renderOnEdge(t.k, a, routing, layout));
   const conflicts = claimConflicts(a, rendered, readMetadata(t.metadataDir));
   if (conflicts.length > 0) {
     const c = conflicts[0] as { host: string; owner: string };
@@ -175,18 +203,18 @@ export async function deployApp(
     });
   }
   const existed = await existing(t.k, rendered.objects);
-  await preflight(t.k, a, rendered, existed);
+  await preflight(t.k, a, rendered, existed, layout);
   // Switching modes: remove what the other mode made (its routes and listeners), keep the workload.
   const previous = readMetadata(t.metadataDir).find((m) => m.org === a.org && m.app === a.app);
   const switching = previous && previous.routing !== routing ? previous.routing : undefined;
-  const had = await listenerNames(t.k);
+  const had = await allListenerNames(t.k);
   try {
     if (switching) await removeRoutes(t, a, switching);
+    if (layout === 'listenerset') await allowListenerSets(t.k);
     await applyObjects(t.k.objects, rendered.objects);
-    await editListeners(t.k, new Set(), rendered.listeners);
+    await addListeners(t.k, rendered);
   } catch (err) {
-    const failed =
-      /^failed to apply ([^:]+):/.exec((err as Error).message)?.[1] ?? `the listeners of ${named(gatewayRef)}`;
+    const failed = /^failed to apply ([^:]+):/.exec((err as Error).message)?.[1] ?? listenersOf(err);
     await rollBack(t, a, rendered, existed, switching, had);
     throw refused(a, failed, err, 'what the deploy had applied was removed again');
   }
@@ -196,6 +224,7 @@ export async function deployApp(
     app: a.app,
     deployment: `${rendered.namespace}/${a.app}`,
     routing,
+    layout,
     hosts: rendered.hosts,
     deployedAt: new Date().toISOString(),
   };
@@ -217,36 +246,50 @@ async function rollBack(
     t.k.objects,
     rendered.objects.filter((o) => !existed.has(key(o))),
   );
-  await editListeners(t.k, new Set(rendered.listeners.map((l) => l.name).filter((n) => !had.has(n))), []);
+  await dropListeners(t.k, new Set(rendered.listeners.map((l) => l.name).filter((n) => !had.has(n))));
   if (switching) {
-    const before = render(a, switching);
+    const before = await renderOnEdge(t.k, a, switching, t.layout);
     await applyObjects(
       t.k.objects,
       before.objects.filter((o) => routeKinds.has(o.kind ?? '')),
     );
-    await editListeners(t.k, new Set(), before.listeners);
+    await addListeners(t.k, before);
   }
 }
 
-const routeKinds = new Set(['HTTPRoute', 'Ingress', 'Middleware']);
+const routeKinds = new Set(['HTTPRoute', 'Ingress', 'Middleware', 'ListenerSet']);
+
+/**
+ * What an app's routes are in a mode, whatever layout they were deployed in: the objects of every layout (a
+ * ListenerSet only in listenerset) and the listener names (the same in every layout).
+ */
+function everyLayout(a: AppFixture, routing: Routing): { objects: KubernetesObject[]; listeners: Set<string> } {
+  const plain = render(a, routing);
+  const sets = render(a, routing, { layout: 'listenerset' }).objects.filter((o) => o.kind === 'ListenerSet');
+  return { objects: [...plain.objects, ...sets], listeners: new Set(plain.listeners.map((l) => l.name)) };
+}
 
 async function removeRoutes(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
-  const r = render(a, routing);
+  const r = everyLayout(a, routing);
   await deleteObjects(
     t.k.objects,
     r.objects.filter((o) => routeKinds.has(o.kind ?? '')),
   );
-  await editListeners(t.k, new Set(r.listeners.map((l) => l.name)), []);
+  await dropListeners(t.k, r.listeners);
 }
 
 /** Delete the app: its objects (not the org namespace, which other apps may share), listeners, DNS, metadata. */
-export async function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
-  const r = render(a, routing);
+export function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
+  return oneAtATime(() => deleteNow(t, a, routing));
+}
+
+async function deleteNow(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
+  const r = everyLayout(a, routing);
   await deleteObjects(
     t.k.objects,
     r.objects.filter((o) => o.kind !== 'Namespace'),
   );
-  await editListeners(t.k, new Set(r.listeners.map((l) => l.name)), []);
+  await dropListeners(t.k, r.listeners);
   unpublishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.nameserverIp);
   rmSync(metadataFile(t.metadataDir, a), { force: true });
 }

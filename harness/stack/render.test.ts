@@ -143,3 +143,68 @@ describe('HTTP to HTTPS redirect', () => {
     ).toBe('org-secure-vault-https-redirect@kubernetescrd');
   });
 });
+
+describe('past the API limits of one object', () => {
+  const many = parseAppFixture(
+    `org: big\napp: many\nimage: skyprobe/echo:1\ncustomDomains: [${Array.from({ length: 20 }, (_, i) => `d${i}.big.example`).join(', ')}]\naliases: [a.big.example]\nwwwRedirect: true`,
+  );
+  it('target: 21 custom domains and aliases in two HTTPRoutes of at most 16 hostnames, each host in its own', () => {
+    const r = render(many, 'target');
+    const routes = r.objects.filter((o) => o.kind === 'HTTPRoute' && /-domains/.test(o.metadata?.name ?? '')) as Obj[];
+    expect(routes.map((o) => [o.metadata?.name, (o.spec?.hostnames as string[]).length])).toEqual([
+      ['many-domains', 16],
+      ['many-domains-2', 5],
+    ]);
+    for (const o of routes) {
+      const hs = o.spec?.hostnames as string[];
+      const parents = (o.spec?.parentRefs as { sectionName: string }[]).map((p) => p.sectionName);
+      expect(parents).toEqual(['http', ...hs.map((h) => `https-${h.replace(/\./g, '-')}`)]);
+    }
+    const second = r.hosts.filter((h) => h.route.name === 'many-domains-2').map((h) => h.host);
+    expect(second).toEqual([
+      'd16.big.example',
+      'd17.big.example',
+      'd18.big.example',
+      'd19.big.example',
+      'a.big.example',
+    ]);
+    expect(r.listeners).toHaveLength(1 + 21 + 1);
+  });
+
+  it('sharded: every HTTPS parentRef names the Gateway its listener is placed on', () => {
+    const r = render(many, 'target', {
+      layout: 'sharded',
+      gatewayOf: (l) => (l.startsWith('https-d1') ? 'satusky-edge-1' : 'satusky-edge'),
+    });
+    for (const o of r.objects.filter((x) => x.kind === 'HTTPRoute') as Obj[])
+      for (const p of o.spec?.parentRefs as { name: string; sectionName: string }[])
+        expect(p.name).toBe(p.sectionName.startsWith('https-d1') ? 'satusky-edge-1' : 'satusky-edge');
+    expect(r.gatewayOf['https-d12-big-example']).toBe('satusky-edge-1');
+    expect(r.gatewayOf['https-d2-big-example']).toBe('satusky-edge');
+  });
+
+  it("listenerset: the app's HTTPS listeners on its ListenerSets of at most 64, routes attached to them, Secrets in the org", () => {
+    const huge = parseAppFixture(
+      `org: big\napp: huge\nimage: skyprobe/echo:1\ncustomDomains: [${Array.from({ length: 70 }, (_, i) => `d${i}.big.example`).join(', ')}]`,
+    );
+    const r = render(huge, 'target', { layout: 'listenerset' });
+    expect(r.listeners).toEqual([]);
+    const sets = r.objects.filter((o) => o.kind === 'ListenerSet') as Obj[];
+    expect(sets.map((s) => [s.metadata?.name, (s.spec?.listeners as unknown[]).length])).toEqual([
+      ['huge-listeners', 64],
+      ['huge-listeners-2', 7],
+    ]);
+    expect(sets[0]?.spec?.parentRef).toEqual({
+      group: 'gateway.networking.k8s.io',
+      kind: 'Gateway',
+      name: 'satusky-edge',
+      namespace: 'satusky-edge',
+    });
+    const route = find(r.objects, 'HTTPRoute', 'huge-domains-5') as Obj;
+    const refs = route.spec?.parentRefs as { kind?: string; name: string; namespace: string }[];
+    expect(refs[0]).toEqual({ name: 'satusky-edge', namespace: 'satusky-edge', sectionName: 'http' });
+    expect(refs.slice(1).every((p) => p.kind === 'ListenerSet' && p.namespace === 'org-big')).toBe(true);
+    expect(refs.at(-1)?.name).toBe('huge-listeners-2');
+    expect(r.hosts.every((h) => h.tlsSecret.namespace === 'org-big')).toBe(true);
+  });
+});

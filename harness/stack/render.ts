@@ -10,10 +10,14 @@
  *
  * Every HTTPS host on the Gateway gets its own listener (HTTP-01 cannot issue a wildcard for *.satusky.com),
  * whose certificate cert-manager's gateway-shim requests; the listener's Secret lives in the Gateway's namespace.
+ * Where the listeners go is the layout (layout.ts): the one Gateway, the Gateway shard `gatewayOf` names (sharded),
+ * or a ListenerSet per app in the org's namespace (listenerset; its Secrets there too). An HTTPRoute takes at most
+ * 16 hostnames: an app's custom domains and aliases are split over `<app>-domains`, `<app>-domains-2`, ...
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { type AppFixture, appHosts } from './app-fixture.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, HTTP_LISTENER, INGRESS_CLASS, ISSUER_INGRESS } from './edge-objects.ts';
+import { type Layout, MAX_LISTENERS, MAX_ROUTE_HOSTNAMES } from './layout.ts';
 import type { Routing } from './routing.ts';
 
 export interface GatewayListener {
@@ -37,17 +41,33 @@ export interface RenderedHost {
 export interface Rendered {
   namespace: string;
   objects: KubernetesObject[];
-  /** HTTPS listeners this app needs on the shared Gateway. */
+  /** HTTPS listeners this app needs on the edge's Gateways (none in the listenerset layout: they are objects). */
   listeners: GatewayListener[];
+  /** Listener name -> the Gateway (in the edge's namespace) it goes on. */
+  gatewayOf: Record<string, string>;
   hosts: RenderedHost[];
 }
+
+export interface RenderOptions {
+  /** Default listener-per-host. */
+  layout?: Layout;
+  /** sharded: the Gateway shard of a listener (shards.ts placeListeners); default the one Gateway. */
+  gatewayOf?: (listener: string) => string;
+}
+
+/** Split a list into pieces of at most `n`. */
+export const chunks = <T>(xs: T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
+/** The n-th (from 0) of several objects of one name: `name`, `name-2`, `name-3`, ... */
+const nth = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
 
 const slug = (host: string) => host.replace(/\./g, '-');
 export const listenerName = (host: string) => `https-${slug(host)}`.slice(0, 253);
 export const orgNamespace = (org: string) => `org-${org}`;
 
-export function render(a: AppFixture, routing: Routing): Rendered {
+export function render(a: AppFixture, routing: Routing, o: RenderOptions = {}): Rendered {
   const ns = orgNamespace(a.org);
+  const layout = o.layout ?? 'listener-per-host';
   const labels = { 'app.kubernetes.io/name': a.app, 'satusky.com/org': a.org, 'satusky.com/app': a.app };
   const backend = { name: a.app, port: 80 };
   const hosts = appHosts(a);
@@ -96,27 +116,71 @@ export function render(a: AppFixture, routing: Routing): Rendered {
   ];
 
   const listeners: GatewayListener[] = [];
+  const gatewayOf: Record<string, string> = {};
   const rendered: RenderedHost[] = [];
+  // The HTTPS hosts on the edge: every host in target routing, the generated one in current routing.
+  const httpsHosts = (routing === 'target' ? hosts : hosts.filter((h) => h.kind === 'generated')).map((h) => h.host);
+  const listenerSets = layout === 'listenerset' ? chunks(httpsHosts, MAX_LISTENERS) : [];
+  const setOf = (host: string) =>
+    nth(
+      `${a.app}-listeners`,
+      listenerSets.findIndex((hs) => hs.includes(host)),
+    );
   const httpParent = { name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: HTTP_LISTENER };
-  const httpsParents = (hs: string[]) =>
-    hs.map((h) => ({ name: GATEWAY_NAME, namespace: EDGE_NAMESPACE, sectionName: listenerName(h) }));
+  const httpsParent = (h: string) =>
+    layout === 'listenerset'
+      ? {
+          group: 'gateway.networking.k8s.io',
+          kind: 'ListenerSet',
+          name: setOf(h),
+          namespace: ns,
+          sectionName: listenerName(h),
+        }
+      : {
+          name: o.gatewayOf?.(listenerName(h)) ?? GATEWAY_NAME,
+          namespace: EDGE_NAMESPACE,
+          sectionName: listenerName(h),
+        };
+  const httpsParents = (hs: string[]) => hs.map(httpsParent);
   const gatewayParents = (hs: string[]) => [httpParent, ...httpsParents(hs)];
+  const listenerOf = (host: string): GatewayListener => ({
+    name: listenerName(host),
+    hostname: host,
+    port: 443,
+    protocol: 'HTTPS',
+    tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: `tls-${slug(host)}` }] },
+    allowedRoutes: { namespaces: { from: 'All' } },
+  });
   const onGateway = (host: string, kind: RenderedHost['kind'], route: string) => {
-    listeners.push({
-      name: listenerName(host),
-      hostname: host,
-      port: 443,
-      protocol: 'HTTPS',
-      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: `tls-${slug(host)}` }] },
-      allowedRoutes: { namespaces: { from: 'All' } },
-    });
+    if (layout !== 'listenerset') {
+      listeners.push(listenerOf(host));
+      gatewayOf[listenerName(host)] = httpsParent(host).name;
+    }
     rendered.push({
       host,
       kind,
       route: { kind: 'HTTPRoute', namespace: ns, name: route },
-      tlsSecret: { namespace: EDGE_NAMESPACE, name: `tls-${slug(host)}` },
+      tlsSecret: { namespace: layout === 'listenerset' ? ns : EDGE_NAMESPACE, name: `tls-${slug(host)}` },
     });
   };
+  // listenerset: the app's HTTPS listeners on its own ListenerSets (64 each) attached to the Gateway, whose
+  // certificates cert-manager's ListenerSet shim requests in the ListenerSet's namespace.
+  listenerSets.forEach((hs, i) =>
+    objects.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ListenerSet',
+      metadata: { name: nth(`${a.app}-listeners`, i), namespace: ns, labels },
+      spec: {
+        parentRef: {
+          group: 'gateway.networking.k8s.io',
+          kind: 'Gateway',
+          name: GATEWAY_NAME,
+          namespace: EDGE_NAMESPACE,
+        },
+        listeners: hs.map(listenerOf),
+      },
+    } as KubernetesObject),
+  );
   const route = (name: string, hostnames: string[], parentRefs: unknown[], rule: Record<string, unknown>) =>
     ({
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -142,11 +206,11 @@ export function render(a: AppFixture, routing: Routing): Rendered {
   onGateway(a.generatedHost, 'generated', `${a.app}-generated`);
 
   if (routing === 'target') {
-    if (domainHosts.length > 0) {
-      objects.push(...appRoutes(`${a.app}-domains`, domainHosts));
-      for (const h of hosts.filter((x) => x.kind === 'custom' || x.kind === 'alias'))
-        onGateway(h.host, h.kind, `${a.app}-domains`);
-    }
+    // At most 16 hostnames per HTTPRoute: `<app>-domains`, `<app>-domains-2`, ...
+    chunks(domainHosts, MAX_ROUTE_HOSTNAMES).forEach((hs, i) => {
+      objects.push(...appRoutes(nth(`${a.app}-domains`, i), hs));
+      for (const h of hosts.filter((x) => hs.includes(x.host))) onGateway(h.host, h.kind, nth(`${a.app}-domains`, i));
+    });
     if (www && apex) {
       objects.push(
         httpRoute(`${a.app}-www`, [www.host], {
@@ -227,5 +291,5 @@ export function render(a: AppFixture, routing: Routing): Rendered {
       onIngress(www.host, 'www', `${a.app}-www`);
     }
   }
-  return { namespace: ns, objects, listeners, hosts: rendered };
+  return { namespace: ns, objects, listeners, gatewayOf, hosts: rendered };
 }

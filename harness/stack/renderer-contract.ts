@@ -11,7 +11,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 import { type AppFixture, appHosts } from './app-fixture.ts';
-import { EDGE_NAMESPACE } from './edge-objects.ts';
+import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
 import { SATUSKY_ZONE } from './public-dns.ts';
 import { type GatewayListener, type Rendered, type RenderedHost, orgNamespace } from './render.ts';
 import type { Routing } from './routing.ts';
@@ -154,7 +154,9 @@ export function validateRendered(a: AppFixture, items: RendererItem[]): Rendered
     } else if (o.metadata?.namespace !== ns) throw refuse(o, `outside the app's org namespace ${ns}`);
     objects.push(o);
   }
-  return { namespace: ns, objects, listeners, hosts: hostsOf(a, objects, listeners) };
+  // v1 has one Gateway: every listener goes on it.
+  const gatewayOf = Object.fromEntries(listeners.map((l) => [l.name, GATEWAY_NAME]));
+  return { namespace: ns, objects, listeners, gatewayOf, hosts: hostsOf(a, objects, listeners) };
 }
 
 /** Where each host of the app ended up, found by hostname (the routes and Ingresses that claim it). */

@@ -11,6 +11,7 @@ import { applyObjects } from '../../k8s/apply.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import type { Issuance } from '../../stack/issuance.ts';
+import { layoutFor } from './lab-layout.ts';
 import { EDGE_PORTS, PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
@@ -275,5 +276,10 @@ export function crdFiles(dirs: { gatewayApi: string; certManager: string; traefi
 /** Where `skyprobe deploy` applies to on this lab. */
 export function deployTarget(state: LabState, k: Clients): DeployTarget {
   const p = stackPaths(state.dir);
-  return { k, metadataDir: p.metadata, dns: { zonesDir: p.zones, nameserverIp: PUBLIC_DNS_IP, lbIp: LB_IP } };
+  return {
+    k,
+    metadataDir: p.metadata,
+    dns: { zonesDir: p.zones, nameserverIp: PUBLIC_DNS_IP, lbIp: LB_IP },
+    layout: layoutFor(state.dir),
+  };
 }
