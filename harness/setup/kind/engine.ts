@@ -49,7 +49,7 @@ export async function runningEngine(run: Runner, p: EnginePaths): Promise<Engine
   return (await engineAnswers(run, st.dockerHost)) ? st : undefined;
 }
 
-async function readSysctls(run: Runner): Promise<Record<string, string>> {
+export async function readSysctls(run: Runner): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const k of NODE_SYSCTLS) {
     const res = await run('sysctl', ['-n', k], { timeoutMs: TIMEOUTS.command });
