@@ -55,10 +55,14 @@ export async function kindMode(
   let engine: string;
   let nsenter: string[] = [];
   let listenAddress: string | undefined;
-  const given = await engineAnswers(run, env.DOCKER_HOST);
+  // skyprobe's engine when it runs and DOCKER_HOST names it or nothing; else whatever DOCKER_HOST or the default finds.
+  const own = await runningEngine(run, enginePaths(paths));
+  const given =
+    own && (!env.DOCKER_HOST || env.DOCKER_HOST === own.dockerHost)
+      ? undefined
+      : await engineAnswers(run, env.DOCKER_HOST);
   if (given) engine = `Docker ${given}${env.DOCKER_HOST ? ` at ${env.DOCKER_HOST}` : ''}`;
   else {
-    const own = await runningEngine(run, enginePaths(paths));
     if (!own) return { problem: 'no Docker engine answers (docker info failed)', fix: NO_ENGINE_HINT };
     engine = `skyprobe's engine (Docker ${await engineAnswers(run, own.dockerHost)}, network namespace ${ENGINE_NETNS})`;
     out.DOCKER_HOST = own.dockerHost;
