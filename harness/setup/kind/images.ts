@@ -19,6 +19,8 @@ export interface ImageSpec {
   base: 'scratch' | 'rootfs';
   files: ImageFile[];
   entrypoint: string[];
+  /** USER of the image: cert-manager's pods run with runAsNonRoot, which needs a non-root user in the image. */
+  user?: string;
   /** Loaded into the node image's containerd (what pods of the cluster run). */
   inNode: boolean;
 }
@@ -93,8 +95,12 @@ export function kindImages(
     scratch(pause, 'kind', 'pause', '/pause'),
     ...morePause.map((name) => ({ ...scratch(name, 'kind', 'pause', '/pause') })),
     scratch(kind.components.traefik.image as string, 'traefik', 'traefik', '/usr/local/bin/traefik'),
-    scratch(cm.controller, 'cert-manager', 'cert-manager-controller', '/app/cmd/controller/controller'),
-    scratch(cm.acmesolver, 'cert-manager', 'acmesolver', '/app/cmd/acmesolver/acmesolver'),
+    // upstream's images run as distroless's nonroot user (65532); the solver pod asks runAsNonRoot
+    {
+      ...scratch(cm.controller, 'cert-manager', 'cert-manager-controller', '/app/cmd/controller/controller'),
+      user: '65532',
+    },
+    { ...scratch(cm.acmesolver, 'cert-manager', 'acmesolver', '/app/cmd/acmesolver/acmesolver'), user: '65532' },
     scratch(
       `registry.k8s.io/gateway-api/echo-basic:${version(pins, 'gateway-api')}`,
       'gateway-api',
@@ -121,6 +127,7 @@ export function kindImages(
 export function dockerfile(spec: ImageSpec, rootfsImage: string, recipe: string): string {
   const lines = [`FROM ${spec.base === 'scratch' ? 'scratch' : rootfsImage}`];
   spec.files.forEach((f, i) => lines.push(`COPY f${i} ${f.target}`));
+  if (spec.user) lines.push(`USER ${spec.user}`);
   lines.push(`ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`, `LABEL ${RECIPE_LABEL}=${recipe}`);
   return `${lines.join('\n')}\n`;
 }

@@ -230,16 +230,7 @@ async function ensureNodeImage(d: DockerContext, progress: Progress, n: NodeImag
   const id = (
     await docker(
       d,
-      [
-        'run',
-        '--detach',
-        '--privileged',
-        '--entrypoint=sleep',
-        '--label',
-        'io.skyprobe.build=node',
-        n.rootfsImage,
-        'infinity',
-      ],
+      ['run', '--detach', '--privileged', '--entrypoint=sleep', n.rootfsImage, 'infinity'],
       'start the node build container',
     )
   ).trim();
