@@ -29,6 +29,7 @@ export function registerSetup(program: Command): void {
       '--kind',
       'also what the kind provider needs: kind, kubelet, kubeadm, Pebble, the images and the node image',
     )
+    .option('--kind-if-engine', 'as --kind, but the images only where a Docker engine answers (npm test)')
     .option('--engine', "with --kind: start skyprobe's own Docker engine (dockerd in a network namespace of its own)")
     .option('--engine-stop', "stop skyprobe's own Docker engine, its containers and namespace; restore host sysctls")
     .action(
@@ -38,6 +39,7 @@ export function registerSetup(program: Command): void {
         only?: string;
         json?: boolean;
         kind?: boolean;
+        kindIfEngine?: boolean;
         engine?: boolean;
         engineStop?: boolean;
       }) => {
@@ -72,7 +74,8 @@ export function registerSetup(program: Command): void {
         }
         const progress = streamProgress(process.stderr);
         try {
-          const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress, kind: opts.kind });
+          const kind = opts.kind ? true : opts.kindIfEngine ? ('if-engine' as const) : false;
+          const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress, kind });
           process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
           if (!opts.json && res.kind)
             process.stdout.write(
