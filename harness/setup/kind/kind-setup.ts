@@ -179,7 +179,8 @@ export async function kindSetup(
       kubectl: bin('kubernetes', 'kubectl'),
     },
     images: specs.filter((s) => s.inNode),
-    imageIds: images.map((i) => i.id),
+    // only the images the node holds: a change to Pebble's or the reaper's image does not rebuild the node
+    imageIds: images.filter((_, i) => specs[i]?.inNode).map((i) => i.id),
     rootfsId,
   });
   return {
