@@ -44,6 +44,8 @@ export interface KindProviderOptions {
   hostPorts?: HostPorts;
   /** Replaces the machine-facing parts (containers, TLS, ids) in unit tests. */
   deps?: Partial<UpDeps>;
+  /** Find how this machine reaches Docker (local-mode.ts); default: when no runner is given (the real machine). */
+  localMode?: boolean;
 }
 
 export function loadKindPins(pinFile = join(repoRoot(), PIN_FILE)): KindPins {
@@ -74,6 +76,7 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
   let preflightPassed = false;
   // How this machine reaches Docker and kind (local-mode.ts): found once, by info() or up().
   let mode: KindMode | undefined;
+  const detect = opts.localMode ?? (opts.run === undefined && opts.deps === undefined);
   const findMode = async (run: Runner): Promise<KindMode | { problem: string; fix: string }> => {
     if (mode) return mode;
     const m = await kindMode(run, allPins(), env);
@@ -98,14 +101,14 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
           reason: hint ? `${(err as Error).message}; ${hint}` : (err as Error).message,
         };
       }
-      const m = await findMode(opts.run ?? execRunner);
-      if ('problem' in m) return { name: 'kind', available: false, reason: oneLine(m) };
-      const why = await kindUnavailable(modeRunner(opts.run ?? execRunner, m), p);
+      const m = detect ? await findMode(opts.run ?? execRunner) : undefined;
+      if (m && 'problem' in m) return { name: 'kind', available: false, reason: oneLine(m) };
+      const why = await kindUnavailable(m ? modeRunner(opts.run ?? execRunner, m) : (opts.run ?? execRunner), p);
       preflightPassed = !why;
       return why ? { name: 'kind', available: false, reason: oneLine(why) } : { name: 'kind', available: true };
     },
     async up(up): Promise<ClusterHandle> {
-      const m = opts.deps ? undefined : await findMode(up.run);
+      const m = detect ? await findMode(up.run) : undefined;
       if (m && 'problem' in m)
         throw new SkyprobeError(`the kind provider cannot run here: ${m.problem}`, { hint: m.fix });
       const o = m ? { ...up, run: modeRunner(up.run, m) } : up;
@@ -159,7 +162,7 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
       };
     },
     async down(h, down): Promise<void> {
-      const m = opts.deps ? undefined : await findMode(down.run);
+      const m = detect ? await findMode(down.run) : undefined;
       const o = m && !('problem' in m) ? { ...down, run: modeRunner(down.run, m) } : down;
       if (o.keep) {
         o.progress.info(

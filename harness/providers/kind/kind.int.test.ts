@@ -18,7 +18,7 @@ import { kindMode, modeRunner } from './local-mode.ts';
 import { RUN_LABEL, clusterName, controlPlaneNode } from './names.ts';
 import { readRun } from './runs.ts';
 
-const provider = kindProvider({ run: execRunner });
+const provider = kindProvider({ run: execRunner, localMode: true });
 const info = await provider.info();
 const skip = info.available ? undefined : info.reason;
 const mode = skip ? undefined : await kindMode(execRunner, loadPinFile(join(repoRoot(), PIN_FILE)));
