@@ -21,6 +21,7 @@ import { type KindRun, kindRunsRoot, newRunRecord, removeRun, writeRun } from '.
 import type { StartContainer } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { restoreSysctls } from '../../setup/kind/engine.ts';
 import { POLL, TIMEOUTS, seconds } from '../../timeouts.ts';
 
 export interface UpDeps {
@@ -161,6 +162,11 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       await runTeardown(run, teardownPlan(id, rec.kubeconfig), log).catch((e: unknown) =>
         progress.info(`teardown incomplete: ${(e as Error).message}`),
       );
+      // a node that started changed host-wide sysctls: set back as found, as down() does
+      if (rec.sysctls)
+        await restoreSysctls(run, rec.sysctls, log).catch((e: unknown) =>
+          progress.info(`host sysctls not restored: ${(e as Error).message}`),
+        );
       removeRun(rec);
     } else
       progress.info(
