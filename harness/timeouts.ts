@@ -181,6 +181,18 @@ export const TIMEOUTS = {
   kubectlExit: 15_000,
   /** kind delete cluster, docker rm. */
   kindTeardown: 180_000,
+  /** skyprobe's own dockerd answering after it was started (setup --kind --engine). */
+  engineStart: 60_000,
+  /** dockerd gone after SIGTERM (it stops its containers first). */
+  engineStop: 60_000,
+  /** debootstrap of the kind node's Debian root file system (~1 min measured with a warm mirror). */
+  debootstrap: 20 * 60_000,
+  /** docker import, build or commit of one image. */
+  imageBuild: 10 * 60_000,
+  /** docker save of the node's images into its containerd (ctr import). */
+  imageImport: 10 * 60_000,
+  /** One command in the node image's build container. */
+  nodeImageStep: 5 * 60_000,
 
   // ── The existing provider ──
   /** The run's namespace gone after its deletion. */

@@ -25,36 +25,69 @@ export function registerSetup(program: Command): void {
     .option('--rebuild', 'build every selected component again, even when cached')
     .option('--only <names>', 'only these components (comma-separated names from fixtures/components.yaml)')
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (opts: { check?: boolean; rebuild?: boolean; only?: string; json?: boolean }) => {
-      // Loaded when the verb runs, as every verb's modules (lab-command.ts).
-      const { checkSetup, setup } = await import('../setup/setup.ts');
-      const only = opts.only
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (opts.check) {
-        const res = await checkSetup({ repoRoot: repoRoot(), only });
-        process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
-        if (!opts.json && res.debian.missing.length > 0)
-          process.stdout.write(`debian packages missing: ${res.debian.missing.join(' ')}\n`);
-        if (!res.ok) {
-          process.stderr.write(
-            'error: the components above are not all built and verified\n  hint: run: npx skyprobe setup\n',
-          );
-          process.exitCode = 2;
+    .option(
+      '--kind',
+      'also what the kind provider needs: kind, kubelet, kubeadm, Pebble, the images and the node image',
+    )
+    .option('--kind-if-engine', 'as --kind, but the images only where a Docker engine answers (npm test)')
+    .option('--engine', "with --kind: start skyprobe's own Docker engine (dockerd in a network namespace of its own)")
+    .option('--engine-stop', "stop skyprobe's own Docker engine, its containers and namespace; restore host sysctls")
+    .action(
+      async (opts: {
+        check?: boolean;
+        rebuild?: boolean;
+        only?: string;
+        json?: boolean;
+        kind?: boolean;
+        kindIfEngine?: boolean;
+        engine?: boolean;
+        engineStop?: boolean;
+      }) => {
+        // Loaded when the verb runs, as every verb's modules (lab-command.ts).
+        const { checkSetup, setup } = await import('../setup/setup.ts');
+        if (opts.engine || opts.engineStop) {
+          const { engineCommand } = await import('../setup/kind/engine-command.ts');
+          const progress = streamProgress(process.stderr);
+          try {
+            await engineCommand(opts.engineStop ? 'stop' : 'start', progress);
+          } finally {
+            progress.close();
+          }
+          if (opts.engineStop || !opts.kind) return;
         }
-        return;
-      }
-      const progress = streamProgress(process.stderr);
-      try {
-        const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress });
-        process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
-        const built = res.components.filter((c) => c.state === 'built').length;
-        process.stderr.write(
-          `setup: ${built === 0 ? 'nothing to build' : `${built} built`}, ${res.components.length} components ready (${formatElapsed(res.elapsedMs)})\n`,
-        );
-      } finally {
-        progress.close();
-      }
-    });
+        const only = opts.only
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (opts.check) {
+          const res = await checkSetup({ repoRoot: repoRoot(), only, kind: opts.kind });
+          process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
+          if (!opts.json && res.debian.missing.length > 0)
+            process.stdout.write(`debian packages missing: ${res.debian.missing.join(' ')}\n`);
+          if (!res.ok) {
+            process.stderr.write(
+              'error: the components above are not all built and verified\n  hint: run: npx skyprobe setup\n',
+            );
+            process.exitCode = 2;
+          }
+          return;
+        }
+        const progress = streamProgress(process.stderr);
+        try {
+          const kind = opts.kind ? true : opts.kindIfEngine ? ('if-engine' as const) : false;
+          const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress, kind });
+          process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
+          if (!opts.json && res.kind)
+            process.stdout.write(
+              `${res.kind.engine}: ${res.kind.images.length} images (${res.kind.images.filter((i) => i.state === 'built').length} built), node image ${res.kind.nodeImage.name} ${res.kind.nodeImage.state}\n`,
+            );
+          const built = res.components.filter((c) => c.state === 'built').length;
+          process.stderr.write(
+            `setup: ${built === 0 ? 'nothing to build' : `${built} built`}, ${res.components.length} components ready (${formatElapsed(res.elapsedMs)})\n`,
+          );
+        } finally {
+          progress.close();
+        }
+      },
+    );
 }

@@ -68,6 +68,8 @@ export interface ClusterHandle {
   internetNetns?: string;
   /** How the domain facts reach this cluster from here (domains check's flags); absent: the system's resolver and CAs. */
   probes?: { resolver?: string; edge?: string[]; ca?: string; metadata?: string };
+  /** What the report's environment should say about this cluster beyond the component versions (kind: node image, engine, manifests). */
+  environment?: Record<string, string>;
 }
 
 export interface ProviderUpOptions {

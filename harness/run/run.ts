@@ -152,7 +152,7 @@ export async function runConformance(
   o.progress.info(
     `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}); running ${what.join(', ')}`,
   );
-  const components = await componentVersions(run);
+  const components = { ...(await componentVersions(run)), ...cluster.environment };
   const commit = await gitCommit(run);
   const runInfo = (): Report['run'] => ({
     id,

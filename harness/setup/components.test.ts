@@ -10,7 +10,13 @@ const etcd = `  - name: etcd\n    version: v3.6.16\n    require: { go.etcd.io/et
 describe('pin file', () => {
   it('parses the real pin file with every component the lab needs', () => {
     const pins = parsePinFile(real);
-    expect(pins.components.map((c) => c.name)).toEqual([
+    // the kind path's components (for: kind) are built only by setup --kind
+    expect(pins.components.filter((c) => c.for === 'kind').map((c) => c.name)).toEqual([
+      'kubernetes-node',
+      'kind',
+      'pebble',
+    ]);
+    expect(pins.components.filter((c) => c.for === undefined).map((c) => c.name)).toEqual([
       'kubernetes',
       'etcd',
       'kwok',

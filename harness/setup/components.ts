@@ -32,6 +32,8 @@ export interface FileCopy {
 
 export interface GoComponent {
   name: string;
+  /** Built only by `skyprobe setup --kind`: a part of the kind path (harness/setup/kind/), not of the embedded lab. */
+  for?: 'kind';
   version: string;
   require: Record<string, string>;
   replace: Record<string, string>;
@@ -100,6 +102,7 @@ function parseComponent(file: string, where: string, v: unknown): GoComponent {
     'ldflags',
     'binaries',
     'files',
+    'for',
   ];
   checkKeys(file, typeof v.name === 'string' ? `${where} (${v.name})` : where, v, allowed, [
     'name',
@@ -138,6 +141,10 @@ function parseComponent(file: string, where: string, v: unknown): GoComponent {
     c.inheritReplaces = String(v.inheritReplaces);
     if (!(c.inheritReplaces in c.require))
       throw new PinError(file, `${at}.inheritReplaces`, `"${c.inheritReplaces}" is not in require`);
+  }
+  if (v.for !== undefined) {
+    if (v.for !== 'kind') throw new PinError(file, `${at}.for`, `"${String(v.for)}" must be kind`);
+    c.for = 'kind';
   }
   if (v.sources !== undefined) c.sources = String(v.sources);
   if (!Array.isArray(v.binaries) || v.binaries.length === 0)

@@ -17,12 +17,43 @@ export interface KindComponentPin {
   manifests: string[];
 }
 
+/** What `setup --kind` makes here when no registry serves images (harness/setup/kind/). */
+export interface KindLocalPins {
+  /** Debian package -> commands that prove it is installed: the engine and the tools of the image builds. */
+  debian: Record<string, string[]>;
+  /** The node's root file system: debootstrap --variant=minbase <suite> with these packages. */
+  rootfs: { suite: string; packages: string[] };
+  /** The node image setup assembles, tagged with the Kubernetes version it runs. */
+  nodeImage: string;
+}
+
 export interface KindPins {
   /** The kind release whose node image is pinned (kind supports a node image only with its own release). */
   version: string;
   /** kindest/node:<kubernetes version>@sha256:<digest>, as listed in that kind release's notes. */
   nodeImage: string;
   components: Record<KindComponentName, KindComponentPin>;
+  local?: KindLocalPins;
+}
+
+function parseLocal(file: string, v: unknown, kube?: BuiltVersion): KindLocalPins {
+  const at = 'kind.local';
+  if (!isRecord(v)) throw new PinError(file, at, 'must be a map');
+  checkKeys(file, at, v, ['debian', 'rootfs', 'nodeImage'], ['debian', 'rootfs', 'nodeImage']);
+  if (!isRecord(v.debian)) throw new PinError(file, `${at}.debian`, 'must be a map of package -> commands');
+  const debian: Record<string, string[]> = {};
+  for (const [pkg, cmds] of Object.entries(v.debian)) debian[pkg] = stringList(file, `${at}.debian.${pkg}`, cmds);
+  const r = v.rootfs;
+  if (!isRecord(r)) throw new PinError(file, `${at}.rootfs`, 'must be a map');
+  checkKeys(file, `${at}.rootfs`, r, ['suite', 'packages'], ['suite', 'packages']);
+  const nodeImage = String(v.nodeImage);
+  if (kube && !nodeImage.endsWith(`:${kube.version}`))
+    throw new PinError(file, `${at}.nodeImage`, `"${nodeImage}" must be tagged ${kube.version} (component kubernetes)`);
+  return {
+    debian,
+    rootfs: { suite: String(r.suite), packages: stringList(file, `${at}.rootfs.packages`, r.packages) },
+    nodeImage,
+  };
 }
 
 /** What each component must carry: manifests to apply, an image to run, or both. */
@@ -78,7 +109,7 @@ function parseComponent(file: string, name: KindComponentName, v: unknown, built
 /** Parse the `kind:` section; `built` are the Go components of the same file (their versions must agree). */
 export function parseKindPins(file: string, v: unknown, built: BuiltVersion[]): KindPins {
   if (!isRecord(v)) throw new PinError(file, 'kind', 'must be a map');
-  checkKeys(file, 'kind', v, ['version', 'nodeImage', 'components'], ['version', 'nodeImage', 'components']);
+  checkKeys(file, 'kind', v, ['version', 'nodeImage', 'components', 'local'], ['version', 'nodeImage', 'components']);
   const version = String(v.version);
   if (!SEMVER.test(version)) throw new PinError(file, 'kind.version', `"${version}" is not a version like v0.33.0`);
   const nodeImage = String(v.nodeImage);
@@ -102,5 +133,6 @@ export function parseKindPins(file: string, v: unknown, built: BuiltVersion[]): 
   const components = Object.fromEntries(
     KIND_COMPONENTS.map((n) => [n, parseComponent(file, n, comps[n], built)]),
   ) as KindPins['components'];
-  return { version, nodeImage, components };
+  if (v.local === undefined) return { version, nodeImage, components };
+  return { version, nodeImage, components, local: parseLocal(file, v.local, kube) };
 }

@@ -21,6 +21,7 @@ import { type GoComponent, type PinFile, loadPinFile } from './components.ts';
 import { aptLog, installPackages, missingPackages } from './debs.ts';
 import { checkDisk, checkGo } from './preflight.ts';
 import { verifyBinary } from './verify.ts';
+import { type KindSetupResult, NO_ENGINE_HINT, dockerTarget, kindSetup } from './kind/kind-setup.ts';
 
 export interface SetupOptions {
   repoRoot: string;
@@ -31,6 +32,11 @@ export interface SetupOptions {
   rebuild?: boolean;
   /** Only these components (names from the pin file). */
   only?: string[];
+  /**
+   * Also the kind path's components (`for: kind`), images and node image (`setup --kind`, setup/kind/).
+   * 'if-engine' (npm test): the images only where a Docker engine answers; elsewhere a notice, no failure.
+   */
+  kind?: boolean | 'if-engine';
   /** Parallel component builds (default 2: one machine of this kind has 2 cores). */
   concurrency?: number;
   isRoot?: boolean;
@@ -52,6 +58,8 @@ export interface SetupResult {
   goVersion: string;
   debian: { installed: string[]; missing: string[] };
   components: ComponentStatus[];
+  /** `setup --kind`: the images and node image made for the kind provider. */
+  kind?: KindSetupResult;
   elapsedMs: number;
 }
 
@@ -59,8 +67,8 @@ export const PIN_FILE = 'fixtures/components.yaml';
 /** Measured cold build: see docs/architecture.md. The check keeps a margin above it. */
 export const COLD_BUILD_DISK = 20 * 2 ** 30;
 
-function selected(pins: PinFile, only?: string[]): GoComponent[] {
-  if (!only || only.length === 0) return pins.components;
+function selected(pins: PinFile, only?: string[], kind: boolean | 'if-engine' = false): GoComponent[] {
+  if (!only || only.length === 0) return pins.components.filter((c) => kind || c.for !== 'kind');
   const names = pins.components.map((c) => c.name);
   for (const n of only)
     if (!names.includes(n))
@@ -92,10 +100,10 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
   const progress = o.progress ?? silentProgress;
   const paths = cachePaths(o.env);
   const pins = loadPinFile(join(o.repoRoot, PIN_FILE));
-  const components = selected(pins, o.only);
+  const components = selected(pins, o.only, o.kind);
   mkdirSync(paths.logs, { recursive: true });
 
-  const wanted = Object.keys(pins.debian);
+  const wanted = [...Object.keys(pins.debian), ...(o.kind ? Object.keys(pins.kind?.local?.debian ?? {}) : [])];
   const missing = await missingPackages(run, wanted);
   await installPackages(missing, {
     run,
@@ -139,10 +147,18 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
       buildSeconds: m.buildSeconds,
     });
   });
+  const imagesHere =
+    o.kind === true || (o.kind === 'if-engine' && (await dockerTarget(run, paths, o.env)) !== undefined);
+  if (o.kind === 'if-engine' && !imagesHere)
+    progress.info(`kind images not made: no Docker engine answers here (${NO_ENGINE_HINT})`);
+  const kind = imagesHere
+    ? await kindSetup(pins, { run, progress, paths, repoRoot: o.repoRoot, env: o.env })
+    : undefined;
   return {
     goVersion,
     debian: { installed: missing, missing: [] },
     components: components.map((c) => statuses.get(c.name) as ComponentStatus),
+    ...(kind ? { kind } : {}),
     elapsedMs: Date.now() - t0,
   };
 }
@@ -156,7 +172,7 @@ export async function checkSetup(o: SetupOptions): Promise<SetupResult & { ok: b
   const missing = await missingPackages(run, Object.keys(pins.debian));
   const goVersion = await checkGo(run, pins.go);
   const components: ComponentStatus[] = [];
-  for (const c of selected(pins, o.only)) {
+  for (const c of selected(pins, o.only, o.kind)) {
     const why = cacheMiss(paths, c, recipeDigest(c, o.repoRoot, goVersion));
     if (why !== undefined) {
       components.push({ name: c.name, pinned: c.version, state: 'missing', verified: [], detail: why });

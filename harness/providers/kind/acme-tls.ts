@@ -25,7 +25,7 @@ export function listenerExtensions(dnsNames: string[], ips: string[]): string {
   return `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`;
 }
 
-export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[]): Promise<AcmeTls> {
+export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[], ips: string[] = []): Promise<AcmeTls> {
   mkdirSync(dir, { recursive: true });
   const f = (n: string) => join(dir, n);
   await makeCa(run, dir, '/CN=skyprobe-kind-acme-ca', 7, 'make the ACME listener CA');
@@ -34,7 +34,7 @@ export async function makeAcmeTls(run: Runner, dir: string, dnsNames: string[]):
     dir,
     'listener',
     `/CN=${dnsNames[0] ?? 'pebble'}`,
-    listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1']),
+    listenerExtensions([...dnsNames, 'localhost'], ['127.0.0.1', ...ips]),
     7,
   );
   return {

@@ -14,13 +14,14 @@ import { waitUntil } from '../../converge.ts';
 import type { ProviderUpOptions } from '../provider.ts';
 import type { AcmeTls } from './acme-tls.ts';
 import { ACME_MGMT_PORT, acmeDirectory, pebbleSpec, publicDnsSpec } from './containers.ts';
-import { type HostPorts, kindConfig } from './kind-config.ts';
-import { installPlan } from './install-plan.ts';
+import { type HostPorts, type LocalNode, kindConfig } from './kind-config.ts';
+import { type ManifestFiles, installPlan } from './install-plan.ts';
 import { clusterName, containerName, controlPlaneNode, kindNetwork } from './names.ts';
 import { type KindRun, kindRunsRoot, newRunRecord, removeRun, writeRun } from './runs.ts';
 import type { StartContainer } from './start-container.ts';
 import { runTeardown, teardownByHand, teardownPlan } from './teardown.ts';
 import { runChecked } from '../../exec/checked.ts';
+import { restoreSysctls } from '../../setup/kind/engine.ts';
 import { POLL, TIMEOUTS, seconds } from '../../timeouts.ts';
 
 export interface UpDeps {
@@ -28,8 +29,16 @@ export interface UpDeps {
   hostPorts: HostPorts;
   newId: () => string;
   startContainer: StartContainer;
-  makeTls: (run: Runner, dir: string, dnsNames: string[]) => Promise<AcmeTls>;
+  makeTls: (run: Runner, dir: string, dnsNames: string[], ips?: string[]) => Promise<AcmeTls>;
   fetchFromPebble: (url: string, caPem: string) => Promise<string>;
+  /** How this machine reaches Docker and what the cluster is made of (local-mode.ts); absent in unit tests. */
+  local?: {
+    node?: LocalNode;
+    apiServerAddress?: string;
+    files?: ManifestFiles;
+    /** Host-wide sysctls as found before the cluster: kept in the run record, restored by teardown. */
+    sysctls?: Record<string, string>;
+  };
 }
 
 /** The log of every command run for a kind run; outside its folder, so that it outlives a failed `up`. */
@@ -57,12 +66,14 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
   const keep = Boolean(o.keep);
   const id = d.newId();
   const rec = newRunRecord(id, clusterName(id), keep, d.hostPorts, d.env);
+  if (d.local?.sysctls) rec.sysctls = d.local.sysctls;
   const log = kindLog(id, d.env);
   mkdirSync(rec.zonesDir, { recursive: true });
   writeRun(rec);
   const network = kindNetwork(d.env);
   try {
-    await timedStep(progress, 'kind', `create cluster ${rec.cluster} (${pins.nodeImage.split('@')[0]})`, () =>
+    const nodeImage = d.local?.node?.nodeImage ?? pins.nodeImage;
+    await timedStep(progress, 'kind', `create cluster ${rec.cluster} (${nodeImage.split('@')[0]})`, () =>
       checked(
         run,
         [
@@ -82,7 +93,10 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
           log,
           what: `create kind cluster ${rec.cluster}`,
           timeoutMs: TIMEOUTS.kindCreate,
-          input: kindConfig(pins, id, d.hostPorts),
+          input: kindConfig(pins, id, d.hostPorts, {
+            local: d.local?.node,
+            apiServerAddress: d.local?.apiServerAddress,
+          }),
           hint: `see ${log}; ports ${d.hostPorts.http} and ${d.hostPorts.https} on ${d.hostPorts.listenAddress} must be free`,
         },
       ),
@@ -106,7 +120,8 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       setRecords(rec.zonesDir, SATUSKY_ZONE, [], dns.ip);
     });
     const tls = await timedStep(progress, 'kind', 'ACME (Pebble container) and its issuing root', async () => {
-      const t = await d.makeTls(run, join(rec.dir, 'tls'), [containerName(id, 'acme')]);
+      const host = d.env.TESTCONTAINERS_HOST_OVERRIDE;
+      const t = await d.makeTls(run, join(rec.dir, 'tls'), [containerName(id, 'acme')], host ? [host] : []);
       const acme = await d.startContainer(
         pebbleSpec(pins, id, { network, publicDnsIp: rec.publicDnsIp as string, tls: t }),
         { keep },
@@ -126,6 +141,7 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       publicDnsIp: rec.publicDnsIp as string,
       acme: { directory: rec.acmeDirectory as string, caPem: tls.caPem },
       issuance: o.issuance ?? DEFAULT_ISSUANCE.kind,
+      files: d.local?.files,
     });
     for (const s of plan)
       await timedStep(progress, 'kind', s.name, () =>
@@ -146,6 +162,11 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       await runTeardown(run, teardownPlan(id, rec.kubeconfig), log).catch((e: unknown) =>
         progress.info(`teardown incomplete: ${(e as Error).message}`),
       );
+      // a node that started changed host-wide sysctls: set back as found, as down() does
+      if (rec.sysctls)
+        await restoreSysctls(run, rec.sysctls, log).catch((e: unknown) =>
+          progress.info(`host sysctls not restored: ${(e as Error).message}`),
+        );
       removeRun(rec);
     } else
       progress.info(

@@ -59,7 +59,7 @@ describe('containers beside the kind cluster', () => {
 
   it('takes images from the pin file', () => {
     const other = parsePinFile(
-      text.replace('pebble:2.10.1', 'pebble:2.10.2').replace('version: v2.10.1', 'version: v2.10.2'),
+      text.replace('pebble:2.10.1', 'pebble:2.10.2').replaceAll('version: v2.10.1', 'version: v2.10.2'),
     ).kind as KindPins;
     expect(pebbleSpec(other, 'x', { network: 'kind', publicDnsIp: '1.2.3.4', tls }).image).toBe(
       'ghcr.io/letsencrypt/pebble:2.10.2',

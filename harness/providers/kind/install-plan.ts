@@ -17,6 +17,7 @@ import {
   edgeObjects,
 } from '../../stack/edge-objects.ts';
 import { TRAEFIK_NAMESPACE, toYaml, traefikObjects } from './traefik-manifest.ts';
+import { certManagerObjects } from './cert-manager-manifest.ts';
 import { TIMEOUTS, seconds } from '../../timeouts.ts';
 
 export interface InstallContext {
@@ -28,6 +29,16 @@ export interface InstallContext {
   acme: AcmeServer;
   /** Whether the ClusterIssuers' solvers self-check before Pebble validates (stack/issuance.ts). */
   issuance: Issuance;
+  /** Offline: the manifests as files on this machine instead of the pin file's URLs (local-mode.ts). */
+  files?: ManifestFiles;
+}
+
+/** The files `setup` keeps of each component's manifests (from their modules), and skyprobe's cert-manager. */
+export interface ManifestFiles {
+  gatewayApi: string[];
+  traefik: string[];
+  certManagerCrds: string[];
+  certManager: { controllerImage: string; solverImage: string };
 }
 
 export interface InstallStep {
@@ -61,6 +72,18 @@ function applyUrls(component: KindComponentName, pin: KindComponentPin, what: st
   }));
 }
 
+function applyFiles(component: KindComponentName, pin: KindComponentPin, files: string[], what: string): InstallStep[] {
+  return files.map((file) => ({
+    component,
+    version: pin.version,
+    name: `apply ${what} ${pin.version} from ${file.split('/').slice(-2).join('/')}`,
+    source: file,
+    args: ['apply', '--server-side', '--force-conflicts', '-f', file],
+    timeoutMs: TIMEOUTS.manifestApply,
+    hint: `the file comes from the module (npx skyprobe setup --kind)`,
+  }));
+}
+
 export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] {
   const { 'gateway-api': gw, 'cert-manager': cm, traefik, coredns } = pins.components;
   const wait = (
@@ -81,8 +104,64 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
     path: '/spec/template/spec/containers/0/args/-',
     value,
   }));
+  const f = ctx.files;
+  const certManagerSteps: InstallStep[] = f
+    ? [
+        ...applyFiles('cert-manager', cm, f.certManagerCrds, 'cert-manager CRDs'),
+        {
+          component: 'cert-manager',
+          version: cm.version,
+          name: `cert-manager ${cm.version} controller (skyprobe's manifest: no release manifest offline)`,
+          source: f.certManager.controllerImage,
+          args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+          input: toYaml(certManagerObjects({ ...f.certManager, publicDnsIp: ctx.publicDnsIp })),
+          timeoutMs: TIMEOUTS.kubectlApply,
+        },
+        wait('cert-manager', cm.version, 'cert-manager controller rolled out', [
+          '-n',
+          CERT_MANAGER_NAMESPACE,
+          'rollout',
+          'status',
+          'deployment/cert-manager',
+        ]),
+      ]
+    : [
+        ...applyUrls('cert-manager', cm, 'cert-manager'),
+        {
+          component: 'cert-manager',
+          version: cm.version,
+          name: 'cert-manager controller flags',
+          args: [
+            '-n',
+            CERT_MANAGER_NAMESPACE,
+            'patch',
+            'deployment/cert-manager',
+            '--type=json',
+            '-p',
+            JSON.stringify(patch),
+          ],
+          timeoutMs: TIMEOUTS.kubectlApply,
+        },
+        wait('cert-manager', cm.version, 'cert-manager controller rolled out', [
+          '-n',
+          CERT_MANAGER_NAMESPACE,
+          'rollout',
+          'status',
+          'deployment/cert-manager',
+        ]),
+        wait('cert-manager', cm.version, 'cert-manager webhook and cainjector available', [
+          '-n',
+          CERT_MANAGER_NAMESPACE,
+          'wait',
+          '--for=condition=Available',
+          'deployment/cert-manager-webhook',
+          'deployment/cert-manager-cainjector',
+        ]),
+      ];
   return [
-    ...applyUrls('gateway-api', gw, 'Gateway API CRDs'),
+    ...(f
+      ? applyFiles('gateway-api', gw, f.gatewayApi, 'Gateway API CRDs')
+      : applyUrls('gateway-api', gw, 'Gateway API CRDs')),
     wait(
       'gateway-api',
       gw.version,
@@ -106,38 +185,8 @@ export function installPlan(pins: KindPins, ctx: InstallContext): InstallStep[] 
       'status',
       'deployment/coredns',
     ]),
-    ...applyUrls('cert-manager', cm, 'cert-manager'),
-    {
-      component: 'cert-manager',
-      version: cm.version,
-      name: 'cert-manager controller flags',
-      args: [
-        '-n',
-        CERT_MANAGER_NAMESPACE,
-        'patch',
-        'deployment/cert-manager',
-        '--type=json',
-        '-p',
-        JSON.stringify(patch),
-      ],
-      timeoutMs: TIMEOUTS.kubectlApply,
-    },
-    wait('cert-manager', cm.version, 'cert-manager controller rolled out', [
-      '-n',
-      CERT_MANAGER_NAMESPACE,
-      'rollout',
-      'status',
-      'deployment/cert-manager',
-    ]),
-    wait('cert-manager', cm.version, 'cert-manager webhook and cainjector available', [
-      '-n',
-      CERT_MANAGER_NAMESPACE,
-      'wait',
-      '--for=condition=Available',
-      'deployment/cert-manager-webhook',
-      'deployment/cert-manager-cainjector',
-    ]),
-    ...applyUrls('traefik', traefik, 'Traefik'),
+    ...certManagerSteps,
+    ...(f ? applyFiles('traefik', traefik, f.traefik, 'Traefik') : applyUrls('traefik', traefik, 'Traefik')),
     {
       component: 'traefik',
       version: traefik.version,

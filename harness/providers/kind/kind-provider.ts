@@ -10,7 +10,9 @@ import { SkyprobeError } from '../../errors.ts';
 import { execRunner, type Runner } from '../../exec/runner.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { repoRoot } from '../../paths.ts';
-import { loadPinFile } from '../../setup/components.ts';
+import { type PinFile, loadPinFile } from '../../setup/components.ts';
+import { readSysctls, restoreSysctls } from '../../setup/kind/engine.ts';
+import { type KindMode, kindMode, localNode, manifestFiles, modeRunner } from './local-mode.ts';
 import type { KindPins } from '../../setup/kind-pins.ts';
 import { PIN_FILE } from '../../setup/setup.ts';
 import type { DeployTarget } from '../../stack/deploy.ts';
@@ -42,6 +44,8 @@ export interface KindProviderOptions {
   hostPorts?: HostPorts;
   /** Replaces the machine-facing parts (containers, TLS, ids) in unit tests. */
   deps?: Partial<UpDeps>;
+  /** Find how this machine reaches Docker (local-mode.ts); default: when no runner is given (the real machine). */
+  localMode?: boolean;
 }
 
 export function loadKindPins(pinFile = join(repoRoot(), PIN_FILE)): KindPins {
@@ -67,7 +71,22 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
   // info() and up() in one run need the pins and the preflight once: up() skips what info() already found true.
   let pinned: KindPins | undefined;
   const pins = () => (pinned ??= loadKindPins(opts.pinFile));
+  let pinFile: PinFile | undefined;
+  const allPins = () => (pinFile ??= loadPinFile(opts.pinFile ?? join(repoRoot(), PIN_FILE)));
   let preflightPassed = false;
+  // How this machine reaches Docker and kind (local-mode.ts): found once, by info() or up().
+  let mode: KindMode | undefined;
+  const detect = opts.localMode ?? (opts.run === undefined && opts.deps === undefined);
+  const findMode = async (run: Runner): Promise<KindMode | { problem: string; fix: string }> => {
+    if (mode) return mode;
+    const m = await kindMode(run, allPins(), env);
+    if (!('problem' in m)) {
+      mode = m;
+      // testcontainers reads its settings from the process environment.
+      if (env === process.env) Object.assign(process.env, m.env);
+    }
+    return m;
+  };
   return {
     name: 'kind',
     async info(): Promise<ProviderInfo> {
@@ -82,19 +101,40 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
           reason: hint ? `${(err as Error).message}; ${hint}` : (err as Error).message,
         };
       }
-      const why = await kindUnavailable(opts.run ?? execRunner, p);
+      const m = detect ? await findMode(opts.run ?? execRunner) : undefined;
+      if (m && 'problem' in m) return { name: 'kind', available: false, reason: oneLine(m) };
+      const why = await kindUnavailable(m ? modeRunner(opts.run ?? execRunner, m) : (opts.run ?? execRunner), p);
       preflightPassed = !why;
       return why ? { name: 'kind', available: false, reason: oneLine(why) } : { name: 'kind', available: true };
     },
-    async up(o): Promise<ClusterHandle> {
+    async up(up): Promise<ClusterHandle> {
+      const m = detect ? await findMode(up.run) : undefined;
+      if (m && 'problem' in m)
+        throw new SkyprobeError(`the kind provider cannot run here: ${m.problem}`, { hint: m.fix });
+      const o = m ? { ...up, run: modeRunner(up.run, m) } : up;
       const why = preflightPassed ? undefined : await kindUnavailable(o.run, pins());
       if (why) throw new SkyprobeError(`the kind provider cannot run here: ${why.problem}`, { hint: why.fix });
       // Runs whose harness was killed: the reaper removed their containers, their clusters are removed here.
       for (const stale of staleRuns(env)) {
         o.progress.info(`removing kind run ${stale.id}: its owner (pid ${stale.ownerPid}) is gone and it was not kept`);
         await runTeardown(o.run, teardownPlan(stale.id, stale.kubeconfig), kindLog(stale.id, env))
-          .then(() => removeRun(stale))
+          .then(async () => {
+            if (stale.sysctls) await restoreSysctls(o.run, stale.sysctls, kindLog(stale.id, env));
+            removeRun(stale);
+          })
           .catch((err: unknown) => o.progress.info(`could not remove kind run ${stale.id}: ${(err as Error).message}`));
+      }
+      if (m) {
+        o.progress.info(
+          `kind: ${m.engine}; node image ${m.nodeImage.split('@')[0]}; manifests from ${m.manifests === 'files' ? 'files (offline)' : 'their release URLs'}`,
+        );
+        deps.local = {
+          node: m.localNode ? localNode(allPins(), m.nodeImage) : undefined,
+          apiServerAddress: m.listenAddress,
+          files: m.manifests === 'files' ? manifestFiles(allPins(), env) : undefined,
+          sysctls: await readSysctls(o.run),
+        };
+        if (m.listenAddress) deps.hostPorts = { ...deps.hostPorts, listenAddress: m.listenAddress };
       }
       const rec = await bringUp(pins(), o, deps);
       const probes = {
@@ -110,9 +150,20 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
         capabilities: KIND_CAPABILITIES,
         created: true,
         probes,
+        ...(m
+          ? {
+              environment: {
+                'kind engine': m.engine,
+                'kind node image': m.nodeImage,
+                'kind manifests': m.manifests === 'files' ? 'files (offline: modules and skyprobe)' : 'release URLs',
+              },
+            }
+          : {}),
       };
     },
-    async down(h, o): Promise<void> {
+    async down(h, down): Promise<void> {
+      const m = detect ? await findMode(down.run) : undefined;
+      const o = m && !('problem' in m) ? { ...down, run: modeRunner(down.run, m) } : down;
       if (o.keep) {
         o.progress.info(
           `kept ${clusterName(h.id)} (kubeconfig ${h.kubeconfig}); remove it with: ${teardownByHand(h.id, h.kubeconfig)}`,
@@ -121,6 +172,11 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
       }
       await runTeardown(o.run, teardownPlan(h.id, h.kubeconfig), kindLog(h.id, env));
       const rec = readRun(h.id, env);
+      if (rec?.sysctls) {
+        const restored = await restoreSysctls(o.run, rec.sysctls, kindLog(h.id, env));
+        if (restored.length > 0)
+          o.progress.info(`host sysctls the kind node changed, restored: ${restored.join(', ')}`);
+      }
       if (rec) removeRun(rec);
     },
   };

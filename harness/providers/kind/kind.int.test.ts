@@ -1,28 +1,29 @@
 /**
- * The whole kind path on a real Docker engine and kind: up, the stack is there, down, nothing is left. It runs
- * only where `docker info` succeeds and `kind` is on PATH; elsewhere it is reported as skipped, with the reason
- * in its name, and never counts as passed.
+ * The whole kind path on a real Docker engine and kind: up, the stack is there, down, nothing is left (no
+ * cluster, no labelled container, host sysctls as before). It runs wherever the provider's own preflight passes:
+ * a Docker engine that answers (or skyprobe's own, `setup --kind --engine`), and kind (the cache's or on PATH);
+ * elsewhere it is reported as skipped, with the provider's one-line reason in its name, and never counts as passed.
  */
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { execRunner } from '../../exec/runner.ts';
 import { streamProgress } from '../../log.ts';
+import { repoRoot } from '../../paths.ts';
+import { loadPinFile } from '../../setup/components.ts';
+import { readSysctls } from '../../setup/kind/engine.ts';
+import { PIN_FILE } from '../../setup/setup.ts';
 import { kindProvider } from './kind-provider.ts';
+import { kindMode, modeRunner } from './local-mode.ts';
 import { RUN_LABEL, clusterName, controlPlaneNode } from './names.ts';
 import { readRun } from './runs.ts';
 
-const run = execRunner;
-
-async function whyNot(): Promise<string | undefined> {
-  const docker = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
-  if (docker.exitCode !== 0)
-    return `docker info failed: ${docker.notFound ? 'docker is not on PATH' : docker.output.trim().split('\n')[0]}`;
-  const kind = await run('kind', ['version'], { timeoutMs: 10_000 });
-  if (kind.notFound) return 'kind is not on PATH';
-  return undefined;
-}
-
-const skip = await whyNot();
+const provider = kindProvider({ run: execRunner, localMode: true });
+const info = await provider.info();
+const skip = info.available ? undefined : info.reason;
+const mode = skip ? undefined : await kindMode(execRunner, loadPinFile(join(repoRoot(), PIN_FILE)));
+// docker and kind as the provider runs them (skyprobe's engine: its socket, kind inside its namespace)
+const run = mode && !('problem' in mode) ? modeRunner(execRunner, mode) : execRunner;
 const title =
   "kind: up → Gateway API CRDs established, Gateway Programmed, cert-manager available, Pebble answers on kind's network → down leaves nothing";
 
@@ -30,9 +31,9 @@ describe('kind provider on Docker', () => {
   it.skipIf(skip !== undefined)(
     skip ? `${title} (skipped: ${skip})` : title,
     async () => {
-      const provider = kindProvider({ run });
       const progress = streamProgress(process.stderr);
-      const h = await provider.up({ run, progress });
+      const sysctlsBefore = await readSysctls(run);
+      const h = await provider.up({ run: execRunner, progress });
       const kubectl = async (...args: string[]) => {
         const r = await run('kubectl', ['--kubeconfig', h.kubeconfig, ...args], { timeoutMs: 60_000 });
         expect(r.exitCode, r.output).toBe(0);
@@ -79,9 +80,10 @@ describe('kind provider on Docker', () => {
         expect(dir.exitCode, dir.output).toBe(0);
         expect(JSON.parse(dir.output)).toHaveProperty('newAccount');
       } finally {
-        await provider.down(h, { run, progress });
+        await provider.down(h, { run: execRunner, progress });
         progress.close();
       }
+      expect(await readSysctls(run)).toEqual(sysctlsBefore);
       const clusters = await run('kind', ['get', 'clusters'], { timeoutMs: 30_000 });
       expect(clusters.output.split('\n').map((l) => l.trim())).not.toContain(clusterName(h.id));
       const left = await run('docker', ['ps', '--all', '--quiet', '--filter', `label=${RUN_LABEL}=${h.id}`], {

@@ -29,6 +29,8 @@ export interface KindRun {
   pebbleRoot: string;
   /** The CA of Pebble's own listeners. */
   acmeCa: string;
+  /** Host-wide sysctls before the node started (a privileged node writes some): restored by teardown. */
+  sysctls?: Record<string, string>;
 }
 
 export function kindRunsRoot(env: NodeJS.ProcessEnv = process.env): string {

@@ -3,7 +3,6 @@
  * removes every container of this process's session when the process dies, SIGKILL included. A kept run
  * (--keep) opts its containers out of the reaper, and teardown removes them by RUN_LABEL later.
  */
-import { GenericContainer, Wait } from 'testcontainers';
 import { TIMEOUTS } from '../../timeouts.ts';
 import type { ContainerSpec } from './containers.ts';
 
@@ -19,6 +18,9 @@ export interface StartedContainer {
 export type StartContainer = (spec: ContainerSpec, o: { keep: boolean }) => Promise<StartedContainer>;
 
 export const startWithTestcontainers: StartContainer = async (spec, o) => {
+  // Imported when first used: testcontainers reads RYUK_CONTAINER_IMAGE when it is loaded, and the kind provider
+  // sets it (local-mode.ts) only once it knows which engine and images this machine has.
+  const { GenericContainer, Wait } = await import('testcontainers');
   let c = new GenericContainer(spec.image)
     .withName(spec.name)
     .withCommand(spec.command)
