@@ -4,6 +4,12 @@ import { formatElapsed, streamProgress } from '../log.ts';
 import { DEFAULT_ISSUANCE, type Issuance, ISSUANCES } from '../stack/issuance.ts';
 import type { Routing } from '../stack/routing.ts';
 
+/**
+ * How many scenario runs `skyprobe run` runs at once by default: measured on the 2-core machine (docs/architecture.md,
+ * "Scenarios side by side").
+ */
+export const DEFAULT_PARALLEL = 4;
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -54,6 +60,18 @@ export function registerRun(program: Command): void {
           return n;
         }),
     )
+    .addOption(
+      new Option(
+        '--parallel <n>',
+        'run up to N scenario runs at once on the one lab, each under names of its own; a scenario whose header says alone runs by itself',
+      )
+        .default(DEFAULT_PARALLEL)
+        .argParser((v: string) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('a whole number from 1 to 16');
+          return n;
+        }),
+    )
     .action(
       async (opts: {
         suite: string[];
@@ -67,6 +85,7 @@ export function registerRun(program: Command): void {
         issuance?: Issuance;
         history?: string;
         retries: number;
+        parallel: number;
       }) => {
         const progress = streamProgress(process.stderr);
         const t0 = Date.now();
@@ -88,6 +107,7 @@ export function registerRun(program: Command): void {
             issuance: opts.issuance,
             history: opts.history,
             retries: opts.retries,
+            parallel: opts.parallel,
             progress,
           });
           if ('nothing' in outcome) {

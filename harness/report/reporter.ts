@@ -22,6 +22,7 @@ export interface ScenarioMeta {
     result?: ScenarioResult;
     attempts?: ScenarioResult[];
     skipped?: string;
+    names?: Record<string, string>;
   };
 }
 
@@ -68,6 +69,7 @@ export class ScenarioReporter implements Reporter {
           routing: meta.routing,
           result: meta.result,
           attempts: meta.attempts,
+          names: meta.names,
           status,
           error: r.state === 'failed' ? r.errors?.[0]?.message : meta.skipped,
         });

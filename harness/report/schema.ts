@@ -25,6 +25,10 @@ export interface ReportScenario {
   routing?: Routing;
   /** The upstream suite it comes from (`skyprobe run --suite gateway-api`); absent for skyprobe's catalog. */
   suite?: string;
+  /** Why it ran alone (its header's `alone`); absent when it may run beside others (`--parallel N`). */
+  alone?: string;
+  /** The run's own names of the app fixtures it used: fixture -> org/app (scenario/instance-env.ts). */
+  names?: Record<string, string>;
   status: Status;
   durationMs: number;
   checks: ReportCheck[];
@@ -123,6 +127,8 @@ export interface Report {
     provider: string;
     gitCommit: string;
     selection?: RunSelection;
+    /** How many scenario runs ran at once at most (`--parallel N`); absent in reports written before it. */
+    parallel?: number;
   };
   environment: { components: Record<string, string>; issuance?: ReportIssuance };
   /** `flaky` (passed only after a retry; not counted in `passed`) is present when there is one. */

@@ -14,6 +14,8 @@ import { providerFor } from '../providers/select.ts';
 import { addUpstream, buildReport } from '../report/build.ts';
 import { ScenarioReporter, writeReportFiles } from '../report/reporter.ts';
 import { AREAS } from '../scenario/areas.ts';
+import { CATALOG_FILES_ENV } from '../scenario/catalog-files.ts';
+import { scenarioFiles } from '../scenario/load.ts';
 import { SELECTED_ENV, selectedValue } from '../scenario/selected.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
@@ -47,6 +49,8 @@ export interface RunOptions {
   history?: string;
   /** Rerun a failed scenario up to this many times (each attempt's evidence kept; a later pass is flaky). */
   retries?: number;
+  /** At most this many scenario runs at once, on one lab (default 1: one after another); `alone` ones run alone. */
+  parallel?: number;
   progress: Progress;
   run?: Runner;
 }
@@ -108,6 +112,7 @@ export async function runConformance(
   const runCatalog = selection !== undefined || catalogAreas.length > 0 || upstream.length === 0;
   const prepared = upstream.map((name) => prepareUpstream(loadPinFile(join(repoRoot(), PIN_FILE)), name));
   const routings = runCatalog ? (o.routing === 'both' ? ROUTINGS : [o.routing]) : [];
+  const parallel = o.parallel ?? 1;
   const id = newRunId();
   const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
   const startedAt = new Date();
@@ -140,7 +145,7 @@ export async function runConformance(
     ),
   ];
   o.progress.info(
-    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}); running ${what.join(', ')}`,
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}, parallel ${parallel}); running ${what.join(', ')}`,
   );
   const components = await componentVersions(run);
   const commit = await gitCommit(run);
@@ -152,6 +157,7 @@ export async function runConformance(
     provider: cluster.provider,
     gitCommit: commit,
     selection: selection?.record ?? suiteSelection(o.suites),
+    parallel,
   });
   const files = { history: resolve(o.history ?? join(repoRoot(), 'reports')) };
   mkdirSync(files.history, { recursive: true });
@@ -164,12 +170,14 @@ export async function runConformance(
   try {
     for (const p of prepared) checkCluster(p, cluster);
     if (runCatalog) {
-      const filters = selection?.files ?? catalogAreas.map((s) => `suites/${s}/`);
-      const vitest = await startVitest('test', filters, {
+      // One test file, the catalog, imports the chosen scenario files (scenario/catalog.ts).
+      process.env[CATALOG_FILES_ENV] = JSON.stringify(selection?.files ?? scenarioFiles(catalogAreas));
+      const vitest = await startVitest('test', ['suites/catalog.ts'], {
         config: join(repoRoot(), 'harness', 'vitest.config.ts'),
         project: ['conformance'],
         reporters: [reporter],
         watch: false,
+        maxConcurrency: parallel,
       });
       await vitest.close();
       report = reporter.report;
@@ -189,6 +197,7 @@ export async function runConformance(
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
     delete process.env[SELECTED_ENV];
+    delete process.env[CATALOG_FILES_ENV];
     delete process.env.SKYPROBE_RETRIES;
     await provider.down(cluster, { run, progress: o.progress, keep: o.keep });
   }

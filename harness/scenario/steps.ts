@@ -8,6 +8,7 @@ import { type Convergence, StopWaiting, converge, lastSeen } from '../converge.t
 import { type Condition, conditionsOf } from '../facts/cluster-view.ts';
 import type { NetnsHttpResult } from '../probes/http.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
+import { userZone } from '../stack/instance.ts';
 import { POLL, TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioContext } from './define.ts';
 
@@ -171,7 +172,7 @@ export async function readObject(
 
 /** The user, at their DNS provider, points every custom host of the app at the load balancer (www by CNAME). */
 export async function userPointsDomainsAtLb(env: ScenarioContext['env'], app: AppFixture): Promise<void> {
-  const zoneOf = (h: string) => h.split('.').slice(-2).join('.');
+  const zoneOf = userZone;
   const hosts = [...app.customDomains, ...app.aliases];
   const records = [
     ...hosts.map((h) => ({ name: h, type: 'A' as const, value: env.lbIp })),
