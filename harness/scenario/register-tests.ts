@@ -71,6 +71,8 @@ export function registerScenario(s: Scenario, area: Area): void {
           task.meta.skyprobe = { header, routing, result, attempts: earlier, names: own.names() };
           if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
         } finally {
+          // The names it used, also when its setup threw.
+          task.meta.skyprobe = { ...task.meta.skyprobe, header, routing, names: own.names() };
           // Its apps go, as the platform removes them: the shared Gateway's listeners and the pods do not pile up.
           await own.cleanup();
         }

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
 import { SkyprobeError } from '../errors.ts';
 import { apiMessage, applyObjects, deleteObjects } from '../k8s/apply.ts';
 import { apiStatus, type Clients } from '../k8s/client.ts';
@@ -65,14 +66,30 @@ export const gatewayRef = {
 };
 
 /**
+ * One edit of the shared Gateway at a time in this process: scenarios side by side (`skyprobe run --parallel N`)
+ * deploy at once, and each read-modify-replace would otherwise conflict with the others' (seen: a dry run refused
+ * with 409 after its retries). What conflicts then is only another writer's (the edge's status).
+ */
+const gatewayEdits = pLimit(1);
+
+/**
  * Change the Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried
  * on conflict). `dryRun` asks the API whether it would accept the change (a server-side dry run), changing nothing.
  */
-export async function editListeners(
+export function editListeners(
   k: Clients,
   drop: Set<string>,
   add: GatewayListener[],
   o: { dryRun?: boolean } = {},
+): Promise<void> {
+  return gatewayEdits(() => replaceListeners(k, drop, add, o));
+}
+
+async function replaceListeners(
+  k: Clients,
+  drop: Set<string>,
+  add: GatewayListener[],
+  o: { dryRun?: boolean },
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const gw = (await k.objects.read(gatewayRef)) as GatewayObject;
