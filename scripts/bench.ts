@@ -7,7 +7,10 @@
  *   `domains check --all` over N routed hosts (bench-domains-all.ts), at each concurrency of a list; the CLI's
  *   whole commands (bench-cli.ts): --help, lab up --keep with the stack, domains check of a healthy host, lab down.
  * Usage: npm run bench [-- --runs N] [-- --conformance-runs N] [-- --hosts N --concurrency-list 4,8,16 --all-runs N]
- *   --only domains-all, --only cli or --only certificate runs that case alone; --hosts 0 leaves domains-all out.
+ *   --only domains-all, --only cli, --only certificate or --only conformance runs that case alone; --hosts 0
+ *   leaves domains-all out.
+ *   --only conformance [--conformance-runs N] [--parallel-list 1,2,4,8] [--issuance fast|faithful]: the full run
+ *   (both routing modes, lab up to lab down) N times at each parallelism (bench-conformance.ts).
  *   --only certificate [--runs N] [--issuance-list fast,faithful] [--cert-routing current|target]: certificate
  *   created -> valid HTTPS per issuance profile, with its phases (bench-certificate.ts).
  *   --scale N --layout L [--routing current|target] [--issuance fast|faithful] [--per-app H] [--green-within S]:
@@ -28,6 +31,8 @@ import { benchDomainsAll } from './bench-domains-all.ts';
 import { benchCertificate } from './bench-certificate.ts';
 import { benchScale } from './bench-scale.ts';
 import type { Layout } from '../harness/stack/layout.ts';
+import { benchConformance } from './bench-conformance.ts';
+import { DEFAULT_PARALLEL } from '../harness/cli/run-command.ts';
 import type { Issuance } from '../harness/stack/issuance.ts';
 import type { Routing } from '../harness/stack/routing.ts';
 
@@ -45,8 +50,12 @@ const option = (name: string) => {
 };
 const CONCURRENCIES = (option('--concurrency-list') ?? '4,8,16,32').split(',').map(Number);
 const ONLY = option('--only');
-if (ONLY !== undefined && ONLY !== 'domains-all' && ONLY !== 'certificate' && ONLY !== 'cli')
-  throw new Error(`--only ${ONLY}: the cases that run alone are domains-all, certificate and cli`);
+if (ONLY !== undefined && !['domains-all', 'certificate', 'cli', 'conformance'].includes(ONLY))
+  throw new Error(`--only ${ONLY}: the cases that run alone are domains-all, certificate, cli and conformance`);
+/** `--parallel-list 1,2,4,8`: the full conformance run at each (default: skyprobe run's default). */
+const PARALLELS = (option('--parallel-list') ?? String(DEFAULT_PARALLEL)).split(',').map(Number);
+/** `--issuance P` for the conformance runs (default: the lab's default profile). */
+const CONFORMANCE_ISSUANCE = option('--issuance') as Issuance | undefined;
 const ISSUANCE_LIST = (option('--issuance-list') ?? 'fast,faithful').split(',') as Issuance[];
 const CERT_ROUTING = (option('--cert-routing') ?? 'current') as Routing;
 const median = (xs: number[]) => {
@@ -127,6 +136,13 @@ if (ONLY === 'domains-all') {
 }
 if (ONLY === 'cli') {
   results.cli = await cli();
+  writeResults();
+  process.exit(0);
+}
+const conformance = () =>
+  benchConformance({ bin, runs: CONFORMANCE_RUNS, parallels: PARALLELS, issuance: CONFORMANCE_ISSUANCE, log });
+if (ONLY === 'conformance') {
+  results.conformance = await conformance();
   writeResults();
   process.exit(0);
 }
@@ -215,29 +231,8 @@ results.domainsCheckHealthyMs = { runs: domainsMs, median: median(domainsMs) };
 results.domainsCheckCommandMs = { runs: domainsCliMs, median: median(domainsCliMs) };
 results.domainsCheckSilentEdgeCommandMs = { runs: domainsSilentCliMs, median: median(domainsSilentCliMs) };
 
-// full conformance, both routing modes, lab up to lab down
-const conf: number[] = [];
-let slowest: { id: string; routing: string; durationMs: number }[] = [];
-for (let i = 0; i < CONFORMANCE_RUNS; i++) {
-  const t0 = Date.now();
-  const r = await execa('node', [bin, 'run', '--routing', 'both'], { reject: false });
-  conf.push(Date.now() - t0);
-  const dir = r.stdout.trim().split('\n').at(-1) ?? '';
-  try {
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
-      summary: unknown;
-      scenarios: { id: string; routing: string; durationMs: number }[];
-    };
-    slowest = report.scenarios
-      .sort((a, b) => b.durationMs - a.durationMs)
-      .slice(0, 5)
-      .map((s) => ({ id: s.id, routing: s.routing, durationMs: s.durationMs }));
-    log(`conformance run ${i + 1}: ${conf.at(-1)} ms, exit ${r.exitCode}, ${JSON.stringify(report.summary)}`);
-  } catch {
-    log(`conformance run ${i + 1}: ${conf.at(-1)} ms, exit ${r.exitCode}, no report`);
-  }
-}
-if (CONFORMANCE_RUNS > 0) results.conformanceBothMs = { runs: conf, median: median(conf), slowestScenarios: slowest };
+// full conformance, both routing modes, lab up to lab down (bench-conformance.ts)
+if (CONFORMANCE_RUNS > 0) results.conformance = await conformance();
 
 results.cli = await cli();
 if (ALL_HOSTS > 0) results.domainsCheckAll = await domainsAll();

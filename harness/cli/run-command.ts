@@ -6,6 +6,12 @@ import { LAYOUTS, type Layout } from '../stack/layout.ts';
 import { DEFAULT_SCALE, MAX_SCALE, MIN_SCALE, parseScale } from '../stack/scale.ts';
 import type { Routing } from '../stack/routing.ts';
 
+/**
+ * How many scenario runs `skyprobe run` runs at once by default: measured on the 2-core machine (docs/architecture.md,
+ * "Scenarios side by side").
+ */
+export const DEFAULT_PARALLEL = 4;
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -71,6 +77,18 @@ export function registerRun(program: Command): void {
           return n;
         }),
     )
+    .addOption(
+      new Option(
+        '--parallel <n>',
+        'run up to N scenario runs at once on the one lab, each under names of its own; a scenario whose header says alone runs by itself',
+      )
+        .default(DEFAULT_PARALLEL)
+        .argParser((v: string) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('a whole number from 1 to 16');
+          return n;
+        }),
+    )
     .action(
       async (opts: {
         suite: string[];
@@ -87,6 +105,7 @@ export function registerRun(program: Command): void {
         history?: string;
         retries: number;
         renderer?: string;
+        parallel: number;
       }) => {
         const progress = streamProgress(process.stderr);
         const t0 = Date.now();
@@ -111,6 +130,7 @@ export function registerRun(program: Command): void {
             history: opts.history,
             retries: opts.retries,
             renderer: opts.renderer,
+            parallel: opts.parallel,
             progress,
           });
           if ('nothing' in outcome) {

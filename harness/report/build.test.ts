@@ -40,6 +40,19 @@ const outcome = (
 });
 
 describe('report.json', () => {
+  it("carries why a scenario ran alone and the run's own names of its apps (absent when there are none)", () => {
+    const alone = {
+      ...outcome('ST-02', 'current', 'passed', result('passed', { id: 'ST-02' })),
+      header: { id: 'ST-02', title: 't', area: 'stack' as const, features: [], alone: 'judges every routed host' },
+      names: { shop: 'acme-st02c/shop' },
+    };
+    const rep = buildReport([alone, outcome('DP-01', 'current', 'passed', result('passed'))], run, {});
+    const [dp, st] = rep.scenarios;
+    expect(st).toMatchObject({ alone: 'judges every routed host', names: { shop: 'acme-st02c/shop' } });
+    expect(dp).not.toHaveProperty('alone');
+    expect(dp).not.toHaveProperty('names');
+  });
+
   it('counts, sorts and carries every check with its evidence', () => {
     const rep = buildReport(
       [

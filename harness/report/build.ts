@@ -22,6 +22,8 @@ export interface ScenarioOutcome {
   error?: string;
   /** With --retries: the failed attempts before `result`, oldest first. */
   attempts?: ScenarioResult[];
+  /** The run's own names of the app fixtures it used (fixture -> org/app). */
+  names?: Record<string, string>;
 }
 
 const reportChecks = (checks: CheckRecord[]): ReportCheck[] =>
@@ -74,6 +76,8 @@ export function buildReport(
       area: o.header.area,
       features: o.header.features,
       routing: o.routing,
+      ...(o.header.alone ? { alone: o.header.alone } : {}),
+      ...(o.names && Object.keys(o.names).length > 0 ? { names: o.names } : {}),
       status: o.status,
       durationMs: o.result?.durationMs ?? 0,
       checks: reportChecks(o.result?.checks ?? []),

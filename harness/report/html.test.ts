@@ -71,6 +71,14 @@ const base = (over: Partial<Report> = {}): Report => ({
 });
 
 describe('index.html', () => {
+  it("shows a scenario run's own app names and why it ran alone", () => {
+    const r = base();
+    r.scenarios[0] = { ...r.scenarios[0]!, names: { shop: 'acme-dp01c/shop' }, alone: 'judges <every> route' };
+    const html = renderHtml(r);
+    expect(html).toContain('apps: <code>acme-dp01c/shop</code> (shop)');
+    expect(html).toContain('ran alone: judges &lt;every&gt; route');
+  });
+
   it('is one self-contained page: no external reference, inline style and script, a CSP forbidding requests', () => {
     const html = renderHtml(base());
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);

@@ -56,6 +56,15 @@ function featureChips(s: ReportScenario): string {
   return chips.length > 0 ? `<p class="features">${chips.join(' ')}</p>` : '';
 }
 
+/** The run's own names of its apps, and why it ran alone, when it did (the header's `alone`). */
+function instanceLine(s: ReportScenario): string {
+  const names = Object.entries(s.names ?? {}).map(([f, n]) => `<code>${esc(n)}</code> (${esc(f)})`);
+  return [
+    names.length > 0 ? `<p class="names muted">apps: ${names.join(', ')}</p>` : '',
+    s.alone ? `<p class="alone muted">ran alone: ${esc(s.alone)}</p>` : '',
+  ].join('');
+}
+
 /** Scenario runs per feature and status, every feature of the run, by name. */
 function featureCounts(
   scenarios: ReportScenario[],
@@ -108,7 +117,7 @@ function scenarioSection(s: ReportScenario, view: HistoryView): string {
     : '';
   return `<section class="scenario ${s.status}" id="${esc(anchor(s))}" data-status="${s.status}" data-area="${esc(s.area)}" data-features="${esc(featuresOf(s).join(' '))}"${flaky ? ' data-flaky="true"' : ''}>
 <h3><a href="#${esc(anchor(s))}">${esc(s.id)} [${esc(runLabel(s))}]</a> <span class="badge ${s.status}">${s.status}</span>${flaky ? ` <span class="badge flaky" title="${esc(flaky)}">flaky</span>` : ''} ${esc(s.title)} <span class="dur">${(s.durationMs / 1000).toFixed(1)} s</span>${strip && strip.length > 0 ? ` ${stripHtml(strip, strip.at(-1)?.run ?? '')}` : ''}</h3>
-${featureChips(s)}${flaky ? `<p class="flaky-why">flaky: ${esc(flaky)}</p>` : ''}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}${attemptsSection(s)}<ul class="checks">${checks}</ul>${notes}</section>`;
+${featureChips(s)}${instanceLine(s)}${flaky ? `<p class="flaky-why">flaky: ${esc(flaky)}</p>` : ''}${s.message && s.status !== 'passed' ? `<p class="why">${esc(s.message)}</p>` : ''}${attemptsSection(s)}<ul class="checks">${checks}</ul>${notes}</section>`;
 }
 
 function hostMatrix(hosts: ReportHost[]): string {

@@ -23,6 +23,7 @@ export interface ScenarioMeta {
     result?: ScenarioResult;
     attempts?: ScenarioResult[];
     skipped?: string;
+    names?: Record<string, string>;
   };
 }
 
@@ -70,6 +71,7 @@ export class ScenarioReporter implements Reporter {
           routing: meta.routing,
           result: meta.result,
           attempts: meta.attempts,
+          names: meta.names,
           status,
           error: r.state === 'failed' ? r.errors?.[0]?.message : meta.skipped,
         });

@@ -26,6 +26,10 @@ export interface ReportScenario {
   routing?: Routing;
   /** The upstream suite it comes from (`skyprobe run --suite gateway-api`); absent for skyprobe's catalog. */
   suite?: string;
+  /** Why it ran alone (its header's `alone`); absent when it may run beside others (`--parallel N`). */
+  alone?: string;
+  /** The run's own names of the app fixtures it used: fixture -> org/app (scenario/instance-env.ts). */
+  names?: Record<string, string>;
   status: Status;
   durationMs: number;
   checks: ReportCheck[];
@@ -126,6 +130,8 @@ export interface Report {
     selection?: RunSelection;
     /** The renderer the apps were deployed with (`--renderer CMD`); absent: the built-in one. */
     renderer?: string;
+    /** How many scenario runs ran at once at most (`--parallel N`); absent in reports written before it. */
+    parallel?: number;
   };
   /** `layout`: how the run's deploys laid out HTTPS hosts on the edge (stack/layout.ts). */
   environment: { components: Record<string, string>; issuance?: ReportIssuance; layout?: Layout };

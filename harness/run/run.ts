@@ -15,6 +15,8 @@ import { providerFor } from '../providers/select.ts';
 import { addUpstream, buildReport } from '../report/build.ts';
 import { ScenarioReporter, writeReportFiles } from '../report/reporter.ts';
 import { AREAS } from '../scenario/areas.ts';
+import { CATALOG_FILES_ENV } from '../scenario/catalog-files.ts';
+import { scenarioFiles } from '../scenario/load.ts';
 import { SELECTED_ENV, selectedValue } from '../scenario/selected.ts';
 import type { Report } from '../report/schema.ts';
 import { cachePaths, readManifest } from '../setup/cache.ts';
@@ -57,6 +59,8 @@ export interface RunOptions {
   retries?: number;
   /** Deploy apps with what this command renders (skyprobe.renderer/v1) instead of the built-in renderer. */
   renderer?: string;
+  /** At most this many scenario runs at once, on one lab (default 1: one after another); `alone` ones run alone. */
+  parallel?: number;
   progress: Progress;
   run?: Runner;
 }
@@ -118,6 +122,7 @@ export async function runConformance(
   const runCatalog = selection !== undefined || catalogAreas.length > 0 || upstream.length === 0;
   const prepared = upstream.map((name) => prepareUpstream(loadPinFile(join(repoRoot(), PIN_FILE)), name));
   const routings = runCatalog ? (o.routing === 'both' ? ROUTINGS : [o.routing]) : [];
+  const parallel = o.parallel ?? 1;
   const id = newRunId();
   const dir = resolve(o.out ?? join(repoRoot(), 'reports', id));
   const startedAt = new Date();
@@ -150,7 +155,7 @@ export async function runConformance(
     ),
   ];
   o.progress.info(
-    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}); running ${what.join(', ')}`,
+    `${cluster.provider} cluster ${cluster.id} ${cluster.created ? 'started' : 'in use'} (issuance ${issuance.profile}, parallel ${parallel}); running ${what.join(', ')}`,
   );
   const components = { ...(await componentVersions(run)), ...cluster.environment };
   const commit = await gitCommit(run);
@@ -163,6 +168,7 @@ export async function runConformance(
     gitCommit: commit,
     selection: selection?.record ?? suiteSelection(o.suites),
     ...(o.renderer ? { renderer: o.renderer } : {}),
+    parallel,
   });
   const files = { history: resolve(o.history ?? join(repoRoot(), 'reports')) };
   mkdirSync(files.history, { recursive: true });
@@ -179,12 +185,14 @@ export async function runConformance(
   try {
     for (const p of prepared) checkCluster(p, cluster);
     if (runCatalog) {
-      const filters = selection?.files ?? catalogAreas.map((s) => `suites/${s}/`);
-      const vitest = await startVitest('test', filters, {
+      // One test file, the catalog, imports the chosen scenario files (scenario/catalog.ts).
+      process.env[CATALOG_FILES_ENV] = JSON.stringify(selection?.files ?? scenarioFiles(catalogAreas));
+      const vitest = await startVitest('test', ['suites/catalog.ts'], {
         config: join(repoRoot(), 'harness', 'vitest.config.ts'),
         project: ['conformance'],
         reporters: [reporter],
         watch: false,
+        maxConcurrency: parallel,
       });
       await vitest.close();
       report = reporter.report;
@@ -204,6 +212,7 @@ export async function runConformance(
   } finally {
     delete process.env.SKYPROBE_CLUSTER;
     delete process.env[SELECTED_ENV];
+    delete process.env[CATALOG_FILES_ENV];
     delete process.env.SKYPROBE_RETRIES;
     delete process.env[RENDERER_ENV];
     delete process.env.SKYPROBE_LAYOUT;

@@ -32,7 +32,8 @@ export type Need = 'lab' | 'management' | 'apps' | 'deploy' | 'internet';
  * What a scenario file declares, and what reads each field: `id` (the test's name, report.json and junit.xml, the
  * anchor in index.html), `title` (the same places), `features` (report.json and index.html), `apps` (deployed
  * before the body, checked by prepareScenario), `routing` (one test per mode, register.ts), `needs` (skipped where unmet,
- * unmetNeeds). The area is not declared: it is the file's folder (areas.ts).
+ * unmetNeeds), `alone` (the scheduler runs it with no other scenario, register-tests.ts; report.json and
+ * index.html say why). The area is not declared: it is the file's folder (areas.ts).
  */
 export interface ScenarioHeader {
   /** From the catalog, like DP-01. */
@@ -49,10 +50,16 @@ export interface ScenarioHeader {
   routing: Routing[];
   /** Default: ['lab']. A read-only scenario says `needs: []`. */
   needs?: Need[];
+  /**
+   * Why it runs alone: its setup or body changes a part of the stack that every scenario shares (a component, the
+   * Gateway, a port), or judges the whole of one (every route of the cluster, the overlay's counters), so that a
+   * scenario beside it would see it or be seen. Absent: it runs beside others (`skyprobe run --parallel N`).
+   */
+  alone?: string;
 }
 
 /** What of a header the report carries (report.json's scenarios[], index.html), with the area from the folder. */
-export type ReportedHeader = Pick<ScenarioHeader, 'id' | 'title' | 'features'> & { area: Area };
+export type ReportedHeader = Pick<ScenarioHeader, 'id' | 'title' | 'features' | 'alone'> & { area: Area };
 
 /** Whether a provider's capabilities meet a need, and the one-line reason when they do not. */
 const NEEDS: Record<Need, { met: (c: Capabilities) => boolean; reason: (provider: string) => string }> = {
@@ -123,12 +130,20 @@ export interface ScenarioContext {
 
 export interface Fault {
   name: string;
-  /** The check the scenario must fail at while the fault is in place. */
-  failingCheck: string;
+  /**
+   * The check the scenario must fail at while the fault is in place; a function when the check's name holds an
+   * app's names, which are the scenario run's own (env.app).
+   */
+  failingCheck: string | ((names: Pick<ScenarioEnv, 'app'>) => string);
   /** Only in these routing modes (default: every mode of the scenario). */
   routing?: Routing[];
   inject(ctx: { env: ScenarioEnv; routing: Routing }): Promise<void>;
   revert(ctx: { env: ScenarioEnv; routing: Routing }): Promise<void>;
+}
+
+/** The name of the check a fault must fail at, under a scenario run's names. */
+export function failingCheckOf(f: Pick<Fault, 'failingCheck'>, names: Pick<ScenarioEnv, 'app'>): string {
+  return typeof f.failingCheck === 'string' ? f.failingCheck : f.failingCheck(names);
 }
 
 export interface Scenario extends ScenarioHeader {
@@ -167,8 +182,11 @@ export class CheckFailed extends Error {
 
 /** Set by the conformance project: scenario modules then register vitest tests as they load. */
 let onDefine: ((s: Scenario) => void) | undefined;
-export function setScenarioRegistrar(fn: (s: Scenario) => void): void {
+/** Set (or, with undefined, clear) the registrar; gives the one it replaces. */
+export function setScenarioRegistrar(fn: ((s: Scenario) => void) | undefined): ((s: Scenario) => void) | undefined {
+  const previous = onDefine;
   onDefine = fn;
+  return previous;
 }
 
 export function defineScenario(s: Scenario): Scenario {

@@ -6,7 +6,6 @@
  */
 import type { V1Deployment } from '@kubernetes/client-node';
 import { waitUntil } from '../converge.ts';
-import { orgNamespace } from '../stack/render.ts';
 import type { Routing } from '../stack/routing.ts';
 import { POLL, TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioEnv } from './env.ts';
@@ -55,21 +54,23 @@ export async function setAppEnv(env: ScenarioEnv, namespace: string, name: strin
 }
 
 const SHOP = 'shop';
-const shopNs = () => orgNamespace('acme');
+/** The namespace of the run's shop (env.app). */
+const shopNs = (env: ScenarioEnv) => env.app(SHOP).namespace;
 /** Redeploy shop as the platform would, and wait until its pods are the platform's again. */
 const redeployShop = async (env: ScenarioEnv, routing: Routing) => {
   await deployWithUserDns({ env, routing }, SHOP);
-  await rolledOut(env, shopNs(), SHOP);
+  await rolledOut(env, shopNs(env), SHOP);
 };
 
 /** Another app of the same org, whose pods a copy-pasted selector picks instead of shop's. */
 const BLOG = 'blog';
-function blogDeployment(image: string): V1Deployment {
-  const labels = { 'app.kubernetes.io/name': BLOG, 'satusky.com/org': 'acme', 'satusky.com/app': BLOG };
+function blogDeployment(env: ScenarioEnv, image: string): V1Deployment {
+  const org = env.app(SHOP).org;
+  const labels = { 'app.kubernetes.io/name': BLOG, 'satusky.com/org': org, 'satusky.com/app': BLOG };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: BLOG, namespace: shopNs(), labels },
+    metadata: { name: BLOG, namespace: shopNs(env), labels },
     spec: {
       replicas: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': BLOG } },
@@ -82,7 +83,7 @@ function blogDeployment(image: string): V1Deployment {
               image,
               env: [
                 { name: 'PORT', value: '8080' },
-                { name: 'APP', value: `acme/${BLOG}` },
+                { name: 'APP', value: `${org}/${BLOG}` },
               ],
               ports: [{ name: 'http', containerPort: 8080 }],
               readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
@@ -97,7 +98,7 @@ function blogDeployment(image: string): V1Deployment {
 const patchService = (env: ScenarioEnv, path: string, value: unknown) =>
   env.k.core.patchNamespacedService({
     name: SHOP,
-    namespace: shopNs(),
+    namespace: shopNs(env),
     body: [{ op: 'replace', path, value }],
   });
 
@@ -115,7 +116,7 @@ export const DELIVERY_FAULTS: DeliveryFault[] = [
       const ref = {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name: `${SHOP}-domains`, namespace: shopNs() },
+        metadata: { name: env.app(SHOP).objectName('domains'), namespace: shopNs(env) },
       };
       const ing = (await env.k.objects.read(ref as never)) as {
         spec: { rules: { http: { paths: { backend: { service: { port: { number?: number } } } }[] } }[] };
@@ -129,28 +130,28 @@ export const DELIVERY_FAULTS: DeliveryFault[] = [
     name: "Service selector picking another app's pods",
     routing: ['current', 'target'],
     async inject(env) {
-      const shop = await env.k.apps.readNamespacedDeployment({ name: SHOP, namespace: shopNs() });
+      const shop = await env.k.apps.readNamespacedDeployment({ name: SHOP, namespace: shopNs(env) });
       const image = shop.spec?.template.spec?.containers[0]?.image as string;
-      await env.k.apps.deleteNamespacedDeployment({ name: BLOG, namespace: shopNs() }).catch(() => undefined);
-      await env.k.apps.createNamespacedDeployment({ namespace: shopNs(), body: blogDeployment(image) });
-      await rolledOut(env, shopNs(), BLOG);
+      await env.k.apps.deleteNamespacedDeployment({ name: BLOG, namespace: shopNs(env) }).catch(() => undefined);
+      await env.k.apps.createNamespacedDeployment({ namespace: shopNs(env), body: blogDeployment(env, image) });
+      await rolledOut(env, shopNs(env), BLOG);
       await patchService(env, '/spec/selector', { 'app.kubernetes.io/name': BLOG });
     },
     async revert(env, routing) {
       await redeployShop(env, routing);
-      await env.k.apps.deleteNamespacedDeployment({ name: BLOG, namespace: shopNs() }).catch(() => undefined);
+      await env.k.apps.deleteNamespacedDeployment({ name: BLOG, namespace: shopNs(env) }).catch(() => undefined);
     },
   },
   {
     name: 'pods that answer 500 everywhere (their health path still 200)',
     routing: ['current', 'target'],
-    inject: (env) => setAppEnv(env, shopNs(), SHOP, { ECHO_STATUS: '500' }),
+    inject: (env) => setAppEnv(env, shopNs(env), SHOP, { ECHO_STATUS: '500' }),
     revert: redeployShop,
   },
   {
     name: 'a backend that answers, but not for the custom domains',
     routing: ['current', 'target'],
-    inject: (env) => setAppEnv(env, shopNs(), SHOP, { ECHO_HOSTS: env.app(SHOP).generatedHost }),
+    inject: (env) => setAppEnv(env, shopNs(env), SHOP, { ECHO_HOSTS: env.app(SHOP).generatedHost }),
     revert: redeployShop,
   },
 ];

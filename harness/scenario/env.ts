@@ -17,6 +17,7 @@ import type { LabState } from '../providers/embedded/state.ts';
 import type { Capabilities, ProviderName } from '../providers/provider.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
 import type { AppMetadata } from '../stack/deploy.ts';
+import type { InstanceApp } from '../stack/instance.ts';
 import type { DnsRecord } from '../stack/public-dns.ts';
 import type { Routing } from '../stack/routing.ts';
 
@@ -40,7 +41,11 @@ export interface ScenarioEnv extends ClusterEnv {
   publicDns: string;
   pebbleRoot: string;
   internet: string;
-  app(name: string): AppFixture;
+  /**
+   * An app fixture under this scenario run's names (stack/instance.ts: its org, namespace and hosts carry the
+   * run's tag, so that runs side by side never share a name); bodies and twins reach names only through it.
+   */
+  app(name: string): InstanceApp;
   /** Deploy (or switch the routing of) an app and wait until its pods are Ready. */
   deploy(app: AppFixture, routing: Routing): Promise<AppMetadata>;
   remove(app: AppFixture, routing: Routing): Promise<void>;

@@ -13,7 +13,8 @@ import { TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioEnv } from './env.ts';
 import { labEnv } from './envs/lab-env.ts';
 import { runCluster } from './envs/by-provider.ts';
-import { faultsUnmet, prepareScenario, runScenario } from './define.ts';
+import { failingCheckOf, faultsUnmet, prepareScenario, runScenario } from './define.ts';
+import { forInstance, instanceNames } from './instance-env.ts';
 import { loadScenarios } from './load.ts';
 
 const only = process.env.SKYPROBE_TWINS?.split(',').filter(Boolean);
@@ -37,22 +38,30 @@ describe('fault twins', () => {
   for (const s of scenarios) {
     for (const fault of s.faults) {
       const routing = (fault.routing ?? s.routing)[0] ?? 'current';
-      it(`${s.id} [${routing}] with "${fault.name}" fails at "${fault.failingCheck}"`, async ({ skip }) => {
+      // Under the names the scenario run has in a conformance run (instance-env.ts), which the failing check may hold.
+      const failing = failingCheckOf(fault, instanceNames(s.id, routing));
+      it(`${s.id} [${routing}] with "${fault.name}" fails at "${failing}"`, async ({ skip }) => {
         if (noFaults) return skip(noFaults);
-        await prepareScenario(s, env, routing);
-        const healthy = await runScenario(s, env, routing);
-        expect(healthy.status, `healthy run first: ${healthy.message ?? ''}`).toBe('passed');
-        expect(healthy.checks.map((c) => c.name)).toContain(fault.failingCheck);
-        await fault.inject({ env, routing });
+        const own = forInstance(env, s.id, routing);
+        const ctx = { env: own.env, routing };
         try {
-          const faulty = await runScenario(s, env, routing, { convergeMs: TIMEOUTS.faultTwinConverge });
-          expect(
-            faulty.status,
-            `the fault went unnoticed; checks: ${faulty.checks.map((c) => `${c.status} ${c.name}: ${c.message ?? ''}`).join(' | ')}`,
-          ).toBe('failed');
-          expect(faulty.failedCheck, faulty.message).toBe(fault.failingCheck);
+          await prepareScenario(s, own.env, routing);
+          const healthy = await runScenario(s, own.env, routing);
+          expect(healthy.status, `healthy run first: ${healthy.message ?? ''}`).toBe('passed');
+          expect(healthy.checks.map((c) => c.name)).toContain(failing);
+          await fault.inject(ctx);
+          try {
+            const faulty = await runScenario(s, own.env, routing, { convergeMs: TIMEOUTS.faultTwinConverge });
+            expect(
+              faulty.status,
+              `the fault went unnoticed; checks: ${faulty.checks.map((c) => `${c.status} ${c.name}: ${c.message ?? ''}`).join(' | ')}`,
+            ).toBe('failed');
+            expect(faulty.failedCheck, faulty.message).toBe(failing);
+          } finally {
+            await fault.revert(ctx);
+          }
         } finally {
-          await fault.revert({ env, routing });
+          await own.cleanup();
         }
       }, 240_000);
     }
@@ -70,9 +79,14 @@ describe('fault twins', () => {
       try {
         expect((await env.mgmt.apid('fdae:41e4:649b:9303::2')).ok, 'the overlay really is down').toBe(false);
         for (const s of dataPath) {
-          await prepareScenario(s, env, 'current');
-          const r = await runScenario(s, env, 'current');
-          expect(r.status, `${s.id}: ${r.message ?? ''}`).toBe('passed');
+          const own = forInstance(env, s.id, 'current');
+          try {
+            await prepareScenario(s, own.env, 'current');
+            const r = await runScenario(s, own.env, 'current');
+            expect(r.status, `${s.id}: ${r.message ?? ''}`).toBe('passed');
+          } finally {
+            await own.cleanup();
+          }
         }
       } finally {
         await overlayDown.revert({ env, routing: 'current' });

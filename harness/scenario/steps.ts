@@ -8,6 +8,7 @@ import { type Convergence, StopWaiting, converge, lastSeen } from '../converge.t
 import { type Condition, conditionsOf } from '../facts/cluster-view.ts';
 import type { NetnsHttpResult } from '../probes/http.ts';
 import type { AppFixture } from '../stack/app-fixture.ts';
+import { userZone } from '../stack/instance.ts';
 import { POLL, TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioContext } from './define.ts';
 
@@ -176,7 +177,7 @@ export async function userPointsDomainsAtLb(env: ScenarioContext['env'], app: Ap
 
 /** The same for many apps at once: one edit per zone (a fleet's users, SC-01). */
 export async function usersPointDomainsAtLb(env: ScenarioContext['env'], apps: AppFixture[]): Promise<void> {
-  const zoneOf = (h: string) => h.split('.').slice(-2).join('.');
+  const zoneOf = userZone;
   const records = apps.flatMap((app) => [
     ...[...app.customDomains, ...app.aliases].map((h) => ({ name: h, type: 'A' as const, value: env.lbIp })),
     ...(app.wwwRedirect && app.customDomains[0]

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
 import { SkyprobeError } from '../errors.ts';
 import { apiMessage, applyObjects, deleteObjects } from '../k8s/apply.ts';
 import { apiStatus, type Clients } from '../k8s/client.ts';
@@ -74,16 +75,25 @@ export function claimConflicts(
 export const gatewayRef = gatewayRefOf(GATEWAY_NAME);
 
 /**
+/**
+ * One edit of a Gateway at a time in this process: scenarios side by side (`skyprobe run --parallel N`) edit the
+ * shared Gateway at once (deploys, and the faults some twins inject), and each read-modify-replace would otherwise
+ * conflict with the others' (seen: a dry run refused with 409 after its retries). What conflicts then is only
+ * another writer's (the edge's status).
+ */
+const gatewayEdits = pLimit(1);
+
+/**
  * Change the first Gateway's listeners (or `o.gateway`'s): drop those named in `drop`, add (or replace) `add`
  * (edge-gateways.ts editGateway). `dryRun` asks the API whether it would accept the change, changing nothing.
  */
-export async function editListeners(
+export function editListeners(
   k: Clients,
   drop: Set<string>,
   add: GatewayListener[],
   o: { dryRun?: boolean; gateway?: string } = {},
 ): Promise<void> {
-  await editGateway(k, o.gateway ?? GATEWAY_NAME, drop, add, o);
+  return gatewayEdits(() => editGateway(k, o.gateway ?? GATEWAY_NAME, drop, add, o));
 }
 
 const key = (o: KubernetesObject) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;

@@ -1,6 +1,7 @@
 /** CD-01: a custom domain, pointed at the edge by its owner, reaches the app over HTTP and HTTPS. */
 import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
+import { userZone } from '../../harness/stack/instance.ts';
 import { appAnswers, deployWithUserDns, redeploy, resolvesToLb } from '../../harness/scenario/steps.ts';
 
 export default defineScenario({
@@ -23,8 +24,9 @@ export default defineScenario({
       name: 'user DNS points elsewhere',
       failingCheck: 'custom domain resolves to the load balancer',
       async inject({ env }) {
-        await env.userDns.edit('example.com', (r) => r.name === 'shop.example.com', [
-          { name: 'shop.example.com', type: 'A', value: '198.51.100.99' },
+        const host = env.app('shop').customDomains[0] as string;
+        await env.userDns.edit(userZone(host), (r) => r.name === host, [
+          { name: host, type: 'A', value: '198.51.100.99' },
         ]);
       },
       revert: redeploy('shop'),
@@ -34,11 +36,12 @@ export default defineScenario({
       failingCheck: 'custom domain answers 200 from the app over HTTP',
       routing: ['current'],
       async inject({ env }) {
+        const app = env.app('shop');
         await env.k.objects.patch(
           {
             apiVersion: 'networking.k8s.io/v1',
             kind: 'Ingress',
-            metadata: { name: 'shop-domains', namespace: 'org-acme' },
+            metadata: { name: app.objectName('domains'), namespace: app.namespace },
             spec: { ingressClassName: 'nginx' },
           } as never,
           undefined,

@@ -22,22 +22,24 @@ export default defineScenario({
       name: 'alias not routed',
       failingCheck: 'alias answers 200 from the app over HTTP',
       async inject({ env, routing }) {
+        const app = env.app('shop');
+        const metadata = { name: app.objectName('domains'), namespace: app.namespace };
         const patch =
           routing === 'current'
             ? {
                 apiVersion: 'networking.k8s.io/v1',
                 kind: 'Ingress',
-                metadata: { name: 'shop-domains', namespace: 'org-acme' },
+                metadata,
                 spec: {
                   rules: [
                     {
-                      host: 'shop.example.com',
+                      host: app.customDomains[0],
                       http: {
                         paths: [
                           {
                             path: '/',
                             pathType: 'Prefix',
-                            backend: { service: { name: 'shop', port: { number: 80 } } },
+                            backend: { service: { name: app.app, port: { number: 80 } } },
                           },
                         ],
                       },
@@ -48,8 +50,8 @@ export default defineScenario({
             : {
                 apiVersion: 'gateway.networking.k8s.io/v1',
                 kind: 'HTTPRoute',
-                metadata: { name: 'shop-domains', namespace: 'org-acme' },
-                spec: { hostnames: ['shop.example.com'] },
+                metadata,
+                spec: { hostnames: [app.customDomains[0]] },
               };
         await env.k.objects.patch(patch as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
       },

@@ -3,18 +3,22 @@ import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, exchange, faultRoute, redeploy } from '../../harness/scenario/steps.ts';
 import { converge, waitUntil } from '../../harness/converge.ts';
+import type { InstanceApp } from '../../harness/stack/instance.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 /** The apex redirected back to www: with www -> apex, a loop. */
-const APEX_TO_WWW = faultRoute('skyprobe-fault-apex-to-www', 'org-acme', 'https-shop-example-com', {
-  hostnames: ['shop.example.com'],
-  rules: [
-    {
-      matches: [{ path: { type: 'PathPrefix', value: '/cart' } }],
-      filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } }],
-    },
-  ],
-});
+const apexToWww = (app: InstanceApp) => {
+  const apex = app.customDomains[0] as string;
+  return faultRoute('skyprobe-fault-apex-to-www', app.namespace, app.listener(apex), {
+    hostnames: [apex],
+    rules: [
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/cart' } }],
+        filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: `www.${apex}`, statusCode: 301 } }],
+      },
+    ],
+  });
+};
 
 export default defineScenario({
   id: 'CD-03',
@@ -65,25 +69,26 @@ export default defineScenario({
       name: 'wrong status (302)',
       failingCheck: 'http://www answers 301 with the exact apex Location',
       async inject({ env, routing }) {
+        const app = env.app('shop');
         const patch =
           routing === 'current'
             ? {
                 apiVersion: 'traefik.io/v1alpha1',
                 kind: 'Middleware',
-                metadata: { name: 'shop-www-redirect', namespace: 'org-acme' },
+                metadata: { name: app.objectName('www-redirect'), namespace: app.namespace },
                 spec: { redirectRegex: { permanent: false } },
               }
             : {
                 apiVersion: 'gateway.networking.k8s.io/v1',
                 kind: 'HTTPRoute',
-                metadata: { name: 'shop-www', namespace: 'org-acme' },
+                metadata: { name: app.objectName('www'), namespace: app.namespace },
                 spec: {
                   rules: [
                     {
                       filters: [
                         {
                           type: 'RequestRedirect',
-                          requestRedirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 302 },
+                          requestRedirect: { scheme: 'https', hostname: app.customDomains[0], statusCode: 302 },
                         },
                       ],
                     },
@@ -99,14 +104,18 @@ export default defineScenario({
       failingCheck: 'apex is not redirected',
       routing: ['target'],
       async inject({ env }) {
-        await APEX_TO_WWW.add(env);
+        const app = env.app('shop');
+        await apexToWww(app).add(env);
         await waitUntil(
           'the apex redirects',
-          async () => (await env.http('https://shop.example.com/cart')).status === 301,
+          async () => (await env.http(`https://${app.customDomains[0]}/cart`)).status === 301,
           { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
         );
       },
-      revert: ({ env }) => APEX_TO_WWW.remove(env).then(() => undefined),
+      revert: ({ env }) =>
+        apexToWww(env.app('shop'))
+          .remove(env)
+          .then(() => undefined),
     },
   ],
 });

@@ -53,39 +53,41 @@ export default defineScenario({
   faults: [
     {
       name: 'route missing',
-      failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
+      failingCheck: ({ app }) => `http://${app('shop').generatedHost} answers 200 from the app`,
       async inject({ env }) {
         await env.k.objects.delete({
           apiVersion: 'gateway.networking.k8s.io/v1',
           kind: 'HTTPRoute',
-          metadata: { name: 'shop-generated', namespace: 'org-acme' },
+          metadata: { name: env.app('shop').objectName('generated'), namespace: env.app('shop').namespace },
         });
       },
       revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
     },
     {
       name: 'backend Service missing (ResolvedRefs False)',
-      failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
+      failingCheck: ({ app }) => `http://${app('shop').generatedHost} answers 200 from the app`,
       async inject({ env }) {
-        await env.k.core.deleteNamespacedService({ name: 'shop', namespace: 'org-acme' });
+        const app = env.app('shop');
+        await env.k.core.deleteNamespacedService({ name: app.app, namespace: app.namespace });
       },
       revert: ({ env, routing }) => env.deploy(env.app('shop'), routing).then(() => undefined),
     },
     {
       name: 'no ready endpoint',
-      failingCheck: 'http://shop-acme.satusky.com answers 200 from the app',
+      failingCheck: ({ app }) => `http://${app('shop').generatedHost} answers 200 from the app`,
       async inject({ env }) {
+        const app = env.app('shop');
         await env.k.apps.patchNamespacedDeploymentScale(
-          { name: 'shop', namespace: 'org-acme', body: { spec: { replicas: 0 } } },
+          { name: app.app, namespace: app.namespace, body: { spec: { replicas: 0 } } },
           (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
         );
         await waitUntil(
-          'no shop pod left',
+          `no ${app.app} pod left`,
           async () =>
             (
               await env.k.core.listNamespacedPod({
-                namespace: 'org-acme',
-                labelSelector: 'app.kubernetes.io/name=shop',
+                namespace: app.namespace,
+                labelSelector: `app.kubernetes.io/name=${app.app}`,
               })
             ).items.length === 0,
           { timeoutMs: TIMEOUTS.podsGone, intervalMs: POLL.api },

@@ -3,10 +3,13 @@ import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { converge } from '../../harness/converge.ts';
 import { conditions, readObject, redeploy } from '../../harness/scenario/steps.ts';
+import type { InstanceApp } from '../../harness/stack/instance.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const GW = ['gateway.networking.k8s.io/v1', 'Gateway', 'satusky-edge', 'satusky-edge'] as const;
-const ROUTE = ['gateway.networking.k8s.io/v1', 'HTTPRoute', 'shop-generated', 'org-acme'] as const;
+/** The generated host's route of the run's app. */
+const route = (app: InstanceApp) =>
+  ['gateway.networking.k8s.io/v1', 'HTTPRoute', app.objectName('generated'), app.namespace] as const;
 
 export default defineScenario({
   id: 'DP-02',
@@ -49,8 +52,8 @@ export default defineScenario({
       };
       const c = await converge(
         async () => {
-          const route = (await readObject(ctx, ...ROUTE)) as { status?: { parents?: Parent[] } };
-          const parents = route.status?.parents ?? [];
+          const r = (await readObject(ctx, ...route(ctx.env.app('shop')))) as { status?: { parents?: Parent[] } };
+          const parents = r.status?.parents ?? [];
           const ok =
             parents.length >= 2 &&
             parents.every((p) =>
@@ -74,12 +77,13 @@ export default defineScenario({
       name: 'parentRef sectionName wrong (NoMatchingParent)',
       failingCheck: 'HTTPRoute shop-generated Accepted and ResolvedRefs on every parent',
       async inject({ env }) {
-        const route = (await env.k.objects.read({
+        const ROUTE = route(env.app('shop'));
+        const current = (await env.k.objects.read({
           apiVersion: ROUTE[0],
           kind: ROUTE[1],
           metadata: { name: ROUTE[2], namespace: ROUTE[3] },
         })) as { spec: { parentRefs: { sectionName?: string }[] } };
-        const parentRefs = route.spec.parentRefs.map((p, i) =>
+        const parentRefs = current.spec.parentRefs.map((p, i) =>
           i === 0 ? { ...p, sectionName: 'no-such-listener' } : p,
         );
         await env.k.objects.patch(

@@ -2,13 +2,15 @@
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { exchange, faultRoute } from '../../harness/scenario/steps.ts';
 import { waitUntil } from '../../harness/converge.ts';
+import type { InstanceApp } from '../../harness/stack/instance.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const UNKNOWN = ['unknown.example.com', 'nobody-nowhere.satusky.com'];
 /** A route with no hostname, on the shared HTTP listener: it takes every host nobody claimed. */
-const CATCH_ALL = faultRoute('skyprobe-fault-catch-all', 'org-acme', 'http', {
-  rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }],
-});
+const catchAll = (app: InstanceApp) =>
+  faultRoute('skyprobe-fault-catch-all', app.namespace, 'http', {
+    rules: [{ backendRefs: [{ name: app.app, port: 80 }] }],
+  });
 
 export default defineScenario({
   id: 'DP-03',
@@ -35,7 +37,7 @@ export default defineScenario({
       name: 'catch-all route leaking',
       failingCheck: 'unknown host unknown.example.com gets the edge 404',
       async inject({ env }) {
-        await CATCH_ALL.add(env);
+        await catchAll(env.app('shop')).add(env);
         // In place once the edge serves it.
         await waitUntil(
           'the catch-all route leaks',
@@ -45,7 +47,10 @@ export default defineScenario({
           { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
         );
       },
-      revert: ({ env }) => CATCH_ALL.remove(env).then(() => undefined),
+      revert: ({ env }) =>
+        catchAll(env.app('shop'))
+          .remove(env)
+          .then(() => undefined),
     },
   ],
 });

@@ -12,15 +12,24 @@ import {
   parseEcho,
   sample,
 } from '../../harness/scenario/steps.ts';
+import type { ScenarioEnv } from '../../harness/scenario/env.ts';
+import type { InstanceApp } from '../../harness/stack/instance.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 /** Below the platform: a route in org evil claims one path of org acme's generated host. */
-const TAKEOVER = faultRoute('skyprobe-fault-takeover', 'org-evil', 'http', {
-  hostnames: ['shop-acme.satusky.com'],
-  rules: [
-    { matches: [{ path: { type: 'Exact', value: '/isolation' } }], backendRefs: [{ name: 'copycat', port: 80 }] },
-  ],
-});
+const takeover = (env: ScenarioEnv) => {
+  const [shop, intruder] = [env.app('shop'), env.app('intruder')];
+  return faultRoute('skyprobe-fault-takeover', intruder.namespace, 'http', {
+    hostnames: [shop.generatedHost],
+    rules: [
+      {
+        matches: [{ path: { type: 'Exact', value: '/isolation' } }],
+        backendRefs: [{ name: intruder.app, port: 80 }],
+      },
+    ],
+  });
+};
+const owner = (a: InstanceApp) => `${a.org}/${a.app}`;
 
 export default defineScenario({
   id: 'DP-04',
@@ -45,14 +54,14 @@ export default defineScenario({
           };
         } catch (err) {
           const m = (err as Error).message;
-          return { ok: /already claimed by app acme\/shop/.test(m), evidence: { refused: m }, message: m };
+          return { ok: m.includes(`already claimed by app ${owner(shop)}`), evidence: { refused: m }, message: m };
         }
       },
     );
     for (const host of [shop.generatedHost, ...shop.customDomains]) {
       // Converge first (the edge may still be programming routes), then sample: every answer must be acme's.
       await appAnswers(ctx, shop, host, 'http');
-      await ctx.check(`${host} answers only from acme/shop`, async () => {
+      await ctx.check(`${host} answers only from ${owner(shop)}`, async () => {
         const seen: Record<string, number> = {};
         const url = `http://${host}/isolation`;
         const exchanges = await sample(10, async () => {
@@ -62,7 +71,7 @@ export default defineScenario({
           return exchange(url, r);
         });
         return {
-          ok: Object.keys(seen).join() === 'acme/shop',
+          ok: Object.keys(seen).join() === owner(shop),
           evidence: { answeredBy: seen, exchanges: exchanges.slice(0, 3) },
           message: `answered by ${JSON.stringify(seen)}`,
         };
@@ -72,19 +81,20 @@ export default defineScenario({
   faults: [
     {
       name: 'conflicting route wins (a route in org evil, below the platform, claims the host)',
-      failingCheck: 'shop-acme.satusky.com answers only from acme/shop',
+      failingCheck: ({ app }) => `${app('shop').generatedHost} answers only from ${owner(app('shop'))}`,
       async inject({ env, routing }) {
         const intruder = env.app('intruder');
         await env.deploy({ ...intruder, customDomains: [] }, routing);
-        await TAKEOVER.add(env);
+        await takeover(env).add(env);
         await waitUntil(
           'the takeover route wins',
-          async () => parseEcho(await env.http('http://shop-acme.satusky.com/isolation'))?.app === 'evil/copycat',
+          async () =>
+            parseEcho(await env.http(`http://${env.app('shop').generatedHost}/isolation`))?.app === owner(intruder),
           { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
         );
       },
       async revert({ env, routing }) {
-        await TAKEOVER.remove(env);
+        await takeover(env).remove(env);
         await env.remove({ ...env.app('intruder'), customDomains: [] }, routing);
       },
     },

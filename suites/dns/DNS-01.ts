@@ -2,6 +2,7 @@
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { redeploy } from '../../harness/scenario/steps.ts';
 import { converge } from '../../harness/converge.ts';
+import { SATUSKY_ZONE } from '../../harness/stack/public-dns.ts';
 import { POLL } from '../../harness/timeouts.ts';
 
 export default defineScenario({
@@ -41,18 +42,22 @@ export default defineScenario({
   faults: [
     {
       name: 'record missing',
-      failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
+      // The embedded lab's load balancer: twins run there only.
+      failingCheck: ({ app }) => `${app('shop').generatedHost} published with A 203.0.113.10`,
       async inject({ env }) {
-        await env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', []);
+        const host = env.app('shop').generatedHost;
+        await env.userDns.edit(SATUSKY_ZONE, (r) => r.name === host, []);
       },
       revert: redeploy('shop'),
     },
     {
       name: 'wrong IP',
-      failingCheck: 'shop-acme.satusky.com published with A 203.0.113.10',
+      // The embedded lab's load balancer: twins run there only.
+      failingCheck: ({ app }) => `${app('shop').generatedHost} published with A 203.0.113.10`,
       async inject({ env }) {
-        await env.userDns.edit('satusky.com', (r) => r.name === 'shop-acme.satusky.com', [
-          { name: 'shop-acme.satusky.com', type: 'A', value: '203.0.113.99', by: 'satusky' },
+        const host = env.app('shop').generatedHost;
+        await env.userDns.edit(SATUSKY_ZONE, (r) => r.name === host, [
+          { name: host, type: 'A', value: '203.0.113.99', by: 'satusky' },
         ]);
       },
       revert: redeploy('shop'),

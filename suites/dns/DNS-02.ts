@@ -6,6 +6,12 @@ import { defineScenario } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, userPointsDomainsAtLb } from '../../harness/scenario/steps.ts';
 import { CA_IDENTITY } from '../../harness/facts/dns.ts';
 import { caaAllows } from '../../harness/probes/dns.ts';
+import type { InstanceApp } from '../../harness/stack/instance.ts';
+import { userZone } from '../../harness/stack/instance.ts';
+
+/** The run's app's first custom domain (its apex) and the user's zone it is in. */
+const apexOf = (app: InstanceApp) => app.customDomains[0] as string;
+const zoneOf = (app: InstanceApp) => userZone(apexOf(app));
 
 export default defineScenario({
   id: 'DNS-02',
@@ -17,7 +23,7 @@ export default defineScenario({
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {
     const app = ctx.env.app('shop');
-    const zone = 'example.com';
+    const zone = zoneOf(app);
     await ctx.check('Satusky published nothing in the user zone', async () => {
       const records = ctx.env.userDns.get(zone);
       const platform = records.filter((r) => r.by !== 'user');
@@ -57,28 +63,30 @@ export default defineScenario({
   faults: [
     {
       name: 'stray AAAA',
-      failingCheck: 'shop.example.com: no stray AAAA',
+      failingCheck: ({ app }) => `${apexOf(app('shop'))}: no stray AAAA`,
       async inject({ env }) {
-        await env.userDns.edit('example.com', () => false, [
-          { name: 'shop.example.com', type: 'AAAA', value: '2001:db8::10' },
-        ]);
+        const app = env.app('shop');
+        await env.userDns.edit(zoneOf(app), () => false, [{ name: apexOf(app), type: 'AAAA', value: '2001:db8::10' }]);
       },
       async revert({ env }) {
-        await env.userDns.edit('example.com', (r) => r.type === 'AAAA', []);
+        await env.userDns.edit(zoneOf(env.app('shop')), (r) => r.type === 'AAAA', []);
         await userPointsDomainsAtLb(env, env.app('shop'));
       },
     },
     {
       name: 'CNAME to wrong target',
-      failingCheck: 'www.shop.example.com: A resolves only to the edge',
+      failingCheck: ({ app }) => `www.${apexOf(app('shop'))}: A resolves only to the edge`,
       async inject({ env }) {
-        await env.userDns.edit('example.com', (r) => r.name === 'www.shop.example.com', [
-          { name: 'www.shop.example.com', type: 'CNAME', value: 'old-host.example.com' },
-          { name: 'old-host.example.com', type: 'A', value: '198.51.100.77' },
+        const app = env.app('shop');
+        const zone = zoneOf(app);
+        await env.userDns.edit(zone, (r) => r.name === `www.${apexOf(app)}`, [
+          { name: `www.${apexOf(app)}`, type: 'CNAME', value: `old-host.${zone}` },
+          { name: `old-host.${zone}`, type: 'A', value: '198.51.100.77' },
         ]);
       },
       async revert({ env }) {
-        await env.userDns.edit('example.com', (r) => r.name === 'old-host.example.com', []);
+        const zone = zoneOf(env.app('shop'));
+        await env.userDns.edit(zone, (r) => r.name === `old-host.${zone}`, []);
         await userPointsDomainsAtLb(env, env.app('shop'));
       },
     },
@@ -86,24 +94,25 @@ export default defineScenario({
       name: 'CAA forbidding the CA',
       failingCheck: 'CAA allows letsencrypt.org',
       async inject({ env }) {
-        await env.userDns.edit('example.com', () => false, [
-          { name: 'example.com', type: 'CAA', value: '0 issue "other-ca.example"' },
-        ]);
+        const zone = zoneOf(env.app('shop'));
+        await env.userDns.edit(zone, () => false, [{ name: zone, type: 'CAA', value: '0 issue "other-ca.example"' }]);
       },
       async revert({ env }) {
-        await env.userDns.edit('example.com', (r) => r.type === 'CAA', []);
+        await env.userDns.edit(zoneOf(env.app('shop')), (r) => r.type === 'CAA', []);
       },
     },
     {
       name: 'Satusky writes into the user zone',
       failingCheck: 'Satusky published nothing in the user zone',
       async inject({ env }) {
-        await env.userDns.edit('example.com', () => false, [
-          { name: '_satusky.example.com', type: 'TXT', value: 'claimed-by-platform', by: 'satusky' },
+        const zone = zoneOf(env.app('shop'));
+        await env.userDns.edit(zone, () => false, [
+          { name: `_satusky.${zone}`, type: 'TXT', value: 'claimed-by-platform', by: 'satusky' },
         ]);
       },
       async revert({ env }) {
-        await env.userDns.edit('example.com', (r) => r.name === '_satusky.example.com', []);
+        const zone = zoneOf(env.app('shop'));
+        await env.userDns.edit(zone, (r) => r.name === `_satusky.${zone}`, []);
       },
     },
   ],

@@ -3,9 +3,11 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
 import { parseEcho } from '../../harness/scenario/steps.ts';
 import { converge, waitUntil } from '../../harness/converge.ts';
+import type { ScenarioEnv } from '../../harness/scenario/env.ts';
 import { POLL, TIMEOUTS, seconds } from '../../harness/timeouts.ts';
 
-const CLIENT = { name: 'dns-client', namespace: 'org-acme' };
+/** The client pod, in the namespace of the run's app. */
+const client = (env: ScenarioEnv) => ({ name: 'dns-client', namespace: env.app('shop').namespace });
 
 export default defineScenario({
   id: 'DNS-03',
@@ -17,6 +19,7 @@ export default defineScenario({
   needs: ['deploy', 'lab'],
   async setup({ env, routing }) {
     await env.deploy(env.app('shop'), routing);
+    const CLIENT = client(env);
     const existing = await env.k.core.readNamespacedPod(CLIENT).catch(() => undefined);
     if (!existing) {
       await env.k.core.createNamespacedPod({
@@ -38,10 +41,11 @@ export default defineScenario({
   },
   async body(ctx) {
     const app = ctx.env.app('shop');
+    const CLIENT = client(ctx.env);
     const pod: V1Pod = await ctx.env.k.core.readNamespacedPod(CLIENT);
     const before = ctx.env.edgeAccessLog().length;
     for (const [label, name] of [
-      ['FQDN', `${app.app}.org-${app.org}.svc.cluster.local`],
+      ['FQDN', `${app.app}.${app.namespace}.svc.cluster.local`],
       ['short name', app.app],
     ] as const) {
       // Converging: the Service's endpoints reach kube-proxy and cluster DNS a moment after the pods are Ready.
@@ -85,7 +89,8 @@ export default defineScenario({
   faults: [
     {
       name: 'cluster DNS down',
-      failingCheck: 'FQDN shop.org-acme.svc.cluster.local reaches the app from a pod',
+      failingCheck: ({ app }) =>
+        `FQDN ${app('shop').app}.${app('shop').namespace}.svc.cluster.local reaches the app from a pod`,
       inject: ({ env }) => env.stopComponent('coredns-cluster'),
       revert: ({ env }) => env.startComponent('coredns-cluster'),
     },

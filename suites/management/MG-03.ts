@@ -11,6 +11,7 @@ export default defineScenario({
   routing: ['current'],
   // management: env.mgmt (routes, overlay counters, curl from the control plane); internet: env.http, env.dns, env.lbIp.
   needs: ['deploy', 'internet', 'management'],
+  alone: "counts the overlay's bytes while app traffic flows: MG-01 beside it would move bytes over the overlay",
   // Its own starting state, whatever ran before on the lab: the app deployed and its domains pointed at the edge.
   setup: (ctx) => deployWithUserDns(ctx, 'shop'),
   async body(ctx) {

@@ -8,20 +8,24 @@ import { deployWithUserDns, faultRoute, parseEcho, settled } from '../../harness
 import { certificateReady } from '../../harness/scenario/tls-steps.ts';
 import { appHosts } from '../../harness/stack/app-fixture.ts';
 import { waitUntil } from '../../harness/converge.ts';
+import type { InstanceApp } from '../../harness/stack/instance.ts';
 import type { Routing } from '../../harness/stack/routing.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const PATH = '/parity?x=1';
 /** Only in target routing (the listener exists there alone): the alias redirects instead of serving. */
-const ALIAS_REDIRECT = faultRoute('skyprobe-fault-parity', 'org-acme', 'https-store-example-com', {
-  hostnames: ['store.example.com'],
-  rules: [
-    {
-      matches: [{ path: { type: 'Exact', value: '/parity' } }],
-      filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'shop.example.com', statusCode: 302 } }],
-    },
-  ],
-});
+const aliasRedirect = (app: InstanceApp) => {
+  const alias = app.aliases[0] as string;
+  return faultRoute('skyprobe-fault-parity', app.namespace, app.listener(alias), {
+    hostnames: [alias],
+    rules: [
+      {
+        matches: [{ path: { type: 'Exact', value: '/parity' } }],
+        filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: app.customDomains[0], statusCode: 302 } }],
+      },
+    ],
+  });
+};
 
 export default defineScenario({
   id: 'CD-04',
@@ -40,9 +44,9 @@ export default defineScenario({
       for (const h of hosts) await certificateReady(modeCtx, app, h);
       // The edge has taken every route of the namespace in: each parentRef has a status of this generation.
       await waitUntil(
-        'the edge reports on every route of org-acme',
+        `the edge reports on every route of ${app.namespace}`,
         async () => {
-          const list = (await ctx.env.k.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', 'org-acme')) as {
+          const list = (await ctx.env.k.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', app.namespace)) as {
             items: {
               metadata: { generation?: number };
               spec: { parentRefs: unknown[] };
@@ -110,9 +114,12 @@ export default defineScenario({
       name: 'one mode differs (target mode redirects the alias)',
       failingCheck: 'current and target give the same status, body and certificate facts for every host',
       async inject({ env }) {
-        await ALIAS_REDIRECT.add(env);
+        await aliasRedirect(env.app('shop')).add(env);
       },
-      revert: ({ env }) => ALIAS_REDIRECT.remove(env).then(() => undefined),
+      revert: ({ env }) =>
+        aliasRedirect(env.app('shop'))
+          .remove(env)
+          .then(() => undefined),
     },
   ],
 });

@@ -40,6 +40,8 @@ export default defineScenario({
   apps: [],
   routing: ['current', 'target'],
   needs: [],
+  alone:
+    'judges every listener of the shared Gateway: a scenario beside it adds listeners whose certificates are not issued yet',
   async body(ctx) {
     const gw = await readGateway(ctx.env);
     await ctx.check('the GatewayClass of satusky-edge is Accepted', async () => {

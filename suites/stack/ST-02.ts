@@ -10,14 +10,20 @@ import { routingFact } from '../../harness/facts/routing.ts';
 import { converge } from '../../harness/converge.ts';
 import { defineScenario, unmetNeeds } from '../../harness/scenario/define.ts';
 import { deployWithUserDns, faultRoute } from '../../harness/scenario/steps.ts';
+import type { ScenarioEnv } from '../../harness/scenario/env.ts';
 import { HTTP_LISTENER } from '../../harness/stack/edge-objects.ts';
+import { userZone } from '../../harness/stack/instance.ts';
 import { POLL } from '../../harness/timeouts.ts';
 
 const notSolver = (o: Obj) => o.metadata.labels?.[SOLVER_LABEL] !== 'true';
-const broken = faultRoute('skyprobe-broken', 'org-acme', HTTP_LISTENER, {
-  hostnames: ['broken.example.com'],
-  rules: [{ backendRefs: [{ name: 'skyprobe-no-such-service', port: 80 }] }],
-});
+/** A route in the run's app's namespace, for a host of its user zone, to a Service that does not exist. */
+const broken = (env: ScenarioEnv) => {
+  const app = env.app('shop');
+  return faultRoute('skyprobe-broken', app.namespace, HTTP_LISTENER, {
+    hostnames: [`broken.${userZone(app.customDomains[0] as string)}`],
+    rules: [{ backendRefs: [{ name: 'skyprobe-no-such-service', port: 80 }] }],
+  });
+};
 
 export default defineScenario({
   id: 'ST-02',
@@ -27,6 +33,7 @@ export default defineScenario({
   apps: [],
   routing: ['current', 'target'],
   needs: [],
+  alone: 'judges every routed host of the cluster: a scenario beside it has routes that the edge is still taking in',
   setup: async (ctx) => {
     // Optional, so not a need: where the provider can deploy and point the user's domains (embedded, kind), it does.
     if (!unmetNeeds({ needs: ['deploy', 'internet'] }, ctx.env.capabilities, ctx.env.provider))
@@ -77,10 +84,10 @@ export default defineScenario({
       name: 'a route whose backend Service does not exist',
       failingCheck: 'every routed host: one accepted claim, backend with ready endpoints',
       inject: async ({ env }) => {
-        await broken.add(env);
+        await broken(env).add(env);
       },
       revert: async ({ env }) => {
-        await broken.remove(env);
+        await broken(env).remove(env);
       },
     },
   ],

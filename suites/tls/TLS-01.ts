@@ -24,8 +24,8 @@ export default defineScenario({
   faults: [
     {
       name: 'untrusted chain (listener serves a self-signed certificate)',
-      failingCheck:
-        "edge serves for shop-acme.satusky.com a certificate that chains to Pebble's root and covers the host",
+      failingCheck: ({ app }) =>
+        `edge serves for ${app('shop').generatedHost} a certificate that chains to Pebble's root and covers the host`,
       async inject({ env, routing }) {
         const app = env.app('shop');
         const host = app.generatedHost;

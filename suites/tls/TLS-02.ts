@@ -24,11 +24,12 @@ export default defineScenario({
   faults: [
     {
       name: 'certificate pending forever (Pebble unreachable)',
-      failingCheck: 'certificate for shop.example.com Ready',
+      failingCheck: ({ app }) => `certificate for ${app('shop').customDomains[0]} Ready`,
       async inject({ env, routing }) {
         await env.blockPort('acme', 14000, true);
-        const h = render(env.app('shop'), routing).hosts.find((x) => x.host === 'shop.example.com');
-        if (!h) throw new Error('shop.example.com is not rendered');
+        const apex = env.app('shop').customDomains[0];
+        const h = render(env.app('shop'), routing).hosts.find((x) => x.host === apex);
+        if (!h) throw new Error(`${apex} is not rendered`);
         await env.k.core.deleteNamespacedSecret({ name: h.tlsSecret.name, namespace: h.tlsSecret.namespace });
         // The fault is in place once cert-manager has noticed: the Certificate is no longer Ready.
         await waitUntil(

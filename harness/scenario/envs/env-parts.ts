@@ -13,6 +13,7 @@ import { repoRoot } from '../../paths.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { type DnsProbeContext, caa, query, resolveChain } from '../../probes/dns.ts';
 import { type AppFixture, parseAppFixture } from '../../stack/app-fixture.ts';
+import { type InstanceApp, instanceApp } from '../../stack/instance.ts';
 import { type AppMetadata, type DeployTarget, deleteApp, deployApp, readMetadata } from '../../stack/deploy.ts';
 import { type DnsRecord, editRecords, readRecords, setRecords } from '../../stack/public-dns.ts';
 import { orgNamespace } from '../../stack/render.ts';
@@ -21,15 +22,18 @@ import { waitUntil } from '../../converge.ts';
 import { POLL, TIMEOUTS } from '../../timeouts.ts';
 import type { DeployMember, LabHook, ManagementMember, ScenarioEnv } from '../env.ts';
 
-/** env.app: fixtures/apps/<name>.yaml, each parsed once. */
-export function appFixtures(): ScenarioEnv['app'] {
-  const apps = new Map<string, AppFixture>();
+/**
+ * env.app: fixtures/apps/<name>.yaml, each parsed once, under the names of the instance `tag` (stack/instance.ts;
+ * '' keeps the fixture's own names).
+ */
+export function appFixtures(tag = ''): ScenarioEnv['app'] {
+  const apps = new Map<string, InstanceApp>();
   return (name) => {
     if (!apps.has(name)) {
       const file = join(repoRoot(), 'fixtures', 'apps', `${name}.yaml`);
-      apps.set(name, parseAppFixture(readFileSync(file, 'utf8'), file));
+      apps.set(name, instanceApp(parseAppFixture(readFileSync(file, 'utf8'), file), tag, file));
     }
-    return apps.get(name) as AppFixture;
+    return apps.get(name) as InstanceApp;
   };
 }
 

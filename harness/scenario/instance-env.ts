@@ -1,0 +1,48 @@
+/**
+ * One scenario run's view of the environment: the same cluster, with `env.app` giving the run's own names
+ * (stack/instance.ts, tag `instanceTag(id, routing)`), so that runs side by side never touch each other's orgs,
+ * namespaces, hosts or user zones; and its clean-up, which removes every app the run asked for, as the platform
+ * would (its Gateway listeners included: the shared Gateway holds at most 64).
+ */
+import type { Routing } from '../stack/routing.ts';
+import { instanceTag } from '../stack/instance.ts';
+import type { ScenarioEnv } from './env.ts';
+import { appFixtures } from './envs/env-parts.ts';
+
+export interface InstanceEnv {
+  tag: string;
+  env: ScenarioEnv;
+  /** The instance names of the apps the run asked for so far, as `fixture -> org/app` (the report shows them). */
+  names(): Record<string, string>;
+  /** Remove every app of the run that the platform's records show deployed (in the mode they show). */
+  cleanup(): Promise<void>;
+}
+
+/** The app names of one scenario run without an environment (fault-twin test names, failing checks). */
+export function instanceNames(id: string, routing: Routing): Pick<ScenarioEnv, 'app'> {
+  return { app: appFixtures(instanceTag(id, routing)) };
+}
+
+export function forInstance(env: ScenarioEnv, id: string, routing: Routing): InstanceEnv {
+  const tag = instanceTag(id, routing);
+  const fixtures = appFixtures(tag);
+  const asked = new Set<string>();
+  const app: ScenarioEnv['app'] = (name) => {
+    asked.add(name);
+    return fixtures(name);
+  };
+  return {
+    tag,
+    env: { ...env, app },
+    names: () => Object.fromEntries([...asked].map((n) => [n, `${fixtures(n).org}/${fixtures(n).app}`])),
+    async cleanup() {
+      if (asked.size === 0 || !(env.capabilities.clusterScoped && env.capabilities.createApps)) return;
+      const records = env.metadata();
+      for (const name of asked) {
+        const a = fixtures(name);
+        const m = records.find((r) => r.org === a.org && r.app === a.app);
+        if (m) await env.remove(a, m.routing);
+      }
+    },
+  };
+}
