@@ -55,28 +55,32 @@ export function registerScenario(s: Scenario, area: Area): void {
         continue;
       }
       // Each attempt gets the scenario's bound (--retries N: N + 1 attempts at most).
-      test(`${s.id} [${routing}]`, { timeout: (s.runBoundMs?.() ?? TIMEOUTS.scenarioRun) * (retries + 1) }, async ({ env, task }) => {
-        task.meta.skyprobe = { header, routing };
-        const own = forInstance(env, s.id, routing);
-        try {
-          // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
-          const { result, earlier } = await withRetries(
-            retries,
-            async () => {
-              await prepareScenario(s, own.env, routing);
-              return failOnce(s.id, routing) ?? (await runScenario(s, own.env, routing));
-            },
-            (err) => erroredAttempt(s.id, routing, err),
-          );
-          task.meta.skyprobe = { header, routing, result, attempts: earlier, names: own.names() };
-          if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
-        } finally {
-          // The names it used, also when its setup threw.
-          task.meta.skyprobe = { ...task.meta.skyprobe, header, routing, names: own.names() };
-          // Its apps go, as the platform removes them: the shared Gateway's listeners and the pods do not pile up.
-          await own.cleanup();
-        }
-      });
+      test(
+        `${s.id} [${routing}]`,
+        { timeout: (s.runBoundMs?.() ?? TIMEOUTS.scenarioRun) * (retries + 1) },
+        async ({ env, task }) => {
+          task.meta.skyprobe = { header, routing };
+          const own = forInstance(env, s.id, routing);
+          try {
+            // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
+            const { result, earlier } = await withRetries(
+              retries,
+              async () => {
+                await prepareScenario(s, own.env, routing);
+                return failOnce(s.id, routing) ?? (await runScenario(s, own.env, routing));
+              },
+              (err) => erroredAttempt(s.id, routing, err),
+            );
+            task.meta.skyprobe = { header, routing, result, attempts: earlier, names: own.names() };
+            if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
+          } finally {
+            // The names it used, also when its setup threw.
+            task.meta.skyprobe = { ...task.meta.skyprobe, header, routing, names: own.names() };
+            // Its apps go, as the platform removes them: the shared Gateway's listeners and the pods do not pile up.
+            await own.cleanup();
+          }
+        },
+      );
     }
   });
 }
