@@ -45,7 +45,7 @@ setScenarioRegistrar((s) => {
         continue;
       }
       // Each attempt gets the scenario's bound (--retries N: N + 1 attempts at most).
-      test(`${s.id} [${routing}]`, { timeout: TIMEOUTS.scenarioRun * (retries + 1) }, async ({ env, task }) => {
+      test(`${s.id} [${routing}]`, { timeout: TIMEOUTS.scenarioRun * (retries + 1) }, async ({ env, task, skip }) => {
         task.meta.skyprobe = { header, routing };
         // --retries: a failed attempt is prepared and run again; each attempt's evidence is kept.
         const { result, earlier } = await withRetries(
@@ -57,6 +57,11 @@ setScenarioRegistrar((s) => {
           (err) => erroredAttempt(s.id, routing, err),
         );
         task.meta.skyprobe = { header, routing, result, attempts: earlier };
+        // Nothing to judge (ctx.nothingToJudge): skipped with the reason, like an unmet need.
+        if (result.status === 'skipped') {
+          task.meta.skyprobe.skipped = result.message;
+          skip(result.message);
+        }
         if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
       });
     }
