@@ -164,7 +164,12 @@ function parseComponent(file: string, where: string, v: unknown): GoComponent {
 }
 
 /** Parse the pin file's text. `file` names it in errors. */
+/** Larger than any pin file needs (the real one is about 10 KiB): bad input, before YAML spends time on it. */
+export const PIN_FILE_MAX_BYTES = 256 * 1024;
+
 export function parsePinFile(text: string, file = 'fixtures/components.yaml'): PinFile {
+  if (text.length > PIN_FILE_MAX_BYTES)
+    throw new PinError(file, 'size', `${text.length} characters, more than a pin file holds (${PIN_FILE_MAX_BYTES})`);
   let doc: unknown;
   try {
     doc = parse(text);
