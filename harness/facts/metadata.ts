@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'undici';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 import { isHostname } from '../stack/app-fixture.ts';
 import { readMetadata } from '../stack/deploy.ts';
@@ -144,7 +144,11 @@ export async function loadMetadataSource(spec: string): Promise<MetadataSource> 
     );
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Strict: a warning (an unknown tag, say) is bad input too, not a value read some other way.
+    const parsed = parseDocument(text, { logLevel: 'silent' });
+    const problem = parsed.errors[0] ?? parsed.warnings[0];
+    if (problem) throw new Error(problem.message);
+    doc = parsed.toJS();
   } catch (err) {
     throw new SkyprobeError(`metadata file ${spec} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, {
       hint: 'fix the file (JSON is YAML too)',

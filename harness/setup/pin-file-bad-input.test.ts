@@ -40,6 +40,7 @@ describe('pin file: bad input is one line, exit 2', () => {
       `${good}\n# ${'x'.repeat(PIN_FILE_MAX_BYTES)}\n`,
       /^pins.yaml: size: \d+ characters, more than a pin file holds/,
     ],
+    ['an unknown YAML tag', good.replace('go: "1.26"', 'go: !foo "1.26"'), /^pins.yaml: YAML: Unresolved tag: !foo/],
     ['binary garbage', randomBytes(4096).toString('utf8'), /^pins.yaml: (top level: must be a map|YAML: .*)$/],
     ['empty', '', /^pins.yaml: top level: must be a map$/],
   ];

@@ -2,7 +2,7 @@
  * An app fixture (fixtures/apps/*.yaml): an app as Satusky's platform knows it. Strict parsing: an invalid
  * hostname, a missing field or an unknown key is one error naming the field.
  */
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 
 export interface AppFixture {
@@ -47,7 +47,11 @@ export function parseAppFixture(text: string, file = 'app fixture'): AppFixture 
     );
   let doc: unknown;
   try {
-    doc = parse(text);
+    // Strict: a warning (an unknown tag, say) is bad input too, not a value read some other way.
+    const parsed = parseDocument(text, { logLevel: 'silent' });
+    const problem = parsed.errors[0] ?? parsed.warnings[0];
+    if (problem) throw new Error(problem.message);
+    doc = parsed.toJS();
   } catch (err) {
     throw new FixtureError(file, 'YAML', (err as Error).message.split('\n')[0] ?? 'cannot be parsed');
   }
