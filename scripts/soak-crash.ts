@@ -76,6 +76,8 @@ export async function crashCase(name: CrashCase['name'], rand: () => number, out
     // lab up --keep with the stack takes about 11 s here: a moment inside it.
     killAfterMs = Math.round(500 + rand() * 7_000);
     killed = await killAt(['lab', 'up', '--keep'], killAfterMs);
+    // Up before the kill: a kept lab, nothing crashed; it comes down so that the next lab up has its own to make.
+    if (!killed) await cli(['lab', 'down']);
     next = await nextCommand(['lab', 'up', '--keep']);
   } else if (name === 'run') {
     // A run of one scenario: its own lab (about 11 s), then ST-01.
