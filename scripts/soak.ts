@@ -73,6 +73,86 @@ const machine = thisMachine(execRunner);
 const started = Date.now();
 const runs: SoakRun[] = [];
 const reports: (Report | undefined)[] = [];
+const crashes: CrashCase[] = [];
+
+/** The soak's report and summary as they stand: written after every run and crash case, so a soak cut short leaves its figures. */
+function writeSoak(final: boolean) {
+  const passed = runs.filter((r) => r.exitCode === 0 && (r.summary?.failed ?? 1) === 0).length;
+  const result = {
+    schema: 'skyprobe.soak/v1',
+    command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    seed: SEED,
+    retries: RETRIES,
+    totals: {
+      runs: runs.length,
+      passed,
+      flakyScenarios: runs.reduce((a, r) => a + r.flaky.length, 0),
+      slowChecks: runs.reduce((a, r) => a + r.slowChecks.length, 0),
+      runsWithLeftovers: runs.filter((r) => r.left.count > 0).length,
+      labPacketsOut: runs.reduce((a, r) => a + r.capture.packets, 0),
+      crashCases: crashes.length,
+      crashCasesRecovered: crashes.filter((c) => c.recovered).length,
+    },
+    runs,
+    crashes,
+  };
+  const file = join(repoRoot(), 'reports', `soak-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+
+  const rows = [
+    [
+      'run',
+      'lab',
+      'exit',
+      'duration',
+      'passed',
+      'failed',
+      'skipped',
+      'flaky',
+      'slow checks',
+      'left',
+      'lab packets out',
+    ],
+    ...runs.map((r) => [
+      String(r.run),
+      r.lab,
+      String(r.exitCode),
+      `${(r.durationMs / 1000).toFixed(0)} s`,
+      String(r.summary?.passed ?? '-'),
+      String(r.summary?.failed ?? '-'),
+      String(r.summary?.skipped ?? '-'),
+      String(r.flaky.length),
+      String(r.slowChecks.length),
+      String(r.left.count),
+      `${r.capture.packets} (control ${r.capture.control})`,
+    ]),
+  ];
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const table = rows
+    .map((r) =>
+      r
+        .map((x, i) => x.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+  const crashTable = crashes
+    .map(
+      (c) =>
+        `crash ${c.name.padEnd(6)}  killed after ${String(c.killAfterMs).padStart(5)} ms (${c.killed ? 'running' : 'had ended'})  next: ${c.next.command} -> exit ${c.next.exitCode} in ${(c.next.durationMs / 1000).toFixed(0)} s${c.next.swept ? ` (${c.next.swept})` : ''}  left ${c.left.count}  ${c.recovered ? 'recovered' : `NOT RECOVERED ${c.left.line} ${c.next.tail ?? ''}`}`,
+    )
+    .join('\n');
+  if (final)
+    process.stdout.write(
+      `${table}\n${crashTable}\ncapture: tcpdump -Q out on ${runs[0]?.capture.interfaces.join(', ') ?? '-'}, filter: ${runs[0]?.capture.filter ?? '-'}\n` +
+        `soak: ${passed}/${runs.length} runs passed, ${result.totals.flakyScenarios} flaky scenarios, ${result.totals.slowChecks} slow checks, ` +
+        `${result.totals.runsWithLeftovers} runs left something, ${result.totals.labPacketsOut} lab packets out, ` +
+        `${result.totals.crashCasesRecovered}/${crashes.length} crash cases recovered (${((Date.now() - started) / 60_000).toFixed(1)} min); ${file}\n`,
+    );
+  return result;
+}
 
 for (let i = 1; i <= RUNS; i++) {
   if (Date.now() - started > MINUTES * 60_000) {
@@ -128,11 +208,11 @@ for (let i = 1; i <= RUNS; i++) {
   process.stderr.write(
     `soak: run ${i} (${lab}) exit ${last.exitCode} in ${(last.durationMs / 1000).toFixed(0)} s: ${JSON.stringify(last.summary)}; left ${last.left.count}; lab packets out ${last.capture.packets}\n`,
   );
+  writeSoak(false);
 }
 // Slow checks are judged against the median over all runs, so once they are all in.
 for (const c of slowChecks(reports)) runs[c.run - 1]?.slowChecks.push(c);
 
-const crashes: CrashCase[] = [];
 if (CRASH) {
   const rand = seeded(SEED);
   for (const name of ['lab up', 'run', 'deploy'] as const) {
@@ -141,70 +221,12 @@ if (CRASH) {
     process.stderr.write(
       `soak: crash ${name}: killed after ${c.killAfterMs} ms (${c.killed ? 'was running' : 'had ended'}); next exit ${c.next.exitCode}; left ${c.left.count}\n`,
     );
+    writeSoak(false);
   }
 }
 
-const passed = runs.filter((r) => r.exitCode === 0 && (r.summary?.failed ?? 1) === 0).length;
-const result = {
-  schema: 'skyprobe.soak/v1',
-  command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
-  startedAt: new Date(started).toISOString(),
-  durationMs: Date.now() - started,
-  seed: SEED,
-  retries: RETRIES,
-  totals: {
-    runs: runs.length,
-    passed,
-    flakyScenarios: runs.reduce((a, r) => a + r.flaky.length, 0),
-    slowChecks: runs.reduce((a, r) => a + r.slowChecks.length, 0),
-    runsWithLeftovers: runs.filter((r) => r.left.count > 0).length,
-    labPacketsOut: runs.reduce((a, r) => a + r.capture.packets, 0),
-    crashCases: crashes.length,
-    crashCasesRecovered: crashes.filter((c) => c.recovered).length,
-  },
-  runs,
-  crashes,
-};
-const file = join(repoRoot(), 'reports', `soak-${stamp}.json`);
-writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-
-const rows = [
-  ['run', 'lab', 'exit', 'duration', 'passed', 'failed', 'skipped', 'flaky', 'slow checks', 'left', 'lab packets out'],
-  ...runs.map((r) => [
-    String(r.run),
-    r.lab,
-    String(r.exitCode),
-    `${(r.durationMs / 1000).toFixed(0)} s`,
-    String(r.summary?.passed ?? '-'),
-    String(r.summary?.failed ?? '-'),
-    String(r.summary?.skipped ?? '-'),
-    String(r.flaky.length),
-    String(r.slowChecks.length),
-    String(r.left.count),
-    `${r.capture.packets} (control ${r.capture.control})`,
-  ]),
-];
-const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-const table = rows
-  .map((r) =>
-    r
-      .map((x, i) => x.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  )
-  .join('\n');
-const crashTable = crashes
-  .map(
-    (c) =>
-      `crash ${c.name.padEnd(6)}  killed after ${String(c.killAfterMs).padStart(5)} ms (${c.killed ? 'running' : 'had ended'})  next: ${c.next.command} -> exit ${c.next.exitCode} in ${(c.next.durationMs / 1000).toFixed(0)} s${c.next.swept ? ` (${c.next.swept})` : ''}  left ${c.left.count}  ${c.recovered ? 'recovered' : `NOT RECOVERED ${c.left.line} ${c.next.tail ?? ''}`}`,
-  )
-  .join('\n');
-process.stdout.write(
-  `${table}\n${crashTable}\ncapture: tcpdump -Q out on ${runs[0]?.capture.interfaces.join(', ') ?? '-'}, filter: ${runs[0]?.capture.filter ?? '-'}\n` +
-    `soak: ${passed}/${runs.length} runs passed, ${result.totals.flakyScenarios} flaky scenarios, ${result.totals.slowChecks} slow checks, ` +
-    `${result.totals.runsWithLeftovers} runs left something, ${result.totals.labPacketsOut} lab packets out, ` +
-    `${result.totals.crashCasesRecovered}/${crashes.length} crash cases recovered (${((Date.now() - started) / 60_000).toFixed(1)} min); ${file}\n`,
-);
+const result = writeSoak(true);
+const passed = result.totals.passed;
 const ok =
   passed === runs.length &&
   result.totals.flakyScenarios === 0 &&
