@@ -55,6 +55,27 @@ describe('the skyprobe CLI', () => {
     expect(r.stderr).toContain("unknown option '--frob'");
   });
 
+  it('setup --check shows every pinned thing and, with nothing built, exits 1 naming each component', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'skyprobe-cache-'));
+    try {
+      const r = await execa('node', [bin, 'setup', '--check'], {
+        reject: false,
+        env: { NO_COLOR: '1', SKYPROBE_CACHE: cache },
+      });
+      expect(r.exitCode, r.stderr).toBe(1);
+      // Go, every Debian package with its installed version, every component, the kind provider's pins.
+      expect(r.stdout).toMatch(/^go +1\.26 or newer +\d+\.\d+/m);
+      expect(r.stdout).toMatch(/^pebble +\S+ +installed +pebble, pebble-challtestsrv$/m);
+      expect(r.stdout).toMatch(/^haproxy +\S+ +installed +haproxy$/m);
+      expect(r.stdout).toMatch(/^kubernetes +v1\.36\.3 +missing/m);
+      expect(r.stdout).toMatch(/^kind +v\d+\.\d+\.\d+ +node image kindest\/node:/m);
+      expect(r.stderr).toMatch(/^error: not as pinned: kubernetes@v1\.36\.3: missing \(not built yet\); etcd@/m);
+      expect(r.stderr.trim().split('\n')).toHaveLength(2);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it('an unknown component for setup names the choices, exit 2, no stack trace', async () => {
     const r = await skyprobe('setup', '--check', '--only', 'nginx');
     expect(r.exitCode).toBe(2);

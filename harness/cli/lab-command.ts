@@ -86,12 +86,18 @@ export function registerLab(lab: Command): void {
         }
         if (opts.keep) return;
         process.stderr.write('lab running; Ctrl-C stops it and removes everything it created\n');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        const { untilStopSignal, uninterrupted } = await import('./foreground.ts');
+        const signal = await untilStopSignal();
+        process.stderr.write(`${signal}: removing the lab (a second Ctrl-C does not stop the removal)\n`);
         const t1 = Date.now();
-        await labDown(execRunner);
+        await uninterrupted(
+          async () => {
+            // A terminal's Ctrl-C reaches the whole foreground process group, the sweep's own ip and umount
+            // commands too: whatever one of them left undone, the next sweep removes (bounded: three at most).
+            for (let i = 0; i < 3 && (await labDown(execRunner)).removed > 0; i++);
+          },
+          (s) => process.stderr.write(`${s}: still removing the lab; it ends by itself\n`),
+        );
         process.stderr.write(`lab down (${formatElapsed(Date.now() - t1)})\n`);
       },
     );

@@ -1,4 +1,7 @@
-/** `skyprobe setup [--check]`: prints progress on stderr and a table of components on stdout. */
+/**
+ * `skyprobe setup [--check]`: prints progress on stderr and a table of components on stdout; --check shows every
+ * pinned thing (setup-check.ts) and exits 1 naming what is missing or not as pinned.
+ */
 import type { Command } from 'commander';
 import { formatElapsed, streamProgress } from '../log.ts';
 import { repoRoot } from '../paths.ts';
@@ -21,7 +24,10 @@ export function registerSetup(program: Command): void {
   program
     .command('setup')
     .description('build or verify the pinned components (idempotent; fast when warm)')
-    .option('--check', 'verify what is built, running each version command; build nothing')
+    .option(
+      '--check',
+      'show every pinned thing and verify it now (version commands, dpkg); build nothing; exit 1 if any is off',
+    )
     .option('--rebuild', 'build every selected component again, even when cached')
     .option('--only <names>', 'only these components (comma-separated names from fixtures/components.yaml)')
     .option('--json', 'print the result as JSON on stdout')
@@ -60,15 +66,17 @@ export function registerSetup(program: Command): void {
           .map((s) => s.trim())
           .filter(Boolean);
         if (opts.check) {
-          const res = await checkSetup({ repoRoot: repoRoot(), only, kind: opts.kind });
-          process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
-          if (!opts.json && res.debian.missing.length > 0)
-            process.stdout.write(`debian packages missing: ${res.debian.missing.join(' ')}\n`);
+          const [res, { checkTables }] = await Promise.all([
+            checkSetup({ repoRoot: repoRoot(), only, kind: opts.kind }),
+            import('./setup-check.ts'),
+          ]);
+          process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${checkTables(res, table(res))}\n`);
           if (!res.ok) {
+            // A check that failed (exit 1), naming each thing that is missing or not as pinned.
             process.stderr.write(
-              'error: the components above are not all built and verified\n  hint: run: npx skyprobe setup\n',
+              `error: not as pinned: ${res.problems.join('; ')}\n  hint: run: npx skyprobe setup (as root for Debian packages)\n`,
             );
-            process.exitCode = 2;
+            process.exitCode = 1;
           }
           return;
         }

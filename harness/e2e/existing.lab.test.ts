@@ -1,7 +1,8 @@
 /**
  * The existing provider, for real, against the embedded lab's kubeconfig as if it were a remote cluster that
  * already runs the stack: the read-only scenarios pass, the lab-bound ones are skipped with the reason (never
- * counted as passed), nothing cluster-scoped is left created, the run's namespace is gone afterwards, and a
+ * counted as passed), ST-02 is skipped with the reason on the cluster before its first app (nothing routed to
+ * judge), nothing cluster-scoped is left created, the run's namespace is gone afterwards, and a
  * namespace a killed run of this machine left is swept (another machine's is not).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,7 +60,6 @@ describe('--provider existing, against the lab as a remote cluster', () => {
   beforeAll(async () => {
     if (own) await labUp({ nodes: 2, run: execRunner, progress: silentProgress, stack: true });
     env = labEnv();
-    await deployWithUserDns({ env, routing: 'current' }, 'shop');
     out = mkdtempSync(join(tmpdir(), 'skyprobe-existing-'));
   }, 180_000);
   afterAll(async () => {
@@ -67,7 +67,45 @@ describe('--provider existing, against the lab as a remote cluster', () => {
     if (own && liveLab()) await labDown(execRunner);
   }, 60_000);
 
+  // Before any app is deployed (a kept lab may hold apps already: then there is no such cluster to run against).
+  it.skipIf(!own)(
+    'on a healthy cluster with no app, ST-02 has nothing to judge: skipped with the reason, fast',
+    async () => {
+      const where = join(out, 'no-app');
+      const r = await execa(
+        'node',
+        [
+          bin,
+          'run',
+          '--provider',
+          'existing',
+          '--kubeconfig',
+          env.lab.kubeconfig,
+          '--scenario',
+          'ST-02',
+          '--out',
+          where,
+        ],
+        { reject: false, env: { NO_COLOR: '1' } },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(where, 'report.json'), 'utf8')) as Report;
+      expect(report.scenarios.map((s) => `${s.id} [${s.routing}] ${s.status}`)).toEqual([
+        'ST-02 [current] skipped',
+        'ST-02 [target] skipped',
+      ]);
+      expect(report.summary).toMatchObject({ passed: 0, failed: 0, skipped: 2 });
+      for (const s of report.scenarios) {
+        expect(s.message).toMatch(/^no HTTPRoute or Ingress names a host .*: no routed host to judge$/);
+        // It failed after the whole convergence bound (60 s) in each mode before.
+        expect(s.durationMs).toBeLessThan(5_000);
+      }
+    },
+    120_000,
+  );
+
   it('runs the read-only scenarios, skips the rest with the reason, and leaves nothing cluster-scoped behind', async () => {
+    await deployWithUserDns({ env, routing: 'current' }, 'shop');
     // What a killed run of this machine left (its owner pid is gone), and a run of another machine's.
     const killed = runNamespace('skyprobe-killed-run', 'killed-run', `${hostname()}/${deadPid()}`);
     const foreign = runNamespace('skyprobe-other-machine', 'other', 'another-machine/1');
@@ -97,5 +135,5 @@ describe('--provider existing, against the lab as a remote cluster', () => {
     expect(namespaces).toContain('skyprobe-other-machine');
     expect(await clusterScoped()).toEqual(before);
     await deleteNamespace(env.k, 'skyprobe-other-machine');
-  }, 240_000);
+  }, 300_000);
 });

@@ -47,7 +47,8 @@ function attemptsOf(o: ScenarioOutcome): { attempts?: ReportAttempt[]; flaky?: s
   if (earlier.length === 0) return {};
   const attempts = earlier.map((a, i) => ({
     attempt: i + 1,
-    status: a.status,
+    // The earlier attempts are the failed ones (withRetries ends at the first that is not).
+    status: a.status as ReportAttempt['status'],
     durationMs: a.durationMs,
     checks: reportChecks(a.checks),
     failedCheck: a.failedCheck,

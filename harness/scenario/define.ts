@@ -126,6 +126,11 @@ export interface ScenarioContext {
   check<E>(name: string, fn: () => Promise<{ ok: boolean; evidence: E; message?: string }>): Promise<E>;
   /** Attach evidence that is not a check (objects, timings). */
   note(name: string, evidence: unknown): void;
+  /**
+   * End the scenario as skipped, with the reason: the cluster holds nothing this scenario judges (a read-only
+   * scenario on a cluster with no app yet). Never a pass, never a failure; the report shows the reason.
+   */
+  nothingToJudge(reason: string): never;
 }
 
 export interface Fault {
@@ -162,7 +167,8 @@ export interface Scenario extends ScenarioHeader {
 export interface ScenarioResult {
   id: string;
   routing: Routing;
-  status: 'passed' | 'failed';
+  /** skipped: the body found nothing to judge (ctx.nothingToJudge), `message` says why. */
+  status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   checks: CheckRecord[];
   notes: Record<string, unknown>;
@@ -179,6 +185,9 @@ export class CheckFailed extends Error {
     super(`check "${check}" failed: ${message}`);
   }
 }
+
+/** Thrown by ctx.nothingToJudge: the scenario ends as skipped with this reason. */
+export class NothingToJudge extends Error {}
 
 /** Set by the conformance project: scenario modules then register vitest tests as they load. */
 let onDefine: ((s: Scenario) => void) | undefined;
@@ -232,12 +241,16 @@ export async function runScenario(
     note: (name, evidence) => {
       notes[name] = evidence;
     },
+    nothingToJudge: (reason) => {
+      throw new NothingToJudge(reason);
+    },
     async check(name, fn) {
       const t0 = Date.now();
       let r: { ok: boolean; evidence: unknown; message?: string };
       try {
         r = await fn();
       } catch (err) {
+        if (err instanceof NothingToJudge) throw err;
         r = { ok: false, evidence: { error: (err as Error).message }, message: (err as Error).message };
       }
       checks.push({
@@ -255,6 +268,16 @@ export async function runScenario(
     await s.body(ctx);
     return { id: s.id, routing, status: 'passed', durationMs: Date.now() - started, checks, notes };
   } catch (err) {
+    if (err instanceof NothingToJudge)
+      return {
+        id: s.id,
+        routing,
+        status: 'skipped',
+        durationMs: Date.now() - started,
+        checks,
+        notes,
+        message: err.message,
+      };
     const failedCheck = err instanceof CheckFailed ? err.check : undefined;
     notes.diagnostics = await env.diagnostics().catch((e: unknown) => ({ error: (e as Error).message }));
     return {

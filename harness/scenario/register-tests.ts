@@ -58,7 +58,7 @@ export function registerScenario(s: Scenario, area: Area): void {
       test(
         `${s.id} [${routing}]`,
         { timeout: (s.runBoundMs?.() ?? TIMEOUTS.scenarioRun) * (retries + 1) },
-        async ({ env, task }) => {
+        async ({ env, task, skip }) => {
           task.meta.skyprobe = { header, routing };
           const own = forInstance(env, s.id, routing);
           try {
@@ -72,6 +72,11 @@ export function registerScenario(s: Scenario, area: Area): void {
               (err) => erroredAttempt(s.id, routing, err),
             );
             task.meta.skyprobe = { header, routing, result, attempts: earlier, names: own.names() };
+            // Nothing to judge (ctx.nothingToJudge): skipped with the reason, like an unmet need.
+            if (result.status === 'skipped') {
+              task.meta.skyprobe.skipped = result.message;
+              skip(result.message);
+            }
             if (result.status === 'failed') throw new Error(`${s.id} [${routing}]: ${result.message}`);
           } finally {
             // The names it used, also when its setup threw.

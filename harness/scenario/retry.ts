@@ -20,7 +20,7 @@ export interface Retried {
 }
 
 /**
- * Runs `attempt` until it passes or `retries` reruns are spent. An attempt that throws (its setup failed) counts
+ * Runs `attempt` until it passes (or finds nothing to judge) or `retries` reruns are spent. An attempt that throws (its setup failed) counts
  * as a failed attempt, recorded by `onError`, while reruns are left; the last one's error ends the test as before.
  */
 export async function withRetries(
@@ -40,7 +40,7 @@ export async function withRetries(
       earlier.push(onError(err as Error, n));
       continue;
     }
-    if (result.status === 'passed' || n > retries) return { result, earlier };
+    if (result.status !== 'failed' || n > retries) return { result, earlier };
     earlier.push(result);
   }
 }

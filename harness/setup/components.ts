@@ -3,7 +3,7 @@
  * Parsing is strict: an unknown key, a missing field or a malformed version is one clear error naming the place.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 import { type KindPins, parseKindPins } from './kind-pins.ts';
 import { PinError, SEMVER, checkKeys, isRecord, stringList } from './pin-schema.ts';
@@ -171,10 +171,19 @@ function parseComponent(file: string, where: string, v: unknown): GoComponent {
 }
 
 /** Parse the pin file's text. `file` names it in errors. */
+/** Larger than any pin file needs (the real one is about 10 KiB): bad input, before YAML spends time on it. */
+export const PIN_FILE_MAX_BYTES = 256 * 1024;
+
 export function parsePinFile(text: string, file = 'fixtures/components.yaml'): PinFile {
+  if (text.length > PIN_FILE_MAX_BYTES)
+    throw new PinError(file, 'size', `${text.length} characters, more than a pin file holds (${PIN_FILE_MAX_BYTES})`);
   let doc: unknown;
   try {
-    doc = parse(text);
+    // Strict: a warning (an unknown tag, say) is bad input too, not a value read some other way.
+    const parsed = parseDocument(text, { logLevel: 'silent' });
+    const problem = parsed.errors[0] ?? parsed.warnings[0];
+    if (problem) throw new Error(problem.message);
+    doc = parsed.toJS();
   } catch (err) {
     throw new PinError(file, 'YAML', (err as Error).message.split('\n')[0] ?? 'cannot be parsed');
   }

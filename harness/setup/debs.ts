@@ -27,6 +27,45 @@ export async function missingPackages(run: Runner, packages: string[]): Promise<
   return packages.filter((p) => !installed.has(p));
 }
 
+/** One Debian package of the pin file as found on this machine (`setup --check`). */
+export interface DebianPackage {
+  name: string;
+  /** The installed version (dpkg-query), when installed. */
+  version?: string;
+  /** different: installed, but a command the pin file says it provides is not on PATH. */
+  state: 'installed' | 'missing' | 'different';
+  commands: string[];
+  detail?: string;
+}
+
+/** Each package with its installed version (dpkg-query) and whether the commands that prove it are on PATH. */
+export async function debianStatus(run: Runner, debian: Record<string, string[]>): Promise<DebianPackage[]> {
+  const names = Object.keys(debian);
+  if (names.length === 0) return [];
+  const res = await run('dpkg-query', ['-W', '-f=${Package}\t${db:Status-Abbrev}\t${Version}\n', ...names], {
+    timeoutMs: TIMEOUTS.dpkgQuery,
+  });
+  const found = new Map<string, string>();
+  for (const line of res.output.split('\n')) {
+    const [name, status, version] = line.split('\t');
+    if (name && status?.startsWith('ii')) found.set(name, (version ?? '').trim());
+  }
+  const commands = [...new Set(Object.values(debian).flat())];
+  const lookup = await run('sh', ['-c', 'for c do command -v "$c" >/dev/null || echo "$c"; done', 'sh', ...commands], {
+    timeoutMs: TIMEOUTS.dpkgQuery,
+  });
+  const absent = new Set(lookup.output.split('\n').map((l) => l.trim()));
+  return names.map((name) => {
+    const cmds = debian[name] ?? [];
+    const version = found.get(name);
+    if (version === undefined) return { name, state: 'missing', commands: cmds, detail: 'not installed' };
+    const gone = cmds.filter((c) => absent.has(c));
+    return gone.length > 0
+      ? { name, version, state: 'different', commands: cmds, detail: `installed, but not on PATH: ${gone.join(', ')}` }
+      : { name, version, state: 'installed', commands: cmds };
+  });
+}
+
 export interface AptOptions {
   run: Runner;
   progress: Progress;

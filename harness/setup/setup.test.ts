@@ -36,7 +36,14 @@ components:
 function machine(moduleDir: string, extra: Rule[] = []) {
   return fakeRunner([
     ...extra,
-    { match: /^dpkg-query/, reply: { output: 'pebble ii \n' } },
+    // setup asks which are installed; setup --check asks for their versions too (tab-separated), and their commands.
+    {
+      match: /^dpkg-query/,
+      reply: (_f, args) => ({
+        output: args.some((a) => a.includes('\t')) ? 'pebble\tii \t2.4.0+ds1-2+b4\n' : 'pebble ii \n',
+      }),
+    },
+    { match: /^sh -c for c do command -v/, reply: { output: '' } },
     { match: /^go version$/, reply: { output: 'go version go1.26.8 linux/amd64' } },
     {
       match: /^go mod download -json/,
@@ -140,6 +147,40 @@ describe('setup', () => {
       state: 'failed',
       detail: 'demo: demo does not report version "demo v1.2.3"',
     });
+  });
+
+  it('check shows each Debian package with its installed version, and names one missing or without its command', async () => {
+    const w = world(`go: "1.26"
+debian: { pebble: [pebble, pebble-challtestsrv], haproxy: [haproxy], curl: [curl] }
+components: []
+`);
+    const f = fakeRunner([
+      // dpkg has pebble and curl, not haproxy; curl's command is not on PATH.
+      {
+        match: /^dpkg-query/,
+        reply: {
+          exitCode: 1,
+          output: 'pebble\tii \t2.4.0+ds1-2+b4\ncurl\tii \t7.88.1-10\ndpkg-query: no packages found matching haproxy\n',
+        },
+      },
+      { match: /^sh -c for c do command -v/, reply: (_f, args) => ({ output: args.includes('curl') ? 'curl\n' : '' }) },
+      { match: /^go version$/, reply: { output: 'go version go1.26.8 linux/amd64' } },
+    ]);
+    const res = await checkSetup({ repoRoot: w.repo, env: w.env, run: f.run });
+    expect(res.debian.packages).toEqual([
+      { name: 'pebble', version: '2.4.0+ds1-2+b4', state: 'installed', commands: ['pebble', 'pebble-challtestsrv'] },
+      { name: 'haproxy', state: 'missing', commands: ['haproxy'], detail: 'not installed' },
+      {
+        name: 'curl',
+        version: '7.88.1-10',
+        state: 'different',
+        commands: ['curl'],
+        detail: 'installed, but not on PATH: curl',
+      },
+    ]);
+    expect(res.ok).toBe(false);
+    expect(res.problems).toEqual(['debian haproxy: not installed', 'debian curl: installed, but not on PATH: curl']);
+    expect(res.goPinned).toBe('1.26');
   });
 
   it('rejects an unknown component name in --only', async () => {

@@ -18,7 +18,7 @@ import {
   recipeDigest,
 } from './cache.ts';
 import { type GoComponent, type PinFile, loadPinFile } from './components.ts';
-import { aptLog, installPackages, missingPackages } from './debs.ts';
+import { type DebianPackage, aptLog, debianStatus, installPackages, missingPackages } from './debs.ts';
 import { checkDisk, checkGo } from './preflight.ts';
 import { verifyBinary } from './verify.ts';
 import { type KindSetupResult, NO_ENGINE_HINT, dockerTarget, kindSetup } from './kind/kind-setup.ts';
@@ -56,7 +56,9 @@ export interface ComponentStatus {
 
 export interface SetupResult {
   goVersion: string;
-  debian: { installed: string[]; missing: string[] };
+  debian: { installed: string[]; missing: string[]; packages?: DebianPackage[] };
+  /** The pin file's Go (`go:`), beside goVersion, what is on PATH. */
+  goPinned?: string;
   components: ComponentStatus[];
   /** `setup --kind`: the images and node image made for the kind provider. */
   kind?: KindSetupResult;
@@ -164,12 +166,16 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
 }
 
 /** `setup --check`: what is there, verified now by running each version command; builds nothing. */
-export async function checkSetup(o: SetupOptions): Promise<SetupResult & { ok: boolean }> {
+export async function checkSetup(
+  o: SetupOptions,
+): Promise<SetupResult & { ok: boolean; kindPins?: PinFile['kind']; problems: string[] }> {
   const t0 = Date.now();
   const run = o.run ?? execRunner;
   const paths = cachePaths(o.env);
   const pins = loadPinFile(join(o.repoRoot, PIN_FILE));
-  const missing = await missingPackages(run, Object.keys(pins.debian));
+  // Every Debian package with its installed version; missing, or installed without its commands, is not ok.
+  const packages = await debianStatus(run, pins.debian);
+  const missing = packages.filter((p) => p.state !== 'installed').map((p) => p.name);
   const goVersion = await checkGo(run, pins.go);
   const components: ComponentStatus[] = [];
   for (const c of selected(pins, o.only, o.kind)) {
@@ -189,7 +195,22 @@ export async function checkSetup(o: SetupOptions): Promise<SetupResult & { ok: b
     components.push(status);
   }
   const ok = missing.length === 0 && components.every((c) => c.state === 'cached');
-  return { goVersion, debian: { installed: [], missing }, components, elapsedMs: Date.now() - t0, ok };
+  const installed = packages.filter((p) => p.state === 'installed').map((p) => p.name);
+  // One line per thing that is not as pinned, for the error `setup --check` ends with.
+  const problems = [
+    ...packages.filter((p) => p.state !== 'installed').map((p) => `debian ${p.name}: ${p.detail}`),
+    ...components.filter((c) => c.state !== 'cached').map((c) => `${c.name}@${c.pinned}: ${c.state} (${c.detail})`),
+  ];
+  return {
+    problems,
+    kindPins: pins.kind,
+    goVersion,
+    goPinned: pins.go,
+    debian: { installed, missing, packages },
+    components,
+    elapsedMs: Date.now() - t0,
+    ok,
+  };
 }
 
 /** Path of a built binary, for the lab; a clear error pointing at setup when it is not there. */

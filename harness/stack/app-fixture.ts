@@ -2,7 +2,7 @@
  * An app fixture (fixtures/apps/*.yaml): an app as Satusky's platform knows it. Strict parsing: an invalid
  * hostname, a missing field or an unknown key is one error naming the field.
  */
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { SkyprobeError } from '../errors.ts';
 
 export interface AppFixture {
@@ -35,10 +35,23 @@ export function isHostname(h: string): boolean {
   return HOST.test(h);
 }
 
+/** Bounds of an app fixture, so that an oversized one is bad input, not a slow or huge deploy. */
+export const FIXTURE_LIMITS = { bytes: 64 * 1024, image: 512, hosts: 100 } as const;
+
 export function parseAppFixture(text: string, file = 'app fixture'): AppFixture {
+  if (text.length > FIXTURE_LIMITS.bytes)
+    throw new FixtureError(
+      file,
+      'size',
+      `${text.length} characters, more than an app fixture holds (${FIXTURE_LIMITS.bytes})`,
+    );
   let doc: unknown;
   try {
-    doc = parse(text);
+    // Strict: a warning (an unknown tag, say) is bad input too, not a value read some other way.
+    const parsed = parseDocument(text, { logLevel: 'silent' });
+    const problem = parsed.errors[0] ?? parsed.warnings[0];
+    if (problem) throw new Error(problem.message);
+    doc = parsed.toJS();
   } catch (err) {
     throw new FixtureError(file, 'YAML', (err as Error).message.split('\n')[0] ?? 'cannot be parsed');
   }
@@ -60,6 +73,12 @@ export function parseAppFixture(text: string, file = 'app fixture'): AppFixture 
     if (!allowed.includes(k)) throw new FixtureError(file, k, `unknown key (allowed: ${allowed.join(', ')})`);
   for (const k of ['org', 'app', 'image'])
     if (typeof d[k] !== 'string' || d[k] === '') throw new FixtureError(file, k, 'missing (a non-empty string)');
+  if ((d.image as string).length > FIXTURE_LIMITS.image || /\s/.test(d.image as string))
+    throw new FixtureError(
+      file,
+      'image',
+      `must be an image reference of at most ${FIXTURE_LIMITS.image} characters, no spaces`,
+    );
   const org = d.org as string;
   const app = d.app as string;
   for (const [k, v] of [
@@ -90,6 +109,12 @@ export function parseAppFixture(text: string, file = 'app fixture'): AppFixture 
     throw new FixtureError(file, 'app', `the generated host ${generatedHost} is not a valid hostname`);
   const customDomains = hosts('customDomains');
   const aliases = hosts('aliases');
+  if (customDomains.length + aliases.length > FIXTURE_LIMITS.hosts)
+    throw new FixtureError(
+      file,
+      'customDomains/aliases',
+      `${customDomains.length + aliases.length} hosts, more than ${FIXTURE_LIMITS.hosts}`,
+    );
   if (d.wwwRedirect !== undefined && typeof d.wwwRedirect !== 'boolean')
     throw new FixtureError(file, 'wwwRedirect', 'must be true or false');
   const wwwRedirect = d.wwwRedirect === true;

@@ -215,3 +215,21 @@ describe('the listenerset layout', () => {
     expect(store.has('ListenerSet/org-acme/shop-listeners')).toBe(false);
   });
 });
+
+describe('deployApp: bad input (docs/bad-input.md)', () => {
+  it('a host another app already claims (duplicate hosts across apps): exit 2, one line, nothing applied', async () => {
+    const { store, k } = fakeApi(() => undefined);
+    const t = target(k);
+    await deployApp(t, app(1), 'target');
+    const before = [...store.keys()];
+    const shop2 = parseAppFixture(
+      'org: other\napp: shop\nimage: skyprobe/echo:1\ncustomDomains: [d0.example.com]\n',
+      'shop2.yaml',
+    );
+    const err = (await deployApp(t, shop2, 'target').catch((e: unknown) => e)) as Error & { exitCode: number };
+    expect(err.message).toBe('host d0.example.com is already claimed by app acme/shop; nothing was applied');
+    expect(err.exitCode).toBe(2);
+    expect([...store.keys()]).toEqual(before);
+    expect(readMetadata(t.metadataDir).map((m) => `${m.org}/${m.app}`)).toEqual(['acme/shop']);
+  });
+});

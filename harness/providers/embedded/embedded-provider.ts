@@ -4,7 +4,7 @@
  */
 import { SkyprobeError } from '../../errors.ts';
 import type { Capabilities, ClusterHandle, ClusterProvider, ProviderUpOptions } from '../provider.ts';
-import { labDown, labUp, liveLab } from './lab.ts';
+import { keepLab, labDown, labUp, liveLab } from './lab.ts';
 
 export const EMBEDDED_CAPABILITIES: Capabilities = {
   clusterScoped: true,
@@ -34,7 +34,16 @@ export function embeddedProvider(): ClusterProvider {
         throw new SkyprobeError(`lab ${lab.id} runs without the routing stack`, {
           hint: 'stop it (skyprobe lab down) and let skyprobe run start its own',
         });
-      if (!lab) lab = await labUp({ nodes: 2, run: o.run, progress: o.progress, stack: true, issuance: o.issuance });
+      // Held by this process unless kept: if it is killed, the next lab up or run sweeps the lab.
+      if (!lab)
+        lab = await labUp({
+          nodes: 2,
+          run: o.run,
+          progress: o.progress,
+          stack: true,
+          issuance: o.issuance,
+          heldBy: o.keep ? undefined : process.pid,
+        });
       return {
         provider: 'embedded',
         id: lab.id,
@@ -46,6 +55,7 @@ export function embeddedProvider(): ClusterProvider {
     },
     async down(h, o) {
       if (h.created && !o.keep) await labDown(o.run);
+      else if (h.created) keepLab();
     },
   };
 }

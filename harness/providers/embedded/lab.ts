@@ -42,6 +42,8 @@ export interface UpOptions {
   stack?: boolean;
   /** How cert-manager hands HTTP-01 challenges to Pebble (stack/issuance.ts); default faithful (DEFAULT_ISSUANCE). */
   issuance?: Issuance;
+  /** The process that holds the lab and removes it when done (state.ts heldBy); default: none, a kept lab. */
+  heldBy?: number;
   /** Fault injection for the harness's own tests: extra arguments per component name. */
   faults?: { extraArgs?: Record<string, string[]> };
 }
@@ -93,6 +95,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     dir,
     status: 'starting',
     ownerPid: process.pid,
+    heldBy: o.heldBy,
     startedAt: new Date().toISOString(),
     nodes: o.nodes,
     stack: false,
@@ -341,6 +344,12 @@ async function createKubeDns(k: ReturnType<typeof clientsFor>): Promise<void> {
       ports,
     },
   });
+}
+
+/** Let go of a lab a run held (`run --keep`): it stays up, kept, after the run ends. */
+export function keepLab(env?: NodeJS.ProcessEnv): void {
+  const lab = liveLab(env);
+  if (lab?.heldBy !== undefined) writeState({ ...lab, heldBy: undefined });
 }
 
 export async function labDown(run: Runner, env?: NodeJS.ProcessEnv): Promise<{ id?: string; removed: number }> {

@@ -11,6 +11,8 @@ export function liveLab(env?: NodeJS.ProcessEnv): LabState | undefined {
   for (const dir of labDirs(env)) {
     const s = readState(dir);
     if (!s) continue;
+    // A lab held by a process that was killed is no one's: not live, so the next lab up sweeps it.
+    if (s.heldBy !== undefined && s.heldBy !== process.pid && !isAlive(s.heldBy)) continue;
     const api = s.processes.find((p) => p.name === 'kube-apiserver');
     if (s.status === 'up' && api && isAlive(api.pid)) return s;
     if (s.status !== 'up' && isAlive(s.ownerPid) && s.ownerPid !== process.pid) return s;

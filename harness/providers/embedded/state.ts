@@ -14,6 +14,11 @@ export interface LabState {
   /** starting: `lab up` is at work (ownerPid); up: ready; stopping: `lab down` is at work. */
   status: 'starting' | 'up' | 'stopping';
   ownerPid: number;
+  /**
+   * The process that brought the lab up for itself and removes it when done (`skyprobe run` without --keep): once it
+   * is gone (killed), the lab is no one's and the next `lab up` or `run` sweeps it. Absent for a kept lab.
+   */
+  heldBy?: number;
   startedAt: string;
   readyAt?: string;
   nodes: number;
