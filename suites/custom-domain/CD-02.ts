@@ -1,7 +1,9 @@
 /** CD-02: an alias reaches the same app as the custom domain. */
 import { PatchStrategy } from '@kubernetes/client-node';
 import { defineScenario } from '../../harness/scenario/define.ts';
+import { waitUntil } from '../../harness/converge.ts';
 import { appAnswers, deployWithUserDns, redeploy } from '../../harness/scenario/steps.ts';
+import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 export default defineScenario({
   id: 'CD-02',
@@ -54,6 +56,14 @@ export default defineScenario({
                 spec: { hostnames: [app.customDomains[0]] },
               };
         await env.k.objects.patch(patch as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+        // The edge takes the change in within a second or two: judged before that, HTTP could still pass (seen in CI:
+        // HTTP 200 three times in a row, then HTTPS 404), so the twin starts once the edge no longer routes the alias.
+        const alias = app.aliases[0] as string;
+        await waitUntil(
+          'the edge no longer routes the alias',
+          async () => (await env.http(`http://${alias}/`)).status === 404,
+          { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.edge },
+        );
       },
       revert: redeploy('shop'),
     },
