@@ -6,32 +6,22 @@
  */
 import type { Command } from 'commander';
 import type { DomainsCheckOptions } from '../facts/target.ts';
+import { addFactTargetFlags } from './fact-flags.ts';
 
 type CaptureOptions = DomainsCheckOptions & { output: string; edge?: string[] };
 
 export function registerCapture(program: Command): void {
-  program
-    .command('capture')
+  addFactTargetFlags(program.command('capture'))
     .description(
       'save what domains check reads for these hosts (objects, public DNS, served certificate, result) to replay in a lab',
     )
     .argument('<host...>', 'hostnames to capture')
     .requiredOption('-o, --output <file>', 'the bundle to write (JSON, schema skyprobe.capture/v1)')
-    .option('--kubeconfig <file>', 'cluster to read (read-only: get/list); default: the running lab')
-    .option(
-      '--metadata <file|url>',
-      "the platform's records: a YAML/JSON file or a URL returning JSON; default: the lab's",
-    )
-    .option(
-      '--resolver <addr>',
-      "public resolver to ask (ADDR or ADDR:PORT); default: the lab's public DNS, or /etc/resolv.conf's",
-    )
     .option(
       '--edge <ip>',
       "the edge's address(es) (repeat): DNS answers pointing there become the lab's load balancer on replay; default: Gateway/Ingress status",
       (v: string, acc: string[] = []) => [...acc, v],
     )
-    .option('--ca <file>', "PEM roots a served chain must lead to; default: the lab's ACME root, or the system bundle")
     .addHelpText(
       'after',
       "\nNo Secret data is captured: Secrets appear by name and type, TLS Secrets by their certificate's public fields;\nvalues that look like credentials are redacted and listed in the bundle.\nExit codes: 0 written, 2 bad input (an unknown host, unreachable cluster, bad flags).\nExample: skyprobe capture shop.example.com --kubeconfig prod.yaml -o shop.capture.json\n         skyprobe lab up --keep && skyprobe lab replay shop.capture.json",

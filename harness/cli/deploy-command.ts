@@ -1,7 +1,7 @@
 /** `skyprobe deploy FILE [--routing current|target] [--delete]`: apply an app fixture to the running lab. */
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SkyprobeError } from '../errors.ts';
+import { readAppFixture } from './app-fixture-file.ts';
 import { LAYOUTS, type Layout } from '../stack/layout.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
@@ -27,17 +27,7 @@ export function registerDeploy(program: Command): void {
       "deploy what CMD prints for the app (skyprobe.renderer/v1: the app as JSON on stdin; docs/renderer-contract.md) instead of the built-in renderer's output",
     )
     .action(async (file: string, opts: { routing: Routing; layout?: Layout; delete?: boolean; renderer?: string }) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw new SkyprobeError(`cannot read the app fixture ${file}`, {
-          hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml',
-        });
-      }
-      // Loaded when the verb runs (the Kubernetes client and the lab's modules): see lab-command.ts.
-      const { parseAppFixture } = await import('../stack/app-fixture.ts');
-      const app = parseAppFixture(text, file);
+      const app = await readAppFixture(file);
       const [{ clientsFor }, { requireLab }, { deployTarget }, { deleteApp, deployApp }] = await Promise.all([
         import('../k8s/client.ts'),
         import('../providers/embedded/live-lab.ts'),

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { DomainsCheckOptions } from '../facts/target.ts';
 import { DEFAULT_CONCURRENCY, parseConcurrency } from '../facts/each-host.ts';
+import { addFactTargetFlags } from './fact-flags.ts';
 
 type DomainsOptions = DomainsCheckOptions & {
   edge?: string[];
@@ -17,8 +18,7 @@ type DomainsOptions = DomainsCheckOptions & {
 };
 
 export function registerDomains(domains: Command): void {
-  domains
-    .command('check')
+  addFactTargetFlags(domains.command('check'))
     .description(
       'report the four facts (metadata, routing, DNS, TLS) and the endpoint per hostname (or every routed host), and workload readiness apart',
     )
@@ -26,21 +26,11 @@ export function registerDomains(domains: Command): void {
     .option('--all', 'check every host that an HTTPRoute or Ingress claims or that the metadata lists')
     .option('--namespace <ns>', 'with --all: only the routes and Ingresses of NS and the records of its deployments')
     .option('--concurrency <n>', 'hosts probed at once', parseConcurrency, DEFAULT_CONCURRENCY)
-    .option('--kubeconfig <file>', 'cluster to read (read-only: get/list); default: the running lab')
-    .option(
-      '--metadata <file|url>',
-      "the platform's records: a YAML/JSON file or a URL returning JSON; default: the lab's",
-    )
-    .option(
-      '--resolver <addr>',
-      "public resolver to ask (ADDR or ADDR:PORT); default: the lab's public DNS, or /etc/resolv.conf's",
-    )
     .option(
       '--edge <ip>',
       'address(es) the host must resolve to and TLS is probed at (repeat); default: Gateway/Ingress status',
       (v: string, acc: string[] = []) => [...acc, v],
     )
-    .option('--ca <file>', "PEM roots a served chain must lead to; default: the lab's ACME root, or the system bundle")
     .option('--path <path>', "the endpoint's request path: the app's own health path; default: /")
     .option(
       '--expect-status <n>',

@@ -3,9 +3,8 @@
  * (skyprobe.renderer/v1, docs/renderer-contract.md): the reference anyone can diff a backend against. `--input`
  * prints what a renderer is given instead (the app as JSON), to pipe into one.
  */
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { SkyprobeError } from '../errors.ts';
+import { readAppFixture } from './app-fixture-file.ts';
 import { ROUTINGS, type Routing } from '../stack/routing.ts';
 
 export function registerRender(program: Command): void {
@@ -23,21 +22,12 @@ export function registerRender(program: Command): void {
       '\nExample: skyprobe render fixtures/apps/shop.yaml --routing target\n         skyprobe render fixtures/apps/shop.yaml --input | ./my-renderer | diff - <(skyprobe render fixtures/apps/shop.yaml)',
     )
     .action(async (file: string, opts: { routing: Routing; format: 'yaml' | 'json'; input?: boolean }) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw new SkyprobeError(`cannot read the app fixture ${file}`, {
-          hint: 'give the path of a YAML file such as fixtures/apps/shop.yaml',
-        });
-      }
-      const [{ parseAppFixture }, { render }, { contractItems, rendererInput }, { stringify }] = await Promise.all([
-        import('../stack/app-fixture.ts'),
+      const app = await readAppFixture(file);
+      const [{ render }, { contractItems, rendererInput }, { stringify }] = await Promise.all([
         import('../stack/render.ts'),
         import('../stack/renderer-contract.ts'),
         import('yaml'),
       ]);
-      const app = parseAppFixture(text, file);
       if (opts.input) {
         process.stdout.write(`${JSON.stringify(rendererInput(app, opts.routing), null, 2)}\n`);
         return;
