@@ -8,6 +8,7 @@ import { CAPTURE_SCHEMA, type CaptureBundle, readBundle } from './bundle.ts';
 import { hostObjects } from './collect.ts';
 import { compareChecks } from './compare.ts';
 import { REDACTED, credentialShape, scrub } from './redact.ts';
+import { ORDER_UNANSWERED_MS, unansweredCertificates } from './ca-unreachable.ts';
 import { STRAY_V6, replayPlan } from './replay-plan.ts';
 
 const o = (name: string, namespace: string | undefined, extra: Partial<Obj> = {}): Obj =>
@@ -232,6 +233,7 @@ const lab = {
   elsewhereIp: '198.51.100.99',
   echoImage: 'skyprobe/echo:1',
   satuskyZone: 'satusky.com',
+  caDown: { issuers: { gateway: 'down-gateway', ingress: 'down-ingress' }, gateway: 'satusky-edge-ca-down' },
 };
 const check = (host: string, status: 'pass' | 'fail' = 'pass') =>
   ({
@@ -332,6 +334,104 @@ describe('replay plan', () => {
       { name: 'example.com', type: 'CAA', value: '0 issue "letsencrypt.org"', ttl: 60 },
     ]);
     expect(zone?.names.sort()).toEqual(['example.com', 'shop.example.com']);
+  });
+});
+
+describe('replay plan: certificates whose ACME server did not answer', () => {
+  const at = Date.parse('2026-12-02T04:00:00Z');
+  const ago = (ms: number) => new Date(at - ms).toISOString();
+  const notReady = { conditions: [{ type: 'Ready', status: 'False', message: 'Issuing certificate' }] };
+  const cert = (name: string, ns: string, secret: string, status: unknown, owner?: string) =>
+    ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name, namespace: ns, ...(owner ? { ownerReferences: [{ name: owner }] } : {}) },
+      spec: { dnsNames: [`${name}.example.com`], secretName: secret, issuerRef: { name: 'le', kind: 'ClusterIssuer' } },
+      status,
+    }) as unknown as Obj;
+  const request = (cert: string, ns: string) =>
+    ({
+      kind: 'CertificateRequest',
+      metadata: { name: `${cert}-1`, namespace: ns, annotations: { 'cert-manager.io/certificate-name': cert } },
+    }) as unknown as Obj;
+  const order = (cert: string, ns: string, made: string, status?: unknown) =>
+    ({
+      kind: 'Order',
+      metadata: {
+        name: `${cert}-1-7`,
+        namespace: ns,
+        creationTimestamp: made,
+        ownerReferences: [{ name: `${cert}-1` }],
+      },
+      ...(status ? { status } : {}),
+    }) as unknown as Obj;
+  const ingress = (name: string, secret: string) =>
+    ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, namespace: 'org-acme', annotations: { 'cert-manager.io/cluster-issuer': 'le' } },
+      spec: { ingressClassName: 'nginx', tls: [{ hosts: [`${name}.example.com`], secretName: secret }] },
+    }) as unknown as Obj;
+  function downBundle(orderAge: number, issuerReady = true): CaptureBundle {
+    const b = bundle();
+    b.capturedAt = new Date(at).toISOString();
+    const le = b.objects.find((x) => x.kind === 'ClusterIssuer') as Obj;
+    le.status = {
+      conditions: [{ type: 'Ready', status: issuerReady ? 'True' : 'False', message: 'dial tcp: i/o timeout' }],
+    };
+    const gwCert = b.objects.find((x) => x.kind === 'Certificate') as Obj;
+    gwCert.status = notReady;
+    b.objects = b.objects.filter((x) => x.kind !== 'Order');
+    b.objects.push(
+      order('tls-https-shop', 'public', ago(orderAge)),
+      ingress('late', 'late-tls'),
+      cert('late-tls', 'org-acme', 'late-tls', notReady, 'late'),
+      request('late-tls', 'org-acme'),
+      order('late-tls', 'org-acme', ago(orderAge)),
+      ingress('fine', 'fine-tls'),
+      cert('fine-tls', 'org-acme', 'fine-tls', { conditions: [{ type: 'Ready', status: 'True' }] }, 'fine'),
+      request('fine-tls', 'org-acme'),
+      order('fine-tls', 'org-acme', ago(60_000), { state: 'valid', url: 'https://ca/order/1' }),
+    );
+    return b;
+  }
+  const issuerOf = (p: ReturnType<typeof replayPlan>, name: string) =>
+    p.objects.find((x) => x.kind === 'Ingress' && x.metadata.name === name)?.metadata.annotations?.[
+      'cert-manager.io/cluster-issuer'
+    ];
+
+  it('finds pending certificates whose Order was never answered, or whose issuer is not Ready', () => {
+    const found = unansweredCertificates(downBundle(45_000));
+    expect(found.map((u) => u.secret).sort()).toEqual(['org-acme/late-tls', 'public/tls-https-shop']);
+    expect(found[0]?.evidence).toMatch(/made 45 s before the capture, never answered/);
+    expect(unansweredCertificates(downBundle(ORDER_UNANSWERED_MS - 1000)), 'a young Order is not a mark').toEqual([]);
+    const byIssuer = unansweredCertificates(downBundle(1000, false));
+    expect(byIssuer).toHaveLength(2);
+    expect(byIssuer[0]?.evidence).toMatch(/ClusterIssuer le not Ready: dial tcp: i\/o timeout/);
+  });
+
+  it("gives those hosts an issuer that cannot reach its server, and the others of the same issuer the lab's Pebble", () => {
+    const p = replayPlan(downBundle(45_000), lab);
+    expect(issuerOf(p, 'late')).toBe('down-gateway');
+    expect(issuerOf(p, 'fine')).toBe('pebble-gateway');
+    expect(p.caDown.issuers).toEqual([{ name: 'down-gateway', like: 'pebble-gateway' }]);
+    // The Gateway listener moves to a Gateway of its own whose issuer is the unreachable one; its route follows.
+    expect(p.listeners).toEqual([]);
+    expect(p.caDown.gateway?.listeners.map((l) => l.name)).toEqual(['https-shop']);
+    expect(p.caDown.gateway).toMatchObject({
+      namespace: 'satusky-edge',
+      name: 'satusky-edge-ca-down',
+      issuer: 'down-gateway',
+    });
+    const route = p.objects.find((x) => x.kind === 'HTTPRoute' && x.metadata.name === 'shop');
+    expect((route?.spec?.parentRefs as { name: string }[])[0]?.name).toBe('satusky-edge-ca-down');
+    expect(p.mappings.some((m) => /no answer from its ACME server/.test(m))).toBe(true);
+  });
+
+  it('changes nothing when every Order was answered', () => {
+    const p = replayPlan(downBundle(5_000), lab);
+    expect(p.caDown).toEqual({ issuers: [] });
+    expect(p.listeners.map((l) => l.name)).toEqual(['https-shop']);
   });
 });
 

@@ -8,6 +8,10 @@
  *   issuers of the source       -> the lab's Pebble ClusterIssuers (by solver: gatewayHTTPRoute or ingress)
  *   workloads                   -> the lab's echo backend (ports, probes, labels, env kept; command, volumes dropped)
  *   addresses of the source's edge -> the lab's load balancer; any other address -> a lab address where nothing answers
+ *   certificates whose ACME server did not answer (ca-unreachable.ts) -> issuers of the lab whose server is a lab
+ *     address where nothing answers: an Ingress's annotation or a Certificate's issuerRef names one, and a Gateway
+ *     listener moves to a Gateway of its own on the same edge whose annotation names one (the shim's issuer is per
+ *     Gateway); the other hosts of the same issuer keep the lab's Pebble
  * Applied: routes, Ingresses, Middlewares, Services, Deployments, and Certificates no shim owns. Evidence only
  * (the lab's controllers make their own): EndpointSlices, CertificateRequests, Orders, Challenges, and the
  * Certificates cert-manager's shims made from annotations.
@@ -15,6 +19,7 @@
 import type { Obj } from '../facts/cluster-view.ts';
 import type { DnsRecord } from '../stack/public-dns.ts';
 import { type CaptureBundle, objectRef } from './bundle.ts';
+import { issuerKey, unansweredCertificates } from './ca-unreachable.ts';
 
 export interface LabEdge {
   gateway: { namespace: string; name: string };
@@ -26,6 +31,14 @@ export interface LabEdge {
   echoImage: string;
   /** The lab's Satusky zone: its records are Satusky's DNS automation's. */
   satuskyZone: string;
+  /** What the replay makes for certificates whose ACME server did not answer: issuers (by solver) and a Gateway. */
+  caDown: { issuers: { gateway: string; ingress: string }; gateway: string };
+}
+
+/** An issuer the replay makes: a copy of the lab's `like` whose ACME server is where nothing answers. */
+export interface DownIssuer {
+  name: string;
+  like: string;
 }
 
 export interface ReplayPlan {
@@ -33,6 +46,11 @@ export interface ReplayPlan {
   objects: Obj[];
   /** Listeners to add to the lab's Gateway (by name; one already there is replaced). */
   listeners: Record<string, unknown>[];
+  /** For certificates whose ACME server did not answer: the issuers to make, and the Gateway for their listeners. */
+  caDown: {
+    issuers: DownIssuer[];
+    gateway?: { namespace: string; name: string; issuer: string; listeners: Record<string, unknown>[] };
+  };
   /** Records per zone: the names listed in `names` are replaced by these records (none: the name answers nothing). */
   dns: { zone: string; names: string[]; records: DnsRecord[] }[];
   /** Platform records to write, one per deployment. */
@@ -57,6 +75,7 @@ const EVIDENCE_ONLY: Record<string, string> = {
   Issuer: "mapped onto the lab's Pebble ClusterIssuer",
   ClusterIssuer: "mapped onto the lab's Pebble ClusterIssuer",
 };
+type ListenerTls = { tls?: { certificateRefs?: { name: string; namespace?: string }[] } };
 const owned = (o: Obj) => ((o.metadata as { ownerReferences?: unknown[] }).ownerReferences ?? []).length > 0;
 
 /** The zone a record name falls in: the longest known zone that is a suffix of it, else its last two labels. */
@@ -82,6 +101,21 @@ export function replayPlan(b: CaptureBundle, lab: LabEdge): ReplayPlan {
     mappings.push(`${objectRef(i)} -> ClusterIssuer ${to} (the lab's Pebble)`);
   }
   for (const g of gateways) if (g !== labGateway) mappings.push(`Gateway ${g} -> Gateway ${labGateway}`);
+  // Certificates whose ACME server did not answer, by the Secret they fill.
+  const down = new Map(unansweredCertificates(b).map((u) => [u.secret, u]));
+  const downIssuers = new Map<string, DownIssuer>();
+  /** The down counterpart of a captured issuer (by the lab issuer it maps to), made once. */
+  const downIssuer = (key: string, why: string) => {
+    const like = issuerMap.get(key) ?? lab.issuers.ingress;
+    const name = like === lab.issuers.gateway ? lab.caDown.issuers.gateway : lab.caDown.issuers.ingress;
+    if (!downIssuers.has(name)) downIssuers.set(name, { name, like });
+    mappings.push(
+      `${why} -> ClusterIssuer ${name} (a copy of ${like} whose ACME server is ${lab.elsewhereIp}, where nothing answers)`,
+    );
+    return name;
+  };
+  for (const u of down.values())
+    mappings.push(`${u.certificate}: pending at capture with no answer from its ACME server (${u.evidence})`);
   for (const c of classes)
     if (c !== lab.ingressClass) mappings.push(`IngressClass ${c} -> IngressClass ${lab.ingressClass}`);
 
@@ -123,6 +157,15 @@ export function replayPlan(b: CaptureBundle, lab: LabEdge): ReplayPlan {
           p.namespace = lab.gateway.namespace;
         }
     if (kind === 'Ingress') {
+      const tls = (o.spec?.tls ?? []) as { secretName?: string }[];
+      const hit = tls.map((t) => down.get(`${o.metadata.namespace}/${t.secretName}`)).find(Boolean);
+      if (hit && ann) {
+        ann['cert-manager.io/cluster-issuer'] = downIssuer(
+          hit.issuer,
+          `${objectRef(src)} (certificate ${hit.certificate})`,
+        );
+        delete ann['cert-manager.io/issuer'];
+      }
       const spec = o.spec as { ingressClassName?: string };
       if (spec.ingressClassName && classes.has(spec.ingressClassName)) spec.ingressClassName = lab.ingressClass;
       if (ann?.['kubernetes.io/ingress.class'] && classes.has(ann['kubernetes.io/ingress.class']))
@@ -133,7 +176,9 @@ export function replayPlan(b: CaptureBundle, lab: LabEdge): ReplayPlan {
       const to =
         r &&
         issuerMap.get(`${r.kind ?? 'Issuer'}/${r.kind === 'ClusterIssuer' ? '' : `${o.metadata.namespace}/`}${r.name}`);
-      if (r && to) Object.assign(r, { name: to, kind: 'ClusterIssuer', group: 'cert-manager.io' });
+      const hit = down.get(`${o.metadata.namespace}/${o.spec?.secretName as string}`);
+      const name = hit && r && downIssuer(issuerKey(r, src.metadata.namespace), objectRef(src));
+      if (r && (name || to)) Object.assign(r, { name: name || to, kind: 'ClusterIssuer', group: 'cert-manager.io' });
     }
     if (kind === 'Service') {
       const spec = o.spec as Record<string, unknown>;
@@ -176,18 +221,51 @@ export function replayPlan(b: CaptureBundle, lab: LabEdge): ReplayPlan {
     objects.push(o);
   }
 
-  // The host's listeners on the source's Gateways become listeners of the lab's Gateway.
+  // The host's listeners on the source's Gateways become listeners of the lab's Gateway, or of the Gateway whose
+  // issuer cannot reach its ACME server when their certificate's could not.
   const listeners = new Map<string, Record<string, unknown>>();
+  const downListeners = new Map<string, Record<string, unknown>>();
+  let downGatewayIssuer = '';
   for (const g of of('Gateway'))
-    for (const l of (g.spec?.listeners ?? []) as Record<string, unknown>[])
-      if (l.protocol === 'HTTPS' || l.protocol === 'TLS') listeners.set(l.name as string, structuredClone(l));
+    for (const l of (g.spec?.listeners ?? []) as (Record<string, unknown> & ListenerTls)[]) {
+      if (l.protocol !== 'HTTPS' && l.protocol !== 'TLS') continue;
+      const cr = l.tls?.certificateRefs?.[0];
+      const hit = cr && down.get(`${cr.namespace ?? g.metadata.namespace}/${cr.name}`);
+      if (!hit) {
+        listeners.set(l.name as string, structuredClone(l));
+        continue;
+      }
+      downListeners.set(l.name as string, structuredClone(l));
+      downGatewayIssuer = downIssuer(hit.issuer, `listener ${l.name} (certificate ${hit.certificate})`);
+    }
   for (const name of listeners.keys()) mappings.push(`listener ${name} -> Gateway ${labGateway}`);
+  const downGateway = `${lab.gateway.namespace}/${lab.caDown.gateway}`;
+  for (const name of downListeners.keys())
+    mappings.push(`listener ${name} -> Gateway ${downGateway} (same edge; its certificates from ${downGatewayIssuer})`);
+  for (const o of objects)
+    if (o.kind === 'HTTPRoute')
+      for (const p of (o.spec?.parentRefs ?? []) as { name: string; namespace?: string; sectionName?: string }[])
+        if (p.name === lab.gateway.name && p.sectionName && downListeners.has(p.sectionName))
+          p.name = lab.caDown.gateway;
 
   const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n))];
   return {
     namespaces,
     objects,
     listeners: [...listeners.values()],
+    caDown: {
+      issuers: [...downIssuers.values()],
+      ...(downListeners.size > 0
+        ? {
+            gateway: {
+              namespace: lab.gateway.namespace,
+              name: lab.caDown.gateway,
+              issuer: downGatewayIssuer,
+              listeners: [...downListeners.values()],
+            },
+          }
+        : {}),
+    },
     dns: dnsPlan(b, lab, mappings),
     records: recordsOf(b),
     mappings,

@@ -4,9 +4,11 @@
  * host is checked until its fault shows, `skyprobe capture` writes one bundle of them all (and a healthy custom
  * domain and generated host); the lab is torn down, a fresh one brought up, `skyprobe lab replay` rebuilds the
  * hosts, and every fact and the endpoint of every host must give the captured verdict. The bundle must hold no
- * byte of the source's Secret data and none of its credentials. Not here: the catalog's "certificate pending while
- * the CA cannot be reached", a fault of the environment that no object or record carries (the replay's lab has a
- * working CA, so it reports the difference; docs/architecture.md, "Capture a host").
+ * byte of the source's Secret data and none of its credentials. The catalog's "certificate pending while the CA
+ * cannot be reached" is made last, with the ACME server's port refused: the lab app `late`'s generated host (a
+ * Gateway listener) and a custom domain on an Ingress, both pending, beside hosts whose certificates were issued
+ * before from the same issuers; the replay must keep those two pending (an issuer whose server nothing answers,
+ * capture/ca-unreachable.ts) and the others passing.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureBundle } from '../capture/bundle.ts';
+import { ORDER_UNANSWERED_MS } from '../capture/ca-unreachable.ts';
 import type { ElementComparison } from '../capture/compare.ts';
 import { converge } from '../converge.ts';
 import { execRunner } from '../exec/runner.ts';
@@ -29,6 +32,8 @@ import type { ScenarioEnv } from '../scenario/env.ts';
 import { labEnv } from '../scenario/envs/lab-env.ts';
 import { deployWithUserDns } from '../scenario/steps.ts';
 import { readMetadata } from '../stack/deploy.ts';
+import { ISSUER_INGRESS } from '../stack/edge-objects.ts';
+import { render } from '../stack/render.ts';
 import { issueLeaf, makeTestCa } from '../testing/test-ca.ts';
 import { POLL, TIMEOUTS } from '../timeouts.ts';
 
@@ -83,6 +88,10 @@ const FAULTS: { host: string; element: FactName | 'endpoint'; status: FactStatus
   { host: zoneHost('f-500'), element: 'endpoint', status: 'fail' },
 ];
 const HEALTHY = ['shop.example.com', 'shop-acme.satusky.com'];
+/** Pending while the ACME server is refused (made after the others have their certificates). */
+const CA_DOWN = { ingress: zoneHost('f-cadown'), secret: 'cap-cadown-tls' };
+/** The hosts made pending that way (filled when they are made). */
+const PENDING: string[] = [];
 
 /** The production lab's faults, one host each (current routing; the shop app deployed). */
 async function makeFaults(env: ScenarioEnv, tmp: string): Promise<void> {
@@ -220,16 +229,23 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
     await makeFaults(env, tmp);
     // The platform's records: the lab's own, the fault hosts on shop, f-meta on a deployment that does not exist.
     const lab = liveLab();
-    const records = [
-      ...readMetadata(stackPaths(lab?.dir as string).metadata).map((m) => ({
-        deployment: m.deployment,
-        hosts: m.hosts.map((h) => h.host),
-      })),
-      { deployment: `${NS}/shop`, hosts: FAULTS.map((f) => f.host).filter((h) => h !== zoneHost('f-meta')) },
-      { deployment: `${NS}/blog`, hosts: [zoneHost('f-meta')] },
-    ];
     const metadata = join(tmp, 'platform.json');
-    writeFileSync(metadata, JSON.stringify(records));
+    const writeRecords = () =>
+      writeFileSync(
+        metadata,
+        JSON.stringify([
+          ...readMetadata(stackPaths(lab?.dir as string).metadata).map((m) => ({
+            deployment: m.deployment,
+            hosts: m.hosts.map((h) => h.host),
+          })),
+          {
+            deployment: `${NS}/shop`,
+            hosts: [...FAULTS.map((f) => f.host).filter((h) => h !== zoneHost('f-meta')), CA_DOWN.ingress],
+          },
+          { deployment: `${NS}/blog`, hosts: [zoneHost('f-meta')] },
+        ]),
+      );
+    writeRecords();
     // Each fault shows where it should and the healthy hosts pass, three checks in a row, before the capture.
     const target = await factTarget({ metadata }, execRunner, labFactSite());
     const hosts = [...HEALTHY, ...FAULTS.map((f) => f.host)];
@@ -250,6 +266,44 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
       { timeoutMs: TIMEOUTS.replaySettled, intervalMs: POLL.slow },
     );
     expect(ready.ok, `hosts not showing their fault: ${JSON.stringify(ready.attempts.at(-1)?.evidence)}`).toBe(true);
+    // The CA unreachable: new certificates stay pending, the ones issued before keep being served.
+    await env.blockPort('acme', 14000, true);
+    const late = env.app('late');
+    await env.deploy(late, 'current');
+    const cadown = ingress('cap-cadown', CA_DOWN.ingress, 'shop', 80, CA_DOWN.secret);
+    await env.k.objects.create({
+      ...cadown,
+      metadata: { ...cadown.metadata, annotations: { 'cert-manager.io/cluster-issuer': ISSUER_INGRESS } },
+    } as never);
+    await env.userDns.edit('example.com', (r) => r.name === CA_DOWN.ingress, [
+      { name: CA_DOWN.ingress, type: 'A', value: LB_IP },
+    ]);
+    writeRecords();
+    const downHosts = [late.generatedHost, CA_DOWN.ingress];
+    hosts.push(...downHosts);
+    PENDING.push(...downHosts);
+    const downCerts = new Set([CA_DOWN.secret, render(late, 'current').hosts[0]?.tlsSecret?.name]);
+    const unanswered = await converge(
+      async () => {
+        const orders = (await env.k.objects.list('acme.cert-manager.io/v1', 'Order')).items as {
+          metadata: { creationTimestamp?: Date | string; annotations?: Record<string, string> };
+          status?: { state?: string };
+        }[];
+        const silent = orders.filter(
+          (o) =>
+            downCerts.has(o.metadata.annotations?.['cert-manager.io/certificate-name'] ?? '') &&
+            !o.status?.state &&
+            Date.now() - new Date(o.metadata.creationTimestamp ?? 0).getTime() >= ORDER_UNANSWERED_MS + 2000,
+        );
+        const r = (await checkDomains(await factTarget({ metadata }, execRunner, labFactSite()), downHosts)).hosts;
+        const notPending = r
+          .filter((x) => x.facts.tls.status !== 'pending')
+          .map((x) => `${x.host}: ${x.facts.tls.summary}`);
+        return { ok: silent.length >= 2 && notPending.length === 0, evidence: { silent: silent.length, notPending } };
+      },
+      { timeoutMs: TIMEOUTS.replaySettled, intervalMs: POLL.slow },
+    );
+    expect(unanswered.ok, `CA-down hosts: ${JSON.stringify(unanswered.attempts.at(-1)?.evidence)}`).toBe(true);
     const captured = await cli(
       'capture',
       ...hosts,
@@ -300,7 +354,9 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
     const tls = bundle.secrets.find((s) => s.name === 'cap-expired-tls');
     expect(tls?.type).toBe('kubernetes.io/tls');
     expect(tls?.certificate?.[0]?.sans).toEqual([zoneHost('f-expired')]);
-    expect(bundle.hosts.map((h) => h.host).sort()).toEqual([...HEALTHY, ...FAULTS.map((f) => f.host)].sort());
+    expect(bundle.hosts.map((h) => h.host).sort()).toEqual(
+      [...HEALTHY, ...FAULTS.map((f) => f.host), ...PENDING].sort(),
+    );
   });
 
   it('replayed in a fresh lab, every fact and the endpoint of every host give the captured verdict', async () => {
@@ -309,11 +365,20 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
     const differs = (out.comparison ?? []).filter((c) => !c.same);
     expect(differs, `${r.stderr}\n${JSON.stringify(differs, null, 1)}`).toEqual([]);
     expect(r.exitCode).toBe(0);
-    expect(out.comparison).toHaveLength((HEALTHY.length + FAULTS.length) * 5);
+    expect(PENDING).toHaveLength(2);
+    expect(out.comparison).toHaveLength((HEALTHY.length + FAULTS.length + PENDING.length) * 5);
     // The faults are still faults in the lab (not everything "same" because nothing was checked).
     for (const f of FAULTS)
       expect(out.comparison.find((c) => c.host === f.host && c.element === f.element)?.replayed, f.host).toBe(f.status);
     expect(r.stderr).toMatch(/map address 198\.51\.100\.99 -> 198\.51\.100\.99/);
+    // Pending because their ACME server did not answer, in the source and in the replay; the hosts issued before
+    // from the same issuers still pass (the healthy ones are compared above).
+    for (const h of PENDING) {
+      expect(out.comparison.find((c) => c.host === h && c.element === 'tls')?.captured, h).toBe('pending');
+      expect(out.comparison.find((c) => c.host === h && c.element === 'tls')?.replayed, h).toBe('pending');
+    }
+    expect(r.stderr).toMatch(/listener \S+ -> Gateway satusky-edge\/satusky-edge-ca-down/);
+    expect(r.stderr).toMatch(/Ingress org-acme\/cap-cadown \(certificate .*\) -> ClusterIssuer replay-ca-down-ingress/);
   }, 240_000);
 
   it('bad input: one line, exit 2, nothing applied', async () => {

@@ -14,6 +14,7 @@ import { converge } from '../converge.ts';
 import { SkyprobeError } from '../errors.ts';
 import type { Runner } from '../exec/runner.ts';
 import { checkDomains } from '../facts/check.ts';
+import type { Obj } from '../facts/cluster-view.ts';
 import type { DomainReport } from '../facts/fact.ts';
 import { sourcesFactTarget } from '../facts/target.ts';
 import { applyObjects } from '../k8s/apply.ts';
@@ -53,7 +54,49 @@ function labWithStack(): LabState {
   return lab;
 }
 
+const CA_DOWN = {
+  issuers: { gateway: 'replay-ca-down-gateway', ingress: 'replay-ca-down-ingress' },
+  gateway: `${GATEWAY_NAME}-ca-down`,
+};
+
+/**
+ * For certificates whose ACME server did not answer: copies of the lab's issuers whose server is where nothing
+ * answers (so cert-manager cannot register their account, and their certificates stay pending), and a Gateway of
+ * the lab's class with the lab Gateway's annotations but that issuer, for listeners whose certificate is one.
+ */
+async function applyCaDown(k: Clients, plan: ReplayPlan): Promise<void> {
+  const read = (kind: string, apiVersion: string, name: string, namespace?: string) =>
+    k.objects.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }) as Promise<Obj>;
+  for (const d of plan.caDown.issuers) {
+    const like = await read('ClusterIssuer', 'cert-manager.io/v1', d.like);
+    const acme = structuredClone(like.spec?.acme) as { server: string; privateKeySecretRef: { name: string } };
+    const server = new URL(acme.server);
+    server.hostname = ELSEWHERE_IP;
+    acme.server = server.toString();
+    acme.privateKeySecretRef = { name: `${d.name}-account` };
+    await applyObjects(k.objects, [
+      { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: d.name }, spec: { acme } } as Obj,
+    ]);
+  }
+  const g = plan.caDown.gateway;
+  if (!g) return;
+  const edge = await read('Gateway', 'gateway.networking.k8s.io/v1', GATEWAY_NAME, EDGE_NAMESPACE);
+  await applyObjects(k.objects, [
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: {
+        name: g.name,
+        namespace: g.namespace,
+        annotations: { ...edge.metadata.annotations, 'cert-manager.io/cluster-issuer': g.issuer },
+      },
+      spec: { gatewayClassName: edge.spec?.gatewayClassName, listeners: g.listeners },
+    } as Obj,
+  ]);
+}
+
 async function applyPlan(k: Clients, lab: LabState, plan: ReplayPlan, run: Runner): Promise<void> {
+  await applyCaDown(k, plan);
   await applyObjects(
     k.objects,
     plan.namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
@@ -94,6 +137,7 @@ export async function replay(file: string, run: Runner, say: (line: string) => v
     elsewhereIp: ELSEWHERE_IP,
     echoImage: ECHO_IMAGE,
     satuskyZone: SATUSKY_ZONE,
+    caDown: CA_DOWN,
   });
   for (const m of plan.mappings) say(`map ${m}`);
   for (const n of plan.notApplied) say(`kept as evidence only: ${n.object} (${n.why})`);
