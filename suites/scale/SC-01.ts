@@ -20,7 +20,7 @@ import { userPointsDomainsAtLb, usersPointDomainsAtLb, within } from '../../harn
 import pLimit from 'p-limit';
 import { appHosts, type AppFixture } from '../../harness/stack/app-fixture.ts';
 import { readShards } from '../../harness/stack/edge-gateways.ts';
-import { fleetApp, fleetOfHosts } from '../../harness/stack/generate.ts';
+import { fleetApp, fleetHostsPerApp, fleetOfHosts } from '../../harness/stack/generate.ts';
 import { listenerName, orgNamespace, render } from '../../harness/stack/render.ts';
 import type { Routing } from '../../harness/stack/routing.ts';
 import { scaleFromEnv } from '../../harness/stack/scale.ts';
@@ -30,13 +30,8 @@ import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 const PREFIX = 'sc1-';
 /** Apps whose deploy (one at a time) and pod start overlap. */
 const DEPLOYS_AT_ONCE = 4;
-/**
- * Hosts per app: 4 (a custom domain, an alias, www) for the default size; 16 (13 custom domains) from 64 hosts on, so
- * that a fleet of hundreds of hosts is tens of apps: on the loaded 2-core machine one deploy took 15-40 s
- * (2026-12-02), and each app is an echo process of ~49 MB RSS.
- */
-const perApp = (hosts: number) => (hosts >= 64 ? 16 : 4);
-const fleet = () => fleetOfHosts(scaleFromEnv(), PREFIX, perApp(scaleFromEnv())).apps;
+/** Its fleet: apps of 4 hosts, of 16 from 64 hosts on (generate.ts fleetHostsPerApp). */
+const fleet = () => fleetOfHosts(scaleFromEnv(), PREFIX, fleetHostsPerApp(scaleFromEnv())).apps;
 const hostsOf = (apps: AppFixture[]) => apps.flatMap((a) => appHosts(a).map((h) => h.host));
 /** What setup found per routing mode: the apps the API refused, with the reason (the finding's "why"). */
 const refusals = new Map<Routing, { app: string; hosts: string[]; reason: string }[]>();
