@@ -14,6 +14,7 @@
  *   --only certificate [--runs N] [--issuance-list fast,faithful] [--cert-routing current|target]: certificate
  *   created -> valid HTTPS per issuance profile, with its phases (bench-certificate.ts).
  *   --scale N --layout L [--routing current|target] [--issuance fast|faithful] [--per-app H] [--green-within S]:
+ *   (--per-app default: as SC-01, 4 hosts an app below 64 hosts, 16 from 64 on)
  *   the scale case alone (bench-scale.ts): a fleet of N hosts in layout L until every host passes, one more app,
  *   the lab's memory and CPU, domains check --all, the largest Gateway. Results in reports/bench-scale-*.json.
  */
@@ -35,6 +36,7 @@ import { benchConformance } from './bench-conformance.ts';
 import { DEFAULT_PARALLEL } from '../harness/cli/run-command.ts';
 import type { Issuance } from '../harness/stack/issuance.ts';
 import type { Routing } from '../harness/stack/routing.ts';
+import { fleetHostsPerApp } from '../harness/stack/generate.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -108,7 +110,7 @@ if (option('--scale')) {
     layout: (option('--layout') ?? 'sharded') as Layout,
     routing: (option('--routing') ?? 'target') as Routing,
     issuance: (option('--issuance') ?? 'fast') as Issuance,
-    perApp: arg('--per-app', 4),
+    perApp: arg('--per-app', fleetHostsPerApp(arg('--scale', 64))),
     greenWithinMs: arg('--green-within', 900) * 1000,
     bin,
     log,

@@ -3,7 +3,8 @@
  * (the shared Gateway past Gateway API's 64 listeners, found by a server-side dry run), and refused half-way
  * (a Service an admission policy refuses, in a namespace the deploy had just created): the error
  * names the object and the API's reason, exit code 1, and the app's namespace, objects, listeners and metadata
- * are as before the deploy.
+ * are as before the deploy. In the sharded layout, a new shard (Gateway satusky-edge-1) refused by an admission
+ * policy is found by the dry run too: nothing applied, the shards as before.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { deployTarget } from '../providers/embedded/stack.ts';
 import { liveLab } from '../providers/embedded/lab.ts';
 import { parseAppFixture } from '../stack/app-fixture.ts';
 import { type DeployTarget, deleteApp, deployApp, gatewayRef, metadataFile } from '../stack/deploy.ts';
+import { readShards } from '../stack/edge-gateways.ts';
 import { labForFile } from './lab-for-file.ts';
 
 const lab = labForFile();
@@ -91,8 +93,64 @@ async function refuseServicesOf(k: Clients, org: string): Promise<void> {
   );
 }
 
+const GATEWAY_POLICY = 'skyprobe-refuse-edge-shard';
+const gatewayPolicyRefs = [
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: GATEWAY_POLICY },
+  },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: GATEWAY_POLICY },
+  },
+];
+
+/** A ValidatingAdmissionPolicy refusing the creation of one Gateway (a platform's quota on shards), in force. */
+async function refuseGateway(k: Clients, name: string): Promise<void> {
+  await k.objects.create({
+    ...gatewayPolicyRefs[1],
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          {
+            apiGroups: ['gateway.networking.k8s.io'],
+            apiVersions: ['v1'],
+            operations: ['CREATE'],
+            resources: ['gateways'],
+          },
+        ],
+      },
+      validations: [
+        { expression: `object.metadata.name != '${name}'`, message: `Gateway ${name} is refused by policy` },
+      ],
+    },
+  } as never);
+  await k.objects.create({
+    ...gatewayPolicyRefs[0],
+    spec: { policyName: GATEWAY_POLICY, validationActions: ['Deny'] },
+  } as never);
+  const probe = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name, namespace: 'satusky-edge' },
+    spec: { gatewayClassName: 'traefik', listeners: [{ name: 'probe', port: 8000, protocol: 'HTTP' }] },
+  };
+  await waitUntil(
+    'the Gateway admission policy in force',
+    () =>
+      k.objects.create(probe as never, undefined, 'All').then(
+        () => false,
+        () => true,
+      ),
+    { timeoutMs: TIMEOUTS.faultAtEdge, intervalMs: POLL.api },
+  );
+}
+
 async function dropPolicy(k: Clients): Promise<void> {
-  for (const r of policyRefs) await k.objects.delete(r as never).catch(() => undefined);
+  for (const r of [...policyRefs, ...gatewayPolicyRefs]) await k.objects.delete(r as never).catch(() => undefined);
 }
 
 async function namespaceGone(k: Clients, name: string): Promise<boolean> {
@@ -154,6 +212,33 @@ describe('deploy is atomic for an app', () => {
       .readNamespacedDeployment({ name: 'many', namespace: 'org-half' })
       .catch(() => undefined);
     expect(leftover?.metadata?.deletionTimestamp ?? leftover === undefined).toBeTruthy();
+    expect(existsSync(metadataFile(t.metadataDir, app))).toBe(false);
+  });
+
+  it('sharded: a new shard the API refuses is refused in the dry run, nothing applied, the shards as before', async () => {
+    const state = liveLab();
+    if (!state) throw new Error('no lab');
+    const k = clientsFor(state.kubeconfig);
+    const t: DeployTarget = { ...deployTarget(state, k), layout: 'sharded' };
+    const shardsBefore = (await readShards(k)).map((s) => `${s.name}:${s.listeners.length}`);
+    expect(shardsBefore.some((s) => s.startsWith('satusky-edge-1:'))).toBe(false);
+    const before = await listeners(k);
+    // 70 custom domains in target routing: past the first shard's 64, so the deploy must open satusky-edge-1.
+    await refuseGateway(k, 'satusky-edge-1');
+    const app = fixture('shard', 70);
+    let err: unknown;
+    try {
+      err = await refusal(t, app, 'target');
+    } finally {
+      await dropPolicy(k);
+    }
+    expect((err as SkyprobeError).exitCode).toBe(1);
+    expect((err as Error).message).toMatch(
+      /^app shard\/many: the API refused the listeners of Gateway satusky-edge\/satusky-edge-1: .*Gateway satusky-edge-1 is refused by policy.*; nothing was applied$/,
+    );
+    expect(await listeners(k)).toEqual(before);
+    expect((await readShards(k)).map((s) => `${s.name}:${s.listeners.length}`)).toEqual(shardsBefore);
+    expect(await namespaceGone(k, 'org-shard')).toBe(true);
     expect(existsSync(metadataFile(t.metadataDir, app))).toBe(false);
   });
 

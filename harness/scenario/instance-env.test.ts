@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AppFixture } from '../stack/app-fixture.ts';
 import type { AppMetadata } from '../stack/deploy.ts';
 import type { Routing } from '../stack/routing.ts';
 import type { ScenarioEnv } from './env.ts';
@@ -10,6 +11,7 @@ function fakeEnv(records: Pick<AppMetadata, 'org' | 'app' | 'routing'>[]) {
   const env = {
     capabilities: { clusterScoped: true, createApps: true },
     metadata: () => records as AppMetadata[],
+    deploy: async (a: { org: string; app: string }, routing: Routing) => ({ org: a.org, app: a.app, routing }),
     remove: async (a: { org: string; app: string }, routing: Routing) => {
       removed.push(`${a.org}/${a.app} ${routing}`);
     },
@@ -41,5 +43,20 @@ describe("a scenario run's view of the env", () => {
     own.env.app('pop');
     await own.cleanup();
     expect(removed).toEqual(['acme-cd04c/shop target']);
+  });
+
+  it('removes, after the run, each app it deployed under names of its own (a generated fleet)', async () => {
+    const { env, removed } = fakeEnv([
+      { org: 'sc1-0', app: 'a0', routing: 'current' },
+      { org: 'sc1-0', app: 'a1', routing: 'current' },
+    ]);
+    const own = forInstance(env, 'SC-01', 'current');
+    const app = (name: string) => ({ org: 'sc1-0', app: name }) as unknown as AppFixture;
+    await own.env.deploy(app('a0'), 'current');
+    await own.env.deploy(app('a1'), 'current');
+    // Deployed, then removed by the run itself: the records no longer show it, so cleanup leaves it be.
+    await own.env.deploy(app('a2'), 'current');
+    await own.cleanup();
+    expect(removed).toEqual(['sc1-0/a0 current', 'sc1-0/a1 current']);
   });
 });

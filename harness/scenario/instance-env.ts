@@ -2,8 +2,10 @@
  * One scenario run's view of the environment: the same cluster, with `env.app` giving the run's own names
  * (stack/instance.ts, tag `instanceTag(id, routing)`), so that runs side by side never touch each other's orgs,
  * namespaces, hosts or user zones; and its clean-up, which removes every app the run asked for, as the platform
- * would (its Gateway listeners included: the shared Gateway holds at most 64).
+ * would (its Gateway listeners included: the shared Gateway holds at most 64), and every app it deployed under
+ * names of its own (SC-01's generated fleet), so that no fleet outlives its run.
  */
+import type { AppFixture } from '../stack/app-fixture.ts';
 import type { Routing } from '../stack/routing.ts';
 import { instanceTag } from '../stack/instance.ts';
 import type { ScenarioEnv } from './env.ts';
@@ -14,7 +16,10 @@ export interface InstanceEnv {
   env: ScenarioEnv;
   /** The instance names of the apps the run asked for so far, as `fixture -> org/app` (the report shows them). */
   names(): Record<string, string>;
-  /** Remove every app of the run that the platform's records show deployed (in the mode they show). */
+  /**
+   * Remove every app of the run that the platform's records show deployed (in the mode they show): those it asked
+   * for by fixture name, and those it deployed by itself (a generated fleet).
+   */
   cleanup(): Promise<void>;
 }
 
@@ -31,15 +36,22 @@ export function forInstance(env: ScenarioEnv, id: string, routing: Routing): Ins
     asked.add(name);
     return fixtures(name);
   };
+  /** Apps deployed through this view, by org/app (the fixture as last deployed). */
+  const deployed = new Map<string, AppFixture>();
+  const deploy: ScenarioEnv['deploy'] = (a, routing) => {
+    deployed.set(`${a.org}/${a.app}`, a);
+    return env.deploy(a, routing);
+  };
   return {
     tag,
-    env: { ...env, app },
+    env: { ...env, app, deploy },
     names: () => Object.fromEntries([...asked].map((n) => [n, `${fixtures(n).org}/${fixtures(n).app}`])),
     async cleanup() {
-      if (asked.size === 0 || !(env.capabilities.clusterScoped && env.capabilities.createApps)) return;
+      if (asked.size + deployed.size === 0 || !(env.capabilities.clusterScoped && env.capabilities.createApps)) return;
       const records = env.metadata();
-      for (const name of asked) {
-        const a = fixtures(name);
+      const apps = new Map(deployed);
+      for (const name of asked) apps.set(`${fixtures(name).org}/${fixtures(name).app}`, fixtures(name));
+      for (const a of apps.values()) {
         const m = records.find((r) => r.org === a.org && r.app === a.app);
         if (m) await env.remove(a, m.routing);
       }

@@ -83,6 +83,9 @@ export const gatewayRef = gatewayRefOf(GATEWAY_NAME);
  */
 const gatewayEdits = pLimit(1);
 
+/** API calls of one deploy that may go at once: reads and dry runs of its objects. */
+const apiCalls = pLimit(8);
+
 /**
  * Change the first Gateway's listeners (or `o.gateway`'s): drop those named in `drop`, add (or replace) `add`
  * (edge-gateways.ts editGateway). `dryRun` asks the API whether it would accept the change, changing nothing.
@@ -120,7 +123,8 @@ function refused(a: AppFixture, what: string, err: unknown, rolledBack: string):
  */
 async function existing(k: Clients, objects: KubernetesObject[]): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
-  for (const o of objects) {
+  // Read at once (bounded): a fleet's deploys are otherwise a round trip per object, one after another.
+  await apiCalls.map(objects, async (o) => {
     const cur = await k.objects
       .read(o as KubernetesObject & { metadata: { name: string; namespace?: string } })
       .catch((err: unknown) => {
@@ -128,7 +132,7 @@ async function existing(k: Clients, objects: KubernetesObject[]): Promise<Map<st
         throw err;
       });
     if (cur) out.set(key(o), cur.metadata?.resourceVersion);
-  }
+  });
   return out;
 }
 
@@ -147,16 +151,20 @@ async function preflight(
   const newNamespaces = new Set(
     rendered.objects.filter((o) => o.kind === 'Namespace' && !existed.has(key(o))).map((o) => o.metadata?.name),
   );
-  for (const o of rendered.objects) {
-    if (o.kind === 'Namespace' || newNamespaces.has(o.metadata?.namespace)) continue;
-    const attempt = existed.has(key(o))
+  const dryRuns = rendered.objects.filter((o) => o.kind !== 'Namespace' && !newNamespaces.has(o.metadata?.namespace));
+  // Dry runs change nothing, so they go at once (bounded); the first refusal in the objects' order is reported.
+  const outcomes = await apiCalls.map(dryRuns, (o) =>
+    (existed.has(key(o))
       ? k.objects.replace({ ...o, metadata: { ...o.metadata, resourceVersion: existed.get(key(o)) } }, undefined, 'All')
-      : k.objects.create(o, undefined, 'All');
-    await attempt.catch((err: unknown) => {
+      : k.objects.create(o, undefined, 'All')
+    ).then(
+      () => undefined,
       // A conflict is a write racing with ours, not a refusal.
-      if (apiStatus(err) !== 409) throw refused(a, named(o), err, 'nothing was applied');
-    });
-  }
+      (err: unknown) => (apiStatus(err) === 409 ? undefined : refused(a, named(o), err, 'nothing was applied')),
+    ),
+  );
+  const refusal = outcomes.find((x) => x !== undefined);
+  if (refusal) throw refusal;
   if (layout === 'listenerset')
     await allowListenerSets(k, { dryRun: true }).catch((err: unknown) => {
       throw refused(a, `allowedListeners of ${named(gatewayRef)}`, err, 'nothing was applied');

@@ -44,6 +44,13 @@ export function generateFleet(shape: FleetShape, prefix: string): AppFixture[] {
   return out;
 }
 
+/**
+ * Hosts per app of a fleet of `hosts` (SC-01 and the bench alike): 4 (a custom domain, an alias, www) below 64 hosts;
+ * 16 (13 custom domains) from 64 on, so that a fleet of hundreds of hosts is tens of apps, each one echo process of
+ * ~49 MB RSS (1024 hosts as apps of 4 would be 256 processes, ~12.5 GB, past the lab's 8 GiB by the backends alone).
+ */
+export const fleetHostsPerApp = (hosts: number) => (hosts >= 64 ? 16 : 4);
+
 /** At most this many apps per org (one namespace and one user zone each). */
 export const APPS_PER_ORG = 16;
 

@@ -51,6 +51,13 @@ export function certManagerFlags(publicDnsIp: string): string[] {
   ];
 }
 
+/**
+ * cert-manager's ListenerSet shim (alpha in v1.21: the feature gate and the flag, upstream's names), which makes a
+ * Certificate for each HTTPS listener of a ListenerSet, in the ListenerSet's namespace. The embedded lab's launcher
+ * takes them (fixtures/components/cert-manager/controller/main.go); kind's upstream manifest is left as it is.
+ */
+export const CERT_MANAGER_LISTENERSET_FLAGS = ['--feature-gates=ListenerSets=true', '--enable-gateway-api-listenerset'];
+
 /** Pebble's configuration: ACME on `listen`, management on `mgmt`, HTTP-01 on :80, TLS-ALPN on :443. */
 export function pebbleConfig(o: { listen: string; mgmt: string; certificate: string; privateKey: string }): string {
   return JSON.stringify({

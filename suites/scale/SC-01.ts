@@ -7,7 +7,7 @@
  * past 64 listeners), or the ListenerSets' status and what the edge answers (listenerset on an edge without
  * ListenerSet support).
  *
- * Its orgs are its own (`sc1-<i>`). Past the default size it must run alone (`--suite scale`): in listener-per-host
+ * Its orgs are its own, one fleet per routing mode (`sc1c-<i>`, `sc1t-<i>`). Past the default size it must run alone (`--suite scale`): in listener-per-host
  * it fills the one Gateway's 64 listeners, and its hundreds of hosts slow every scenario that checks all routed hosts.
  */
 import { converge } from '../../harness/converge.ts';
@@ -20,23 +20,23 @@ import { userPointsDomainsAtLb, usersPointDomainsAtLb, within } from '../../harn
 import pLimit from 'p-limit';
 import { appHosts, type AppFixture } from '../../harness/stack/app-fixture.ts';
 import { readShards } from '../../harness/stack/edge-gateways.ts';
-import { fleetApp, fleetOfHosts } from '../../harness/stack/generate.ts';
+import { fleetApp, fleetHostsPerApp, fleetOfHosts } from '../../harness/stack/generate.ts';
 import { listenerName, orgNamespace, render } from '../../harness/stack/render.ts';
 import type { Routing } from '../../harness/stack/routing.ts';
 import { scaleFromEnv } from '../../harness/stack/scale.ts';
 import { editListeners } from '../../harness/stack/deploy.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
-const PREFIX = 'sc1-';
+/**
+ * Its orgs, one fleet per routing mode (`sc1c-<i>`, `sc1t-<i>`): its two routing runs go side by side (it is not
+ * `alone`), and one fleet for both made each run switch the other's apps to its own mode (seen at 256 hosts, session 6).
+ */
+const prefix = (routing: Routing) => `sc1${routing === 'current' ? 'c' : 't'}-`;
 /** Apps whose deploy (one at a time) and pod start overlap. */
 const DEPLOYS_AT_ONCE = 4;
-/**
- * Hosts per app: 4 (a custom domain, an alias, www) for the default size; 16 (13 custom domains) from 64 hosts on, so
- * that a fleet of hundreds of hosts is tens of apps: on the loaded 2-core machine one deploy took 15-40 s
- * (2026-12-02), and each app is an echo process of ~49 MB RSS.
- */
-const perApp = (hosts: number) => (hosts >= 64 ? 16 : 4);
-const fleet = () => fleetOfHosts(scaleFromEnv(), PREFIX, perApp(scaleFromEnv())).apps;
+/** Its fleet: apps of 4 hosts, of 16 from 64 hosts on (generate.ts fleetHostsPerApp). */
+const fleet = (routing: Routing) =>
+  fleetOfHosts(scaleFromEnv(), prefix(routing), fleetHostsPerApp(scaleFromEnv())).apps;
 const hostsOf = (apps: AppFixture[]) => apps.flatMap((a) => appHosts(a).map((h) => h.host));
 /** What setup found per routing mode: the apps the API refused, with the reason (the finding's "why"). */
 const refusals = new Map<Routing, { app: string; hosts: string[]; reason: string }[]>();
@@ -133,11 +133,11 @@ export default defineScenario({
   needs: ['deploy', 'internet'],
   runBoundMs: () => TIMEOUTS.scenarioRun + scaleFromEnv() * TIMEOUTS.scaleHostRun,
   async setup({ env, routing }) {
-    const apps = fleet();
+    const apps = fleet(routing);
     // A fleet of another size from an earlier run: its extra apps go, so that the fleet is what this run asks.
     const wanted = new Set(apps.map((a) => `${a.org}/${a.app}`));
-    for (const m of env.metadata().filter((x) => x.org.startsWith(PREFIX) && !wanted.has(`${x.org}/${x.app}`)))
-      for (const shape of [fleetOfHosts(4, PREFIX, 4).shape, fleetOfHosts(64, PREFIX, 16).shape])
+    for (const m of env.metadata().filter((x) => x.org.startsWith(prefix(routing)) && !wanted.has(`${x.org}/${x.app}`)))
+      for (const shape of [fleetOfHosts(4, prefix(routing), 4).shape, fleetOfHosts(64, prefix(routing), 16).shape])
         await env.remove(fleetApp(m.org, m.app, shape), m.routing);
     const refused: { app: string; hosts: string[]; reason: string }[] = [];
     await usersPointDomainsAtLb(env, apps);
@@ -152,7 +152,7 @@ export default defineScenario({
     refusals.set(routing, refused);
   },
   async body(ctx) {
-    const apps = fleet();
+    const apps = fleet(ctx.routing);
     const hosts = hostsOf(apps);
     await ctx.check(PLACED, async () => {
       const p = await placement(ctx.env, apps, ctx.routing);
@@ -228,28 +228,28 @@ export default defineScenario({
     {
       name: "one host's listener dropped from its Gateway",
       failingCheck: PLACED,
-      async inject({ env }) {
-        const a = fleet()[0] as AppFixture;
+      async inject({ env, routing }) {
+        const a = fleet(routing)[0] as AppFixture;
         const name = listenerName(a.generatedHost);
         const shard = (await readShards(env.k)).find((s) => s.listeners.includes(name));
         await editListeners(env.k, new Set([name]), [], { gateway: shard?.name });
       },
-      revert: ({ env, routing }) => env.deploy(fleet()[0] as AppFixture, routing).then(() => undefined),
+      revert: ({ env, routing }) => env.deploy(fleet(routing)[0] as AppFixture, routing).then(() => undefined),
     },
     {
       name: 'the platform records another deployment for one app',
       failingCheck: FACTS[0]?.[1] as string,
-      async inject({ env }) {
-        const [a, b] = fleet() as [AppFixture, AppFixture];
+      async inject({ env, routing }) {
+        const [a, b] = fleet(routing) as [AppFixture, AppFixture];
         env.rewriteMetadata(a, (m) => ({ ...m, deployment: `${orgNamespace(b.org)}/${b.app}` }));
       },
-      revert: ({ env, routing }) => env.deploy(fleet()[0] as AppFixture, routing).then(() => undefined),
+      revert: ({ env, routing }) => env.deploy(fleet(routing)[0] as AppFixture, routing).then(() => undefined),
     },
     {
       name: "one app's pods gone (scaled to zero)",
       failingCheck: FACTS[1]?.[1] as string,
-      async inject({ env }) {
-        const a = fleet()[0] as AppFixture;
+      async inject({ env, routing }) {
+        const a = fleet(routing)[0] as AppFixture;
         await env.k.apps.patchNamespacedDeployment({
           name: a.app,
           namespace: orgNamespace(a.org),
@@ -257,7 +257,7 @@ export default defineScenario({
         });
       },
       revert: async ({ env, routing }) => {
-        const a = fleet()[0] as AppFixture;
+        const a = fleet(routing)[0] as AppFixture;
         await env.deploy(a, routing);
         await rolledOut(env, orgNamespace(a.org), a.app);
       },
@@ -265,23 +265,23 @@ export default defineScenario({
     {
       name: "the user drops one custom domain's A record",
       failingCheck: FACTS[2]?.[1] as string,
-      async inject({ env }) {
-        const a = fleet()[0] as AppFixture;
+      async inject({ env, routing }) {
+        const a = fleet(routing)[0] as AppFixture;
         const host = a.customDomains[0] as string;
         await env.userDns.edit(host.split('.').slice(-2).join('.'), (r) => r.name === host, []);
       },
-      revert: ({ env }) => userPointsDomainsAtLb(env, fleet()[0] as AppFixture),
+      revert: ({ env, routing }) => userPointsDomainsAtLb(env, fleet(routing)[0] as AppFixture),
     },
     {
       name: "one host's certificate Secret replaced by a self-signed one",
       failingCheck: FACTS[3]?.[1] as string,
       async inject({ env, routing }) {
-        const a = fleet()[0] as AppFixture;
+        const a = fleet(routing)[0] as AppFixture;
         const h = render(a, routing).hosts[0];
         if (h) await env.selfSignedSecret(h.tlsSecret.namespace, h.tlsSecret.name, h.host);
       },
       async revert({ env, routing }) {
-        const a = fleet()[0] as AppFixture;
+        const a = fleet(routing)[0] as AppFixture;
         const h = render(a, routing).hosts[0];
         // cert-manager issues it again from a Secret that is gone.
         if (h)
@@ -295,15 +295,15 @@ export default defineScenario({
       // The routing fact is cross-checked against what the edge answers (502: the Service's targetPort reaches no
       // listening pod), so the first check to fail is routing's, naming the Service, before the endpoint's.
       failingCheck: (FACTS[1] as [FactName, string])[1],
-      async inject({ env }) {
-        const a = fleet()[0] as AppFixture;
+      async inject({ env, routing }) {
+        const a = fleet(routing)[0] as AppFixture;
         await env.k.core.patchNamespacedService({
           name: a.app,
           namespace: orgNamespace(a.org),
           body: [{ op: 'replace', path: '/spec/ports/0/targetPort', value: 9090 }],
         });
       },
-      revert: ({ env, routing }) => env.deploy(fleet()[0] as AppFixture, routing).then(() => undefined),
+      revert: ({ env, routing }) => env.deploy(fleet(routing)[0] as AppFixture, routing).then(() => undefined),
     },
   ],
 });

@@ -12,7 +12,14 @@ import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import type { Issuance } from '../../stack/issuance.ts';
 import { layoutFor } from './lab-layout.ts';
-import { EDGE_PORTS, PEBBLE_ENV, certManagerFlags, pebbleConfig, traefikFlags } from '../../stack/programs.ts';
+import {
+  CERT_MANAGER_LISTENERSET_FLAGS,
+  EDGE_PORTS,
+  PEBBLE_ENV,
+  certManagerFlags,
+  pebbleConfig,
+  traefikFlags,
+} from '../../stack/programs.ts';
 import { SATUSKY_ZONE, publicCorefile, setRecords } from '../../stack/public-dns.ts';
 import { ACME_IP, EDGE_IP, LB_IP, PUBLIC_DNS_IP, STACK_HOSTS } from './address-plan.ts';
 import { applyCrds, readCrds } from './crds.ts';
@@ -75,6 +82,7 @@ export function certManagerArgs(bin: string, kubeconfig: string): string[] {
     '--cluster-resource-namespace=cert-manager',
     '--acme-http01-solver-image=quay.io/jetstack/cert-manager-acmesolver:v1.21.2',
     ...certManagerFlags(PUBLIC_DNS_IP),
+    ...CERT_MANAGER_LISTENERSET_FLAGS,
     // A failed issuance is retried after seconds, not the default hour: scenarios inject faults and recover.
     '--certificate-request-minimum-backoff-duration=5s',
   ];
