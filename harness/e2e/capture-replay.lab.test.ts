@@ -86,6 +86,8 @@ const FAULTS: { host: string; element: FactName | 'endpoint'; status: FactStatus
   { host: zoneHost('f-502'), element: 'endpoint', status: 'fail' },
   { host: zoneHost('f-404'), element: 'endpoint', status: 'fail' },
   { host: zoneHost('f-500'), element: 'endpoint', status: 'fail' },
+  { host: zoneHost('f-wrongpod'), element: 'endpoint', status: 'fail' },
+  { host: zoneHost('f-vhost'), element: 'endpoint', status: 'fail' },
 ];
 const HEALTHY = ['shop.example.com', 'shop-acme.satusky.com'];
 /** Pending while the ACME server is refused (made after the others have their certificates). */
@@ -113,6 +115,8 @@ async function makeFaults(env: ScenarioEnv, tmp: string): Promise<void> {
     ['cap-502', 'f-502', 'cap-502', 80],
     ['cap-404', 'f-404', 'shop', 8081],
     ['cap-500', 'f-500', 'cap-500', 80],
+    ['cap-wrongpod', 'f-wrongpod', 'cap-blog', 80],
+    ['cap-vhost', 'f-vhost', 'cap-vhost', 80],
   ] as const)
     await create(ingress(name, zoneHost(host), svc, port));
   await create({
@@ -125,36 +129,48 @@ async function makeFaults(env: ScenarioEnv, tmp: string): Promise<void> {
       rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }],
     },
   });
-  // Pods that answer 500 everywhere (their health path still 200): the echo backend's ECHO_STATUS.
-  const labels = { 'app.kubernetes.io/name': 'cap-500' };
-  await create({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'cap-500', namespace: NS, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [
-            {
-              name: 'app',
-              image: 'skyprobe/echo:1',
-              env: [
-                { name: 'PORT', value: '8080' },
-                { name: 'ECHO_STATUS', value: '500' },
-                { name: 'API_TOKEN', value: 'sk_live_cap500tokenvalue' },
-              ],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
-            },
-          ],
+  // The endpoint family's workloads: pods that answer 500 everywhere (their health path still 200), another app's
+  // pods behind the Service (the record names shop), a virtual-host app that serves other hosts only.
+  const echo = (name: string, env: { name: string; value: string }[]) => {
+    const labels = { 'app.kubernetes.io/name': name };
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: NS, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'skyprobe/echo:1',
+                env: [{ name: 'PORT', value: '8080' }, ...env],
+                ports: [{ name: 'http', containerPort: 8080 }],
+                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
+              },
+            ],
+          },
         },
       },
-    },
-  });
-  await create(service('cap-500', labels));
+    };
+  };
+  for (const [name, env_] of [
+    [
+      'cap-500',
+      [
+        { name: 'ECHO_STATUS', value: '500' },
+        { name: 'API_TOKEN', value: 'sk_live_cap500tokenvalue' },
+      ],
+    ],
+    ['cap-blog', [{ name: 'APP', value: `${NS}/cap-blog` }]],
+    ['cap-vhost', [{ name: 'ECHO_HOSTS', value: 'elsewhere.example.com' }]],
+  ] as const) {
+    await create(echo(name, [...env_]));
+    await create(service(name, { 'app.kubernetes.io/name': name }));
+  }
   // Hosts with their own TLS Secret, each wrong in one way (the domains-check catalog's served certificates).
   const ca = await makeTestCa(join(tmp, 'ca'));
   const other = await makeTestCa(join(tmp, 'other-ca'), 'another CA');
@@ -201,6 +217,8 @@ async function makeFaults(env: ScenarioEnv, tmp: string): Promise<void> {
       'f-502',
       'f-404',
       'f-500',
+      'f-wrongpod',
+      'f-vhost',
     ].map((h) => a(h)),
     a('f-elsewhere', '198.51.100.99'),
     { name: zoneHost('f-aaaa'), type: 'AAAA', value: '2001:db8::99' },
@@ -240,9 +258,13 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
           })),
           {
             deployment: `${NS}/shop`,
-            hosts: [...FAULTS.map((f) => f.host).filter((h) => h !== zoneHost('f-meta')), CA_DOWN.ingress],
+            hosts: [
+              ...FAULTS.map((f) => f.host).filter((h) => h !== zoneHost('f-meta') && h !== zoneHost('f-vhost')),
+              CA_DOWN.ingress,
+            ],
           },
           { deployment: `${NS}/blog`, hosts: [zoneHost('f-meta')] },
+          { deployment: `${NS}/cap-vhost`, hosts: [zoneHost('f-vhost')] },
         ]),
       );
     writeRecords();
