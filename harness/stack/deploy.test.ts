@@ -56,7 +56,28 @@ function fakeApi(refuse: (o: KubernetesObject, dryRun: boolean) => string | unde
     metadata: { ...gatewayRef.metadata, annotations: { 'cert-manager.io/cluster-issuer': 'pebble-gateway' } },
     spec: { gatewayClassName: 'traefik', listeners: [{ name: 'http' }] },
   } as KubernetesObject);
-  return { store, k: { objects: api } as unknown as Clients };
+  // The Gateway's listeners are written by a JSON patch guarded by its generation (edge-gateways.ts editGateway).
+  const custom = {
+    async patchNamespacedCustomObject(p: {
+      plural: string;
+      namespace: string;
+      name: string;
+      body: { op: string; path: string; value: unknown }[];
+      dryRun?: string;
+    }) {
+      const cur = await api.read({ kind: 'Gateway', metadata: { namespace: p.namespace, name: p.name } });
+      const [test, replace] = p.body;
+      if (test?.op !== 'test' || (cur.metadata?.generation ?? undefined) !== test.value) throw fail(422, 'test failed');
+      if (replace?.path !== '/spec/listeners')
+        throw new Error(`the fake patches spec.listeners only, not ${replace?.path}`);
+      return write(
+        { ...cur, spec: { ...(cur as { spec: object }).spec, listeners: replace.value } } as KubernetesObject,
+        p.dryRun,
+      );
+    },
+  };
+  const kc = { makeApiClient: () => custom };
+  return { store, k: { objects: api, kc } as unknown as Clients };
 }
 
 const app = (domains: number) =>
