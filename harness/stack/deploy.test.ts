@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clients } from '../k8s/client.ts';
 import { parseAppFixture } from './app-fixture.ts';
 import { type DeployTarget, deleteApp, deployApp, gatewayRef, readMetadata } from './deploy.ts';
+import { render } from './render.ts';
 
 /**
  * The Kubernetes object API as deployApp uses it (read, create, replace, delete; dryRun 'All' changes nothing),
@@ -101,6 +102,30 @@ const listenersOf = (store: Map<string, KubernetesObject>, gateway = 'satusky-ed
   ).map((l) => l.name);
 
 describe('deployApp is atomic', () => {
+  it("prunes what another renderer's deploy applied and this one does not, and deletes all of it", async () => {
+    const { store, k } = fakeApi(() => undefined);
+    const t = target(k);
+    const a = app(1);
+    // Another renderer's output: the built-in one's and an Ingress of its own naming.
+    const own = render(a, 'current');
+    const extra = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop-aliases', namespace: 'org-acme' },
+      spec: {},
+    };
+    await deployApp(t, a, 'current', { rendered: { ...own, objects: [...own.objects, extra] } });
+    expect(store.has('Ingress/org-acme/shop-aliases')).toBe(true);
+    await deployApp(t, a, 'current');
+    expect(store.has('Ingress/org-acme/shop-aliases')).toBe(false);
+    await deployApp(t, a, 'target', {
+      rendered: { ...render(a, 'target'), objects: [...render(a, 'target').objects, extra] },
+    });
+    await deleteApp(t, a, 'target');
+    expect([...store.keys()].filter((x) => !x.startsWith('Gateway/') && !x.startsWith('Namespace/'))).toEqual([]);
+    expect(listenersOf(store)).toEqual(['http']);
+  });
+
   it('applies an app the API takes: its objects, its listeners, its metadata', async () => {
     const { store, k } = fakeApi(() => undefined);
     const t = target(k);
