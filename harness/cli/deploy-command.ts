@@ -28,6 +28,8 @@ export function registerDeploy(program: Command): void {
     )
     .action(async (file: string, opts: { routing: Routing; layout?: Layout; delete?: boolean; renderer?: string }) => {
       const app = await readAppFixture(file);
+      // The project config's renderer (skyprobe.yaml), unless --renderer names one: read before anything is done.
+      const renderer = opts.delete ? undefined : (await import('./project-config.ts')).rendererFor(opts.renderer);
       const [{ clientsFor }, { requireLab }, { deployTarget }, { deleteApp, deployApp }] = await Promise.all([
         import('../k8s/client.ts'),
         import('../providers/embedded/live-lab.ts'),
@@ -46,10 +48,10 @@ export function registerDeploy(program: Command): void {
         process.stderr.write(`deleted ${app.org}/${app.app}\n`);
         return;
       }
-      const rendered = opts.renderer
+      const rendered = renderer
         ? await (
             await import('../stack/external-renderer.ts')
-          ).runRenderer(opts.renderer, app, opts.routing, (await import('../exec/runner.ts')).execRunner)
+          ).runRenderer(renderer, app, opts.routing, (await import('../exec/runner.ts')).execRunner)
         : undefined;
       const meta = await deployApp(target, app, opts.routing, { rendered });
       process.stderr.write(`deployed ${meta.deployment} (${opts.routing} routing, ${meta.layout} layout)\n`);

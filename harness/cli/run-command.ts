@@ -129,7 +129,7 @@ export function registerRun(program: Command): void {
             scale: opts.scale,
             history: opts.history,
             retries: opts.retries,
-            renderer: opts.renderer,
+            renderer: (await import('./project-config.ts')).rendererFor(opts.renderer),
             parallel: opts.parallel,
             progress,
           });

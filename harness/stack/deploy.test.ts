@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clients } from '../k8s/client.ts';
 import { parseAppFixture } from './app-fixture.ts';
 import { type DeployTarget, deleteApp, deployApp, gatewayRef, readMetadata } from './deploy.ts';
+import { render } from './render.ts';
 
 /**
  * The Kubernetes object API as deployApp uses it (read, create, replace, delete; dryRun 'All' changes nothing),
@@ -56,7 +57,28 @@ function fakeApi(refuse: (o: KubernetesObject, dryRun: boolean) => string | unde
     metadata: { ...gatewayRef.metadata, annotations: { 'cert-manager.io/cluster-issuer': 'pebble-gateway' } },
     spec: { gatewayClassName: 'traefik', listeners: [{ name: 'http' }] },
   } as KubernetesObject);
-  return { store, k: { objects: api } as unknown as Clients };
+  // The Gateway's listeners are written by a JSON patch guarded by its generation (edge-gateways.ts editGateway).
+  const custom = {
+    async patchNamespacedCustomObject(p: {
+      plural: string;
+      namespace: string;
+      name: string;
+      body: { op: string; path: string; value: unknown }[];
+      dryRun?: string;
+    }) {
+      const cur = await api.read({ kind: 'Gateway', metadata: { namespace: p.namespace, name: p.name } });
+      const [test, replace] = p.body;
+      if (test?.op !== 'test' || (cur.metadata?.generation ?? undefined) !== test.value) throw fail(422, 'test failed');
+      if (replace?.path !== '/spec/listeners')
+        throw new Error(`the fake patches spec.listeners only, not ${replace?.path}`);
+      return write(
+        { ...cur, spec: { ...(cur as { spec: object }).spec, listeners: replace.value } } as KubernetesObject,
+        p.dryRun,
+      );
+    },
+  };
+  const kc = { makeApiClient: () => custom };
+  return { store, k: { objects: api, kc } as unknown as Clients };
 }
 
 const app = (domains: number) =>
@@ -80,6 +102,30 @@ const listenersOf = (store: Map<string, KubernetesObject>, gateway = 'satusky-ed
   ).map((l) => l.name);
 
 describe('deployApp is atomic', () => {
+  it("prunes what another renderer's deploy applied and this one does not, and deletes all of it", async () => {
+    const { store, k } = fakeApi(() => undefined);
+    const t = target(k);
+    const a = app(1);
+    // Another renderer's output: the built-in one's and an Ingress of its own naming.
+    const own = render(a, 'current');
+    const extra = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop-aliases', namespace: 'org-acme' },
+      spec: {},
+    };
+    await deployApp(t, a, 'current', { rendered: { ...own, objects: [...own.objects, extra] } });
+    expect(store.has('Ingress/org-acme/shop-aliases')).toBe(true);
+    await deployApp(t, a, 'current');
+    expect(store.has('Ingress/org-acme/shop-aliases')).toBe(false);
+    await deployApp(t, a, 'target', {
+      rendered: { ...render(a, 'target'), objects: [...render(a, 'target').objects, extra] },
+    });
+    await deleteApp(t, a, 'target');
+    expect([...store.keys()].filter((x) => !x.startsWith('Gateway/') && !x.startsWith('Namespace/'))).toEqual([]);
+    expect(listenersOf(store)).toEqual(['http']);
+  });
+
   it('applies an app the API takes: its objects, its listeners, its metadata', async () => {
     const { store, k } = fakeApi(() => undefined);
     const t = target(k);

@@ -35,7 +35,19 @@ export interface AppMetadata {
   /** How its HTTPS hosts are laid out on the edge (absent in records made before layouts: listener-per-host). */
   layout?: Layout;
   hosts: Rendered['hosts'];
+  /**
+   * What this deploy applied (but the Namespace) and the listeners it added: what the next deploy prunes and a
+   * delete removes, whichever renderer made them (absent in older records: the built-in renderer's names are used).
+   */
+  applied?: { objects: ObjectRef[]; listeners: string[] };
   deployedAt: string;
+}
+
+/** An object by its identity alone. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
 }
 
 export interface DeployTarget {
@@ -99,6 +111,11 @@ export function editListeners(
   return gatewayEdits(() => editGateway(k, o.gateway ?? GATEWAY_NAME, drop, add, o));
 }
 
+const refOf = (o: KubernetesObject): ObjectRef => ({
+  apiVersion: o.apiVersion as string,
+  kind: o.kind as string,
+  metadata: { name: o.metadata?.name as string, ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) },
+});
 const key = (o: KubernetesObject) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 const named = (o: KubernetesObject) =>
   `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
@@ -236,6 +253,16 @@ async function deployNow(
     await rollBack(t, a, rendered, existed, switching, had);
     throw refused(a, failed, err, 'what the deploy had applied was removed again');
   }
+  // What the previous deploy applied and this one does not (another renderer's names, another mode's routes): gone.
+  const now = new Set(rendered.objects.map(key));
+  const listenerNames = rendered.listeners.map((l) => l.name);
+  if (previous?.applied) {
+    await deleteObjects(
+      t.k.objects,
+      previous.applied.objects.filter((o) => !now.has(key(o))),
+    );
+    await dropListeners(t.k, new Set(previous.applied.listeners.filter((n) => !listenerNames.includes(n))));
+  }
   publishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.lbIp, t.dns.nameserverIp);
   const meta: AppMetadata = {
     org: a.org,
@@ -244,6 +271,10 @@ async function deployNow(
     routing,
     layout,
     hosts: rendered.hosts,
+    applied: {
+      objects: rendered.objects.filter((o) => o.kind !== 'Namespace').map(refOf),
+      listeners: listenerNames,
+    },
     deployedAt: new Date().toISOString(),
   };
   mkdirSync(t.metadataDir, { recursive: true });
@@ -303,11 +334,13 @@ export function deleteApp(t: DeployTarget, a: AppFixture, routing: Routing): Pro
 
 async function deleteNow(t: DeployTarget, a: AppFixture, routing: Routing): Promise<void> {
   const r = everyLayout(a, routing);
-  await deleteObjects(
-    t.k.objects,
-    r.objects.filter((o) => o.kind !== 'Namespace'),
-  );
-  await dropListeners(t.k, r.listeners);
+  // What the last deploy applied (any renderer's objects), then the built-in renderer's (older records).
+  const applied = readMetadata(t.metadataDir).find((m) => m.org === a.org && m.app === a.app)?.applied;
+  await deleteObjects(t.k.objects, [
+    ...r.objects.filter((o) => o.kind !== 'Namespace'),
+    ...((applied?.objects ?? []) as KubernetesObject[]),
+  ]);
+  await dropListeners(t.k, new Set([...r.listeners, ...(applied?.listeners ?? [])]));
   unpublishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.nameserverIp);
   rmSync(metadataFile(t.metadataDir, a), { force: true });
 }

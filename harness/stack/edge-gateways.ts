@@ -4,7 +4,7 @@
  * whichever shard holds them (a shard other than the first is deleted once it has none: a Gateway needs one), and
  * the Gateway's `allowedListeners` for the listenerset layout.
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubernetesObject, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { apiStatus, type Clients } from '../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME } from './edge-objects.ts';
 import { DEFAULT_LAYOUT, type Layout } from './layout.ts';
@@ -14,7 +14,7 @@ import { placeListeners, type Shard, shardIndex } from './shards.ts';
 import type { AppFixture } from './app-fixture.ts';
 
 export type GatewayObject = KubernetesObject & {
-  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+  metadata: { name: string; namespace: string; annotations?: Record<string, string>; generation?: number };
   spec: {
     gatewayClassName: string;
     listeners: (GatewayListener | { name: string })[];
@@ -50,9 +50,15 @@ export async function renderOnEdge(k: Clients, a: AppFixture, routing: Routing, 
 }
 
 /**
- * Change one Gateway's listeners: drop those named in `drop`, add (or replace) `add` (read-modify-replace, retried
- * on conflict). `dryRun` asks the API whether it would accept the change (a server-side dry run), changing nothing.
- * A Gateway left without listeners is deleted (never the first one, which keeps its HTTP listener).
+ * Change one Gateway's listeners: drop those named in `drop`, add (or replace) `add`. `dryRun` asks the API whether
+ * it would accept the change (a server-side dry run), changing nothing. A Gateway left without listeners is deleted
+ * (never the first one, which keeps its HTTP listener).
+ *
+ * The listeners are written by a JSON patch guarded by the Gateway's generation (`test /metadata/generation`), not
+ * by a replace at the read resourceVersion: the edge rewrites the Gateway's status on every reload (Traefik, about
+ * once a second while a run deploys), and each status write made a replace a 409; seven immediate retries all lost
+ * (`skyprobe run --routing both --renderer ...`, 2026-12-02: CD-04 [current] and TLS-03 [target] refused). The
+ * generation moves only when the spec does, so what still conflicts is another writer of the spec: re-read, redo.
  */
 export async function editGateway(
   k: Clients,
@@ -61,21 +67,44 @@ export async function editGateway(
   add: GatewayListener[],
   o: { dryRun?: boolean } = {},
 ): Promise<void> {
+  const custom = k.kc.makeApiClient(CustomObjectsApi);
   for (let attempt = 0; ; attempt++) {
     const gw = (await k.objects.read(gatewayRefOf(gateway))) as GatewayObject;
     const names = new Set(add.map((l) => l.name));
     const before = gw.spec.listeners;
-    gw.spec.listeners = [...before.filter((l) => !drop.has(l.name) && !names.has(l.name)), ...add];
-    if (add.length === 0 && gw.spec.listeners.length === before.length) return;
+    const listeners = [...before.filter((l) => !drop.has(l.name) && !names.has(l.name)), ...add];
+    if (add.length === 0 && listeners.length === before.length) return;
     try {
-      if (gw.spec.listeners.length === 0 && gateway !== GATEWAY_NAME)
+      if (listeners.length === 0 && gateway !== GATEWAY_NAME)
         await k.objects.delete(gw, undefined, o.dryRun ? 'All' : undefined);
-      else await k.objects.replace(gw, undefined, o.dryRun ? 'All' : undefined);
+      else
+        await custom.patchNamespacedCustomObject(
+          {
+            group: 'gateway.networking.k8s.io',
+            version: 'v1',
+            namespace: EDGE_NAMESPACE,
+            plural: 'gateways',
+            name: gateway,
+            body: [
+              { op: 'test', path: '/metadata/generation', value: gw.metadata.generation },
+              { op: 'replace', path: '/spec/listeners', value: listeners },
+            ],
+            dryRun: o.dryRun ? 'All' : undefined,
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+        );
       return;
     } catch (err) {
-      if (apiStatus(err) !== 409 || attempt > 5) throw err;
+      // The spec changed since the read (the test failed, or a delete raced with a write): read again and redo.
+      if (attempt > 5 || !(await specMoved(k, gateway, gw.metadata.generation))) throw err;
     }
   }
+}
+
+/** Whether the Gateway's spec is no longer at `generation` (gone counts as moved only for a 409 of the delete). */
+async function specMoved(k: Clients, gateway: string, generation: number | undefined): Promise<boolean> {
+  const now = (await k.objects.read(gatewayRefOf(gateway)).catch(() => undefined)) as GatewayObject | undefined;
+  return now !== undefined && now.metadata.generation !== generation;
 }
 
 /** A new shard: the first Gateway's class and annotations (cert-manager's issuer, temporary certificates). */

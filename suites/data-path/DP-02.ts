@@ -7,7 +7,7 @@ import type { InstanceApp } from '../../harness/stack/instance.ts';
 import { POLL, TIMEOUTS } from '../../harness/timeouts.ts';
 
 const GW = ['gateway.networking.k8s.io/v1', 'Gateway', 'satusky-edge', 'satusky-edge'] as const;
-/** The generated host's route of the run's app. */
+/** The generated host's route of the run's app, by the built-in renderer's name (the fault twin's). */
 const route = (app: InstanceApp) =>
   ['gateway.networking.k8s.io/v1', 'HTTPRoute', app.objectName('generated'), app.namespace] as const;
 
@@ -45,15 +45,20 @@ export default defineScenario({
         message: `Programmed=${programmed?.status ?? 'absent'}, addresses ${last?.addresses?.join(', ') || 'none'} (expected ${ctx.env.lbIp})`,
       };
     });
-    await ctx.check('HTTPRoute shop-generated Accepted and ResolvedRefs on every parent', async () => {
+    await ctx.check('HTTPRoute of the generated host Accepted and ResolvedRefs on every parent', async () => {
       type Parent = {
         parentRef: { sectionName?: string };
         conditions: { type: string; status: string; reason?: string }[];
       };
       const c = await converge(
         async () => {
-          const r = (await readObject(ctx, ...route(ctx.env.app('shop')))) as { status?: { parents?: Parent[] } };
-          const parents = r.status?.parents ?? [];
+          // Found by hostname, as any renderer names it: every HTTPRoute of the app's namespace that claims the host.
+          const app = ctx.env.app('shop');
+          const routes = (await ctx.env.k.objects.list('gateway.networking.k8s.io/v1', 'HTTPRoute', app.namespace))
+            .items as { spec?: { hostnames?: string[] }; status?: { parents?: Parent[] } }[];
+          const parents = routes
+            .filter((r) => r.spec?.hostnames?.includes(app.generatedHost))
+            .flatMap((r) => r.status?.parents ?? []);
           const ok =
             parents.length >= 2 &&
             parents.every((p) =>
@@ -75,7 +80,7 @@ export default defineScenario({
   faults: [
     {
       name: 'parentRef sectionName wrong (NoMatchingParent)',
-      failingCheck: 'HTTPRoute shop-generated Accepted and ResolvedRefs on every parent',
+      failingCheck: 'HTTPRoute of the generated host Accepted and ResolvedRefs on every parent',
       async inject({ env }) {
         const ROUTE = route(env.app('shop'));
         const current = (await env.k.objects.read({

@@ -1,0 +1,114 @@
+/**
+ * Each faulty renderer fails the scenarios it should, at the named checks, and nothing else (issue #17). On one
+ * kept lab, for each fault of fixtures/renderers/faults.json: `skyprobe run --renderer "reference.py --fault NAME"`
+ * in the modes where the fault changes the output, and report.json's failures are exactly the file's (scenario,
+ * mode, first failed check); every other scenario run passed, and every scenario of the catalog ran.
+ *
+ * A mode a fault leaves out is one where its output is byte-identical to the reference's for every app the catalog
+ * deploys: each run records the renderer input of every deploy (tee into the run folder, then the renderer as
+ * given), and the last test renders every recorded input of such a mode with and without the fault and compares
+ * the bytes. In the modes it runs in, the output must differ for at least one app (else the fault is no fault).
+ */
+import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../paths.ts';
+import type { Report } from '../report/schema.ts';
+import { loadScenarios } from '../scenario/load.ts';
+import { REFERENCE_RENDERER, failureLine, readFaults } from '../stack/renderer-faults.ts';
+import { ROUTINGS, type Routing } from '../stack/routing.ts';
+import { TIMEOUTS } from '../timeouts.ts';
+import { labForFile } from './lab-for-file.ts';
+
+const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
+/** The run folders stay, like any run's (reports/ is git-ignored): a failure's evidence is in them. */
+const out = join(repoRoot(), 'reports', `renderer-faults-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+const faults = readFaults();
+
+labForFile();
+
+/** The renderer input of every deploy of every run of this file, one file each. */
+const inputsDir = join(out, 'inputs');
+mkdirSync(inputsDir, { recursive: true });
+const recording = (fault: string) =>
+  `tee "$(mktemp -p '${inputsDir}' input.XXXXXX)" | ${REFERENCE_RENDERER} --fault ${fault}`;
+
+/** The reports of this file's runs, for the names of their scenario runs. */
+const reports: Report[] = [];
+
+const failures = (r: Report) =>
+  r.scenarios
+    .filter((s) => s.status !== 'passed')
+    .map((s) => {
+      const failed = s.checks.find((c) => c.status === 'failed');
+      return failed
+        ? `${s.id} [${s.routing}]: ${failed.name}`
+        : `${s.id} [${s.routing}]: ${s.status} before any check (${s.message})`;
+    })
+    .sort();
+
+describe('faulty renderers on one kept lab', () => {
+  for (const [name, fault] of Object.entries(faults)) {
+    it(
+      `${name} fails exactly ${fault.fails.length} scenario runs, at the named checks, in ${fault.modes.join(' and ')} routing`,
+      async () => {
+        const dir = join(out, name);
+        const routing = fault.modes.length === 2 ? 'both' : (fault.modes[0] as Routing);
+        const t0 = Date.now();
+        const r = await execa('node', [bin, 'run', '--routing', routing, '--renderer', recording(name), '--out', dir], {
+          reject: false,
+          env: { NO_COLOR: '1' },
+          cwd: repoRoot(),
+        });
+        process.stderr.write(
+          `renderer fault ${name}: run --routing ${routing} ${((Date.now() - t0) / 1000).toFixed(0)} s, exit ${r.exitCode}\n`,
+        );
+        expect(existsSync(join(dir, 'report.json')), `no report.json: ${r.stderr.slice(-2000)}`).toBe(true);
+        const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+        reports.push(report);
+        expect(report.run.renderer).toBe(recording(name));
+        const catalog = (await loadScenarios())
+          .flatMap((s) => s.routing.filter((m) => fault.modes.includes(m)).map((m) => `${s.id} [${m}]`))
+          .sort();
+        expect(report.scenarios.map((s) => `${s.id} [${s.routing}]`).sort(), 'every scenario ran').toEqual(catalog);
+        expect(failures(report), `${name} (${dir})`).toEqual(fault.fails.map(failureLine).sort());
+        expect(r.exitCode).toBe(fault.fails.length > 0 ? 1 : 0);
+      },
+      TIMEOUTS.conformanceRun,
+    );
+  }
+
+  it(
+    "in the modes a fault does not run in, its output is the reference's, byte for byte, for every app deployed",
+    async () => {
+      // The scenario run an app's deploy belongs to: its names in a report (a migration deploys the other
+      // routing too: CD-04 [current] ends in target), or the input's own routing (SC-01's fleet, shared by name).
+      const runOf = new Map<string, Routing>();
+      for (const r of reports)
+        for (const s of r.scenarios)
+          for (const n of Object.values(s.names ?? {})) if (s.routing) runOf.set(n, s.routing);
+      const inputs = [...new Set(readdirSync(inputsDir).map((f) => readFileSync(join(inputsDir, f), 'utf8')))].map(
+        (text) => {
+          const i = JSON.parse(text) as { routing: Routing; app: { org: string; app: string } };
+          const name = `${i.app.org}/${i.app.app}`;
+          return { text, name, runs: new Set([i.routing, runOf.get(name) ?? i.routing]) };
+        },
+      );
+      const rendered = async (input: string, fault?: string) =>
+        (await execa(join(repoRoot(), REFERENCE_RENDERER), fault ? ['--fault', fault] : [], { input })).stdout;
+      for (const m of ROUTINGS)
+        expect(inputs.filter((i) => i.runs.has(m)).length, `inputs recorded in ${m} runs`).toBeGreaterThan(0);
+      for (const [name, fault] of Object.entries(faults))
+        for (const m of ROUTINGS) {
+          const differ: string[] = [];
+          const mine = inputs.filter((i) => i.runs.has(m));
+          for (const i of mine) if ((await rendered(i.text)) !== (await rendered(i.text, name))) differ.push(i.name);
+          if (fault.modes.includes(m))
+            expect(differ.length, `${name} changes some output in ${m} runs`).toBeGreaterThan(0);
+          else expect(differ, `${name} in ${m} runs: output identical for all ${mine.length} inputs`).toEqual([]);
+        }
+    },
+    TIMEOUTS.labTest,
+  );
+});

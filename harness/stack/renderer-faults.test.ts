@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../paths.ts';
+import { REFERENCE_RENDERER, TABLE_END, TABLE_START, faultsTable, readFaults } from './renderer-faults.ts';
+
+describe('fixtures/renderers/faults.json, the expected failures of each faulty renderer', () => {
+  const faults = readFaults();
+
+  it("names exactly reference.py's faults, with its words for each mistake", async () => {
+    const r = await execa('python3', [join(repoRoot(), REFERENCE_RENDERER), '--fault', 'no-such-fault'], {
+      reject: false,
+    });
+    expect(r.exitCode).not.toBe(0);
+    const known = /known: ([^)]*)\)/.exec(r.stderr)?.[1]?.split(', ');
+    expect(Object.keys(faults).sort()).toEqual(known);
+    const script = readFileSync(join(repoRoot(), REFERENCE_RENDERER), 'utf8');
+    for (const [name, f] of Object.entries(faults)) expect(script).toContain(`"${name}": "${f.mistake}"`);
+  });
+
+  it('each fault runs in at least one mode, and fails only in the modes it runs in', () => {
+    for (const [name, f] of Object.entries(faults)) {
+      expect(f.modes.length, name).toBeGreaterThan(0);
+      for (const x of f.fails) expect(f.modes, `${name}: ${x.scenario}`).toContain(x.routing);
+    }
+  });
+
+  it("is the README's table (regenerate it from faults.json with faultsTable)", () => {
+    const readme = readFileSync(join(repoRoot(), 'fixtures', 'renderers', 'README.md'), 'utf8');
+    const shown = readme.slice(readme.indexOf(TABLE_START), readme.indexOf(TABLE_END) + TABLE_END.length);
+    expect(shown).toBe(faultsTable(faults));
+  });
+});
