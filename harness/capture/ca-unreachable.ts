@@ -69,24 +69,18 @@ export function unansweredCertificates(b: CaptureBundle): UnansweredCertificate[
         r.metadata.namespace === ns &&
         r.metadata.annotations?.['cert-manager.io/certificate-name'] === cert.metadata.name,
     );
-    const silent = of('Order').find((o) => {
-      const s = (o.status ?? {}) as { state?: string; url?: string };
-      const made = Date.parse((o.metadata as { creationTimestamp?: string }).creationTimestamp ?? '');
-      return (
-        o.metadata.namespace === ns &&
-        owners(o).some((n) => requests.some((r) => r.metadata.name === n)) &&
-        !s.state &&
-        !s.url &&
-        capturedAt - made >= ORDER_UNANSWERED_MS
-      );
-    });
-    if (silent) {
-      const made = Date.parse((silent.metadata as { creationTimestamp?: string }).creationTimestamp ?? '');
+    const silent = of('Order')
+      .filter((o) => o.metadata.namespace === ns && owners(o).some((n) => requests.some((r) => r.metadata.name === n)))
+      .map((o) => ({ o, ageMs: capturedAt - new Date(o.metadata.creationTimestamp ?? Number.NaN).getTime() }))
+      .find(({ o, ageMs }) => {
+        const s = (o.status ?? {}) as { state?: string; url?: string };
+        return !s.state && !s.url && ageMs >= ORDER_UNANSWERED_MS;
+      });
+    if (silent)
       out.push({
         ...base,
-        evidence: `${objectRef(silent)} made ${Math.round((capturedAt - made) / 1000)} s before the capture, never answered by the ACME server (no state, no URL)`,
+        evidence: `${objectRef(silent.o)} made ${Math.round(silent.ageMs / 1000)} s before the capture, never answered by the ACME server (no state, no URL)`,
       });
-    }
   }
   return out;
 }

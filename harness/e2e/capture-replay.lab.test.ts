@@ -305,6 +305,7 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
     hosts.push(...downHosts);
     PENDING.push(...downHosts);
     const downCerts = new Set([CA_DOWN.secret, render(late, 'current').hosts[0]?.tlsSecret?.name]);
+    const downTarget = await factTarget({ metadata }, execRunner, labFactSite());
     const unanswered = await converge(
       async () => {
         const orders = (await env.k.objects.list('acme.cert-manager.io/v1', 'Order')).items as {
@@ -317,7 +318,7 @@ describe.skipIf(!own)('capture a host in one lab, replay it in a fresh one', () 
             !o.status?.state &&
             Date.now() - new Date(o.metadata.creationTimestamp ?? 0).getTime() >= ORDER_UNANSWERED_MS + 2000,
         );
-        const r = (await checkDomains(await factTarget({ metadata }, execRunner, labFactSite()), downHosts)).hosts;
+        const r = (await checkDomains(downTarget, downHosts)).hosts;
         const notPending = r
           .filter((x) => x.facts.tls.status !== 'pending')
           .map((x) => `${x.host}: ${x.facts.tls.summary}`);
