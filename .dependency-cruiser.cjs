@@ -20,7 +20,11 @@ const LAYERS = [
   { name: 'suites', paths: ['^suites/', '^harness/upstream/'] },
   { name: 'scenario', paths: ['^harness/scenario/'] },
   // The embedded provider's own programs (the kubelet stand-in, the Talos API stand-in) sit with the providers.
-  { name: 'providers', paths: ['^harness/providers/', '^harness/pod-runner/', '^harness/mgmt/'] },
+  // harness/automation/ is the platform's automation of the renderer contract's objects (stack/automation.ts).
+  {
+    name: 'providers',
+    paths: ['^harness/providers/', '^harness/pod-runner/', '^harness/mgmt/', '^harness/automation/'],
+  },
   // capture/ (bundles of what domains check reads, and how a lab replays them) sits with the facts it reads.
   { name: 'facts+stack', paths: ['^harness/facts/', '^harness/stack/', '^harness/capture/'] },
   { name: 'probes+setup+k8s', paths: ['^harness/probes/', '^harness/setup/', '^harness/k8s/'] },

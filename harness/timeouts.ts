@@ -121,6 +121,10 @@ export const TIMEOUTS = {
   podRestartBackoff: 10_000,
   /** The pod runner's pause before it restarts a failed watch. */
   watchRestart: 1_000,
+  /** The platform automation watching the renderer contract's objects (its first pass done). */
+  automationReady: 20_000,
+  /** The platform automation's pause before it runs a failed pass again. */
+  automationRetry: 1_000,
 
   // ── Commands the harness runs ──
   /** A command that must succeed, unless its caller names a bound. */

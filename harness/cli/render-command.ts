@@ -32,7 +32,7 @@ export function registerRender(program: Command): void {
         process.stdout.write(`${JSON.stringify(rendererInput(app, opts.routing), null, 2)}\n`);
         return;
       }
-      const items = contractItems(render(app, opts.routing), app);
+      const items = contractItems(render(app, opts.routing), app, opts.routing);
       process.stdout.write(
         opts.format === 'json'
           ? `${JSON.stringify(items, null, 2)}\n`

@@ -40,6 +40,8 @@ export interface AppMetadata {
    * delete removes, whichever renderer made them (absent in older records: the built-in renderer's names are used).
    */
   applied?: { objects: ObjectRef[]; listeners: string[] };
+  /** Written by the platform's automation for an AppRecord (output applied as it is; automation.ts), not by deploy. */
+  by?: 'automation';
   deployedAt: string;
 }
 

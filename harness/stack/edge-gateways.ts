@@ -186,3 +186,60 @@ export async function allowListenerSets(k: Clients, o: { dryRun?: boolean } = {}
     }
   }
 }
+
+/**
+ * Server-side apply a field manager's listeners into the edge's Gateways: `wanted` is every listener the manager
+ * wants, by Gateway. Each Gateway gets exactly the manager's listeners for it (those it owned and no longer wants
+ * are released, and go, unless another manager also set them); a shard that does not exist is created (the first
+ * Gateway's class and annotations), and one other than the first that would be left without listeners is
+ * deleted. Other writers' listeners are not touched (deploy's, which edits by JSON patch, keeps them as they are).
+ * An error names the Gateway (`gateway` on the error).
+ */
+export async function applyManagedListeners(
+  k: Clients,
+  manager: string,
+  wanted: Map<string, GatewayListener[]>,
+  owned: (gw: GatewayObject) => Set<string>,
+  covers: (have: unknown, want: unknown) => boolean,
+): Promise<void> {
+  const list = (await k.objects.list(GATEWAY_API, 'Gateway', EDGE_NAMESPACE)).items as GatewayObject[];
+  const shards = new Map(
+    list.filter((g) => shardIndex(g.metadata.name) !== undefined).map((g) => [g.metadata.name, g]),
+  );
+  const apply = (body: KubernetesObject) =>
+    k.objects.patch(body, undefined, undefined, manager, true, PatchStrategy.ServerSideApply);
+  for (const name of new Set([...shards.keys(), ...wanted.keys()])) {
+    const want = wanted.get(name) ?? [];
+    const gw = shards.get(name);
+    try {
+      if (!gw) {
+        if (want.length > 0) await apply(await shardObject(k, name, want));
+        continue;
+      }
+      const mine = owned(gw);
+      const have = gw.spec.listeners ?? [];
+      const same =
+        mine.size === want.length &&
+        want.every(
+          (l) =>
+            mine.has(l.name) &&
+            covers(
+              have.find((h) => h.name === l.name),
+              l,
+            ),
+        );
+      if (same) continue;
+      const others = have.filter((h) => !mine.has(h.name) && !want.some((l) => l.name === h.name));
+      if (want.length === 0 && others.length === 0 && name !== GATEWAY_NAME) await k.objects.delete(gw);
+      else
+        await apply({
+          apiVersion: GATEWAY_API,
+          kind: 'Gateway',
+          metadata: { name, namespace: EDGE_NAMESPACE },
+          ...(want.length > 0 ? { spec: { listeners: want } } : {}),
+        } as KubernetesObject);
+    } catch (err) {
+      throw Object.assign(err as Error, { gateway: name });
+    }
+  }
+}

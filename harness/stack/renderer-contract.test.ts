@@ -23,16 +23,16 @@ const fixtures = readdirSync(dir)
   .map((f) => parseAppFixture(readFileSync(new URL(f, dir), 'utf8'), f));
 const shop = fixtures.find((a) => a.app === 'shop') as (typeof fixtures)[number];
 
-const items = contractItems(render(shop, 'target'), shop);
+const items = contractItems(render(shop, 'target'), shop, 'target');
 
 describe('the renderer contract', () => {
   it("the built-in renderer's output, read back under the contract, is what deploy applies (every fixture, both modes)", () => {
     for (const a of fixtures)
       for (const routing of ROUTINGS) {
         const r = render(a, routing);
-        const back = validateRendered(a, parseRendererOutput(JSON.stringify(contractItems(r, a)), a.app));
+        const back = validateRendered(a, parseRendererOutput(JSON.stringify(contractItems(r, a, routing)), a.app));
         expect(back, `${a.app} ${routing}`).toEqual(r);
-        const yaml = contractItems(r, a)
+        const yaml = contractItems(r, a, routing)
           .map((o) => `---\n${stringify(o)}`)
           .join('');
         expect(validateRendered(a, parseRendererOutput(yaml, a.app)), `${a.app} ${routing} as YAML`).toEqual(r);

@@ -37,7 +37,7 @@ export const ALLOWED_KINDS: Record<string, string[]> = {
   'gateway.networking.k8s.io/v1': ['HTTPRoute'],
   'traefik.io/v1alpha1': ['Middleware'],
   'cert-manager.io/v1': ['Certificate'],
-  [CONTRACT_API]: ['GatewayListener', 'DNSRecord'],
+  [CONTRACT_API]: ['GatewayListener', 'DNSRecord', 'AppRecord'],
 };
 /** Why some kinds are refused outright (the rest: not in ALLOWED_KINDS). */
 const FORBIDDEN: Record<string, string> = {
@@ -53,22 +53,40 @@ export function rendererInput(a: AppFixture, routing: Routing): RendererInput {
   return { schema: RENDERER_SCHEMA, routing, app: { ...a, namespace: orgNamespace(a.org) } };
 }
 
-/** The built-in renderer's output under the contract (what `skyprobe render` prints). */
-export function contractItems(r: Rendered, a: AppFixture): RendererItem[] {
+/**
+ * The spec of an AppRecord: the platform's record of the app (the metadata fact), as the renderer sees it. Optional
+ * for `--renderer` (deploy writes its own record); what the automation writes when the output is applied as it is.
+ */
+export interface AppRecordSpec {
+  org: string;
+  app: string;
+  routing: Routing;
+  hosts: RenderedHost[];
+}
+
+/**
+ * The built-in renderer's output under the contract (what `skyprobe render` prints): the objects, then its
+ * listeners, its DNS record and its AppRecord, each in the org namespace (they are namespaced CRDs in the lab,
+ * contract-crds.ts, so that the output can be given to `kubectl apply` as it is).
+ */
+export function contractItems(r: Rendered, a: AppFixture, routing: Routing): RendererItem[] {
+  const meta = (name: string) => ({ name, namespace: r.namespace });
+  const record: AppRecordSpec = { org: a.org, app: a.app, routing, hosts: r.hosts };
   return [
     ...r.objects,
     ...r.listeners.map((l) => ({
       apiVersion: CONTRACT_API,
       kind: 'GatewayListener',
-      metadata: { name: l.name },
+      metadata: meta(l.name),
       spec: { ...l },
     })),
     {
       apiVersion: CONTRACT_API,
       kind: 'DNSRecord',
-      metadata: { name: a.generatedHost },
+      metadata: meta(a.generatedHost),
       spec: { name: a.generatedHost, type: 'A', pointsTo: 'edge' },
     },
+    { apiVersion: CONTRACT_API, kind: 'AppRecord', metadata: meta(a.app), spec: { ...record } },
   ] as RendererItem[];
 }
 
@@ -132,6 +150,17 @@ export function validateRendered(a: AppFixture, items: RendererItem[]): Rendered
     if (FORBIDDEN[kind]) throw refuse(o, FORBIDDEN[kind] as string);
     if (!(ALLOWED_KINDS[o.apiVersion as string] ?? []).includes(kind))
       throw refuse(o, `${o.apiVersion} ${kind} is not a kind a renderer may create`);
+    if (o.apiVersion === CONTRACT_API && o.metadata?.namespace !== undefined && o.metadata.namespace !== ns)
+      throw refuse(o, `outside the app's org namespace ${ns}`);
+    if (kind === 'AppRecord') {
+      const r = o.spec as Partial<AppRecordSpec> | undefined;
+      if (o.metadata?.name !== a.app || r?.org !== a.org || r.app !== a.app)
+        throw refuse(o, `an AppRecord is the app's own: name ${a.app}, spec.org ${a.org}, spec.app ${a.app}`);
+      const other = (r.hosts ?? []).find((h) => !hosts.has(h?.host));
+      if (other) throw refuse(o, `it records ${other.host}, which is not a host of this app`);
+      // deploy writes the platform's record itself; the AppRecord is for the output applied as it is.
+      continue;
+    }
     if (kind === 'GatewayListener') {
       const l = o.spec as unknown as GatewayListener;
       if (!l || l.name !== o.metadata?.name) throw refuse(o, 'spec.name must be the listener name (metadata.name)');

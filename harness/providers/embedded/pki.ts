@@ -27,6 +27,7 @@ export const IDENTITIES: ClientIdentity[] = [
   { name: 'coredns', user: 'skyprobe-coredns', groups: ['system:masters'] },
   { name: 'traefik', user: 'skyprobe-traefik', groups: ['system:masters'] },
   { name: 'cert-manager', user: 'skyprobe-cert-manager', groups: ['system:masters'] },
+  { name: 'automation', user: 'satusky-automation', groups: ['system:masters'] },
 ];
 
 /** Any leaf certificate from the lab CA: `ext` is an openssl extension file's text. */

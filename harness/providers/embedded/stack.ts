@@ -1,13 +1,16 @@
 /**
  * The Satusky routing stack on the embedded lab: public DNS (CoreDNS), ACME (Pebble), the CRDs, the edge
- * (Traefik: Gateway API + Ingress), the cloud load balancer (HAProxy, TCP), cert-manager, and the edge objects
- * (GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers). Started by `lab up` unless --no-stack.
+ * (Traefik: Gateway API + Ingress), the cloud load balancer (HAProxy, TCP), cert-manager, the platform's automation
+ * of the renderer contract's objects (harness/automation/), and the edge objects (GatewayClass, Gateway
+ * satusky-edge, IngressClass, ClusterIssuers). Started by `lab up` unless --no-stack.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { waitUntil } from '../../converge.ts';
 import { applyObjects } from '../../k8s/apply.ts';
+import { repoRoot } from '../../paths.ts';
+import { contractCrds } from '../../stack/contract-crds.ts';
 import type { Clients } from '../../k8s/client.ts';
 import { EDGE_NAMESPACE, GATEWAY_NAME, edgeObjects } from '../../stack/edge-objects.ts';
 import type { Issuance } from '../../stack/issuance.ts';
@@ -181,15 +184,15 @@ export async function upStackEdge(c: StackContext): Promise<void> {
   const { state, run } = c;
   const paths = stackPaths(state.dir);
   const pebbleCa = c.pki.ca;
-  await c.step('CRDs: Gateway API, cert-manager, Traefik', async () => {
-    const crds = readCrds(c.crdFiles);
+  await c.step('CRDs: Gateway API, cert-manager, Traefik, the renderer contract', async () => {
+    const crds = [...readCrds(c.crdFiles), ...contractCrds()];
     await applyCrds(c.pki, state.apiServer, crds);
     await waitEstablished(
       c.k,
       crds.map((o) => o.metadata?.name as string),
     );
   });
-  await c.step('edge (Traefik), load balancer (HAProxy), cert-manager', async () => {
+  await c.step('edge (Traefik), load balancer (HAProxy), cert-manager, platform automation', async () => {
     const traefik = c.start({
       name: 'traefik',
       netns: state.hosts.edge?.netns,
@@ -203,6 +206,13 @@ export async function upStackEdge(c: StackContext): Promise<void> {
       name: 'cert-manager',
       netns: state.hosts.cp?.netns,
       argv: certManagerArgs(c.bin('cert-manager-controller'), c.pki.kubeconfigs['cert-manager'] as string),
+    });
+    // Satusky's automation of the contract's objects (GatewayListener, DNSRecord, AppRecord): outside the lab's
+    // namespaces, like the pod runner (it reaches the apiserver and writes the lab's zone and metadata folders).
+    const automation = c.start({
+      name: 'automation',
+      argv: [process.execPath, join(repoRoot(), 'bin', 'automation.mjs')],
+      env: { SKYPROBE_LAB_DIR: state.dir },
     });
     await waitFor(
       traefik,
@@ -221,6 +231,9 @@ export async function upStackEdge(c: StackContext): Promise<void> {
       async () => (await httpFromNetns(run, state.hosts.internet?.netns as string, `http://${LB_IP}/`)).status === 404,
       { timeoutMs: TIMEOUTS.lbForwarding },
     );
+    await waitFor(automation, 'automation watching', async () => existsSync(join(state.dir, 'automation.ready')), {
+      timeoutMs: TIMEOUTS.automationReady,
+    });
   });
   const edgeStep = `edge objects: GatewayClass, Gateway satusky-edge, IngressClass, ClusterIssuers (${c.issuance} issuance)`;
   await c.step(edgeStep, async () => {
