@@ -1,6 +1,6 @@
 /**
- * `skyprobe render fixtures/apps/shop.yaml --routing target` applied by `kubectl apply` gives what `skyprobe
- * deploy` gives (issue #17): the contract's kinds are CRDs of the lab and the lab's platform automation
+ * `skyprobe render fixtures/apps/shop.yaml --routing target` (and `current`) applied by `kubectl apply` gives what
+ * `skyprobe deploy` gives (issue #17): the contract's kinds are CRDs of the lab and the lab's platform automation
  * (harness/automation/, stack/automation.ts) acts on them. For every host of shop, `domains check`'s four facts and
  * the endpoint after the kubectl apply equal those after `skyprobe deploy` of the same fixture (status and summary);
  * `kubectl wait --for=condition=Ready` on the contract's objects returns; `kubectl delete -f` of the same output
@@ -30,6 +30,7 @@ import { gatewayRefOf } from '../stack/edge-gateways.ts';
 import { GATEWAY_NAME } from '../stack/edge-objects.ts';
 import { readRecords, SATUSKY_ZONE } from '../stack/public-dns.ts';
 import { render } from '../stack/render.ts';
+import { ROUTINGS } from '../stack/routing.ts';
 import { labForFile } from './lab-for-file.ts';
 
 const bin = new URL('../../bin/skyprobe.mjs', import.meta.url).pathname;
@@ -39,12 +40,19 @@ const CONTRACT =
 /** How long the facts may take to pass after a deploy (certificates are issued by cert-manager through Pebble). */
 const SETTLE_MS = 120_000;
 
-/** What a host's check says, fact by fact and the endpoint: status and summary, times and numbers masked. */
+/**
+ * What a host's check says, fact by fact and the endpoint: status and summary, with what differs between any two
+ * deploys masked (times, the pods' generated names, the validity of a newly issued certificate).
+ */
 const said = (r: DomainReport) =>
   Object.fromEntries(
     [...FACT_NAMES.map((n) => [n, r.facts[n]] as const), ['endpoint', r.endpoint] as const].map(([n, f]) => [
       n,
-      `${f.status}: ${f.summary.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>').replace(/\d+(\.\d+)? ?(ms|s)\b/g, '<t>')}`,
+      `${f.status}: ${f.summary
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
+        .replace(/valid until [A-Z][a-z]{2} [ \d]\d [\d:]+ \d{4} GMT/g, 'valid until <time>')
+        .replace(/\bpod ([a-z0-9-]+)-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g, 'pod $1-<pod>')
+        .replace(/\d+(\.\d+)? ?(ms|s)\b/g, '<t>')}`,
     ]),
   );
 
@@ -53,7 +61,8 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
   let env: ScenarioEnv;
   let target: FactTarget;
   let tmp: string;
-  let rendered: string;
+  /** The rendered output's file, by routing mode. */
+  const rendered: Record<string, string> = {};
   const shop = () => env.app('shop');
   const hosts = () => appHosts(shop()).map((h) => h.host);
   const kubectl = (args: string[], o: { input?: string } = {}) =>
@@ -84,7 +93,7 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
   /** Nothing of shop is left: no listener on any edge Gateway, no record, no metadata, no objects. */
   async function nothingLeft(): Promise<void> {
     const gw = (await env.k.objects.read(gatewayRefOf(GATEWAY_NAME))) as { spec: { listeners: { name: string }[] } };
-    const mine = new Set(render(shop(), 'target').listeners.map((l) => l.name));
+    const mine = new Set(ROUTINGS.flatMap((m) => render(shop(), m).listeners.map((l) => l.name)));
     expect(gw.spec.listeners.filter((l) => mine.has(l.name))).toEqual([]);
     expect(
       readRecords(stackPaths(env.lab.dir).zones, SATUSKY_ZONE).filter((r) => r.name === shop().generatedHost),
@@ -106,31 +115,16 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
     tmp = mkdtempSync(join(tmpdir(), 'skyprobe-kubectl-'));
     // The fixture the lab knows is shop.yaml under its own names (no instance tag).
     expect(shop().namespace).toBe('org-acme');
-    const out = await execa('node', [bin, 'render', FIXTURE, '--routing', 'target']);
-    rendered = join(tmp, 'shop-target.yaml');
-    writeFileSync(rendered, out.stdout);
+    for (const routing of ROUTINGS) {
+      const out = await execa('node', [bin, 'render', FIXTURE, '--routing', routing]);
+      rendered[routing] = join(tmp, `shop-${routing}.yaml`);
+      writeFileSync(rendered[routing], out.stdout);
+    }
     await userPointsDomainsAtLb(env, shop());
   }, 60_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  let viaDeploy: Record<string, Record<string, string>>;
-  it('skyprobe deploy: every host passes; then removed', async () => {
-    await env.deploy(shop(), 'target');
-    viaDeploy = await allPass();
-    await env.remove(shop(), 'target');
-    await nothingLeft();
-  }, 240_000);
-
-  it('kubectl apply of the rendered output: Ready, and the same facts and endpoint for every host', async () => {
-    const applied = await kubectl(['apply', '-f', rendered]);
-    expect(applied.exitCode, applied.stderr).toBe(0);
-    const wait = await kubectl(['wait', '--for=condition=Ready', CONTRACT, '--all', '-n', 'org-acme', '--timeout=30s']);
-    expect(wait.exitCode, wait.stderr).toBe(0);
-    const viaKubectl = await allPass();
-    expect(viaKubectl).toEqual(viaDeploy);
-  }, 240_000);
-
-  it('fault twin: a listener for a host that is not the app’s is refused and never reaches the Gateway', async () => {
+  async function strayListener(): Promise<void> {
     const stray = {
       apiVersion: 'renderer.skyprobe.dev/v1',
       kind: 'GatewayListener',
@@ -171,18 +165,52 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
       (await kubectl(['delete', 'gatewaylisteners/https-stray-example-org', '-n', 'org-acme', '--timeout=20s']))
         .exitCode,
     ).toBe(0);
-  }, 60_000);
+  }
 
-  it('kubectl delete -f of the same output leaves nothing', async () => {
-    const del = await kubectl(['delete', '-f', rendered, '--timeout=60s']);
-    expect(del.exitCode, del.stderr).toBe(0);
-    await nothingLeft();
-  }, 90_000);
+  for (const routing of ROUTINGS) {
+    let viaDeploy: Record<string, Record<string, string>>;
+    it(`[${routing}] skyprobe deploy: every host passes; then removed`, async () => {
+      await env.deploy(shop(), routing);
+      viaDeploy = await allPass();
+      await env.remove(shop(), routing);
+      await nothingLeft();
+    }, 240_000);
+
+    it(`[${routing}] kubectl apply of the rendered output: Ready, and the same facts and endpoint for every host`, async () => {
+      const applied = await kubectl(['apply', '-f', rendered[routing] as string]);
+      expect(applied.exitCode, applied.stderr).toBe(0);
+      const wait = await kubectl([
+        'wait',
+        '--for=condition=Ready',
+        CONTRACT,
+        '--all',
+        '-n',
+        'org-acme',
+        '--timeout=30s',
+      ]);
+      expect(wait.exitCode, wait.stderr).toBe(0);
+      const viaKubectl = await allPass();
+      expect(viaKubectl).toEqual(viaDeploy);
+    }, 240_000);
+
+    if (routing === 'target')
+      it(
+        '[target] fault twin: a listener for a host that is not the app’s is refused and never reaches the Gateway',
+        strayListener,
+        60_000,
+      );
+
+    it(`[${routing}] kubectl delete -f of the same output leaves nothing`, async () => {
+      const del = await kubectl(['delete', '-f', rendered[routing] as string, '--timeout=60s']);
+      expect(del.exitCode, del.stderr).toBe(0);
+      await nothingLeft();
+    }, 90_000);
+  }
 
   it('fault twin: with the automation stopped the objects never get Ready and the generated host fails metadata and DNS', async () => {
     await env.stopComponent('automation');
     try {
-      expect((await kubectl(['apply', '-f', rendered])).exitCode).toBe(0);
+      expect((await kubectl(['apply', '-f', rendered.target as string])).exitCode).toBe(0);
       const wait = await kubectl([
         'wait',
         '--for=condition=Ready',
@@ -203,7 +231,7 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
     // Running again, it catches up with what was applied meanwhile.
     const wait = await kubectl(['wait', '--for=condition=Ready', CONTRACT, '--all', '-n', 'org-acme', '--timeout=30s']);
     expect(wait.exitCode, wait.stderr).toBe(0);
-    const del = await kubectl(['delete', '-f', rendered, '--timeout=60s']);
+    const del = await kubectl(['delete', '-f', rendered.target as string, '--timeout=60s']);
     expect(del.exitCode, del.stderr).toBe(0);
     await nothingLeft();
   }, 120_000);
