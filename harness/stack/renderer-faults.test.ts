@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../paths.ts';
-import { REFERENCE_RENDERER, TABLE_END, TABLE_START, faultsTable, readFaults } from './renderer-faults.ts';
+import {
+  REFERENCE_RENDERER,
+  TABLE_END,
+  TABLE_START,
+  faultsTable,
+  readFaults,
+  selectFaults,
+} from './renderer-faults.ts';
 
 describe('fixtures/renderers/faults.json, the expected failures of each faulty renderer', () => {
   const faults = readFaults();
@@ -30,5 +37,23 @@ describe('fixtures/renderers/faults.json, the expected failures of each faulty r
     const readme = readFileSync(join(repoRoot(), 'fixtures', 'renderers', 'README.md'), 'utf8');
     const shown = readme.slice(readme.indexOf(TABLE_START), readme.indexOf(TABLE_END) + TABLE_END.length);
     expect(shown).toBe(faultsTable(faults));
+  });
+});
+
+describe('SKYPROBE_RENDERER_FAULTS', () => {
+  const known = ['www-302', 'alias-other-service', 'wrong-listener'];
+  it('1 is every fault, a comma list the named ones in the table order, unset none', () => {
+    expect(selectFaults('1', known)).toEqual(known);
+    expect(selectFaults('wrong-listener, alias-other-service', known)).toEqual([
+      'alias-other-service',
+      'wrong-listener',
+    ]);
+    expect(selectFaults(undefined, known)).toEqual([]);
+    expect(selectFaults('', known)).toEqual([]);
+  });
+  it('refuses a name that is no fault, naming the known ones', () => {
+    expect(() => selectFaults('www-302,nope', known)).toThrow(
+      /names nope, which is no fault \(known: www-302, alias-other-service, wrong-listener; or 1 for all\)/,
+    );
   });
 });

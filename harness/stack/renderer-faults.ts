@@ -57,3 +57,24 @@ export function faultsTable(faults: Record<string, RendererFault>): string {
     TABLE_END,
   ].join('\n');
 }
+
+/**
+ * The faults the lab test runs, from SKYPROBE_RENDERER_FAULTS: `1` every fault, a comma list those named (one catalog
+ * run each, so that the lab lock can be let go between them), unset or empty none. A name that is no fault: an error
+ * naming it and the known ones.
+ */
+export function selectFaults(value: string | undefined, known: string[]): string[] {
+  const v = (value ?? '').trim();
+  if (v === '' || v === '0') return [];
+  if (v === '1') return known;
+  const names = v
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined)
+    throw new Error(
+      `SKYPROBE_RENDERER_FAULTS names ${unknown}, which is no fault (known: ${known.join(', ')}; or 1 for all)`,
+    );
+  return known.filter((n) => names.includes(n));
+}
