@@ -123,8 +123,9 @@ export const TIMEOUTS = {
   watchRestart: 1_000,
   /** The platform automation watching the renderer contract's objects (its first pass done). */
   automationReady: 20_000,
-  /** The platform automation's pause before it runs a failed pass again. */
+  /** The platform automation's first pause before it runs a failed pass again (doubling, at most automationRetryMax). */
   automationRetry: 1_000,
+  automationRetryMax: 10_000,
 
   // ── Commands the harness runs ──
   /** A command that must succeed, unless its caller names a bound. */

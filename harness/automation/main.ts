@@ -5,7 +5,7 @@
  * stand-in for the platform's backend automation, as the pod runner is for the kubelet. Started by `lab up` with the
  * stack (SKYPROBE_LAB_DIR names the lab), stopped and swept with the lab's other processes. It watches the three
  * kinds and runs one pass after each change (passes never overlap; changes during a pass make one more); a pass that
- * fails is run again after TIMEOUTS.automationRetry.
+ * fails is run again after TIMEOUTS.automationRetry, doubling while passes keep failing (at most automationRetryMax).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   let running = false;
   let again = false;
   let retry: NodeJS.Timeout | undefined;
+  let failed = 0;
   const pass = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -43,10 +44,12 @@ async function main(): Promise<void> {
         ...r.unpublished.map((h) => `unpublished ${h}`),
         ...r.released.map((a) => `record of ${a} removed`),
       ];
+      failed = 0;
       log(`pass: ${r.objects} objects, ${r.listeners} listeners accepted${did.length ? `; ${did.join(', ')}` : ''}`);
     } catch (err) {
-      log(`pass failed: ${(err as Error).message}; again in ${TIMEOUTS.automationRetry} ms`);
-      retry = setTimeout(() => void pass(), TIMEOUTS.automationRetry);
+      const pause = Math.min(TIMEOUTS.automationRetry * 2 ** failed++, TIMEOUTS.automationRetryMax);
+      log(`pass failed: ${(err as Error).message}; again in ${pause} ms`);
+      retry = setTimeout(() => void pass(), pause);
     } finally {
       running = false;
     }

@@ -56,9 +56,11 @@ export async function reconcile(t: DeployTarget, log: (line: string) => void = (
       await setFinalizers(custom, o, [...(o.metadata.finalizers ?? []), AUTOMATION_FINALIZER]);
 
   const verdicts = new Map(plan.verdicts);
+  let edgeDone = true;
   try {
     await placeOnEdge(t, plan.listeners);
   } catch (err) {
+    edgeDone = false;
     const gw = (err as { gateway?: string }).gateway ?? GATEWAY_NAME;
     const refused: Verdict = {
       status: 'False',
@@ -83,14 +85,16 @@ export async function reconcile(t: DeployTarget, log: (line: string) => void = (
     const c = v && nextCondition(o, v, now);
     if (c) await patchStatus(custom, o, c);
   }
-  // Deleted objects: what they stood for is gone now (the plan left them out), so they may go.
+  // Deleted objects: what they stood for is gone now (the plan left them out), so they may go; a listener only once
+  // the edge has taken the change (a refused edit is retried by the next pass, which the failure makes).
   for (const o of objects.filter((x) => x.metadata.deletionTimestamp))
-    if ((o.metadata.finalizers ?? []).includes(AUTOMATION_FINALIZER))
+    if ((o.metadata.finalizers ?? []).includes(AUTOMATION_FINALIZER) && (edgeDone || o.kind !== 'GatewayListener'))
       await setFinalizers(
         custom,
         o,
         (o.metadata.finalizers ?? []).filter((f) => f !== AUTOMATION_FINALIZER),
       );
+  if (!edgeDone) throw new Error('the edge refused the listeners; the objects say why (Ready=False GatewayRefused)');
   return {
     objects: objects.length,
     listeners: plan.listeners.size,
