@@ -152,9 +152,16 @@ export function labEnv(run: Runner = execRunner): ScenarioEnv {
     async diagnostics() {
       const logs: Record<string, string> = {};
       for (const p of state().processes.filter((x) =>
-        ['traefik', 'cert-manager', 'pebble', 'haproxy', 'coredns-public', 'coredns-cluster', 'pod-runner'].includes(
-          x.name,
-        ),
+        [
+          'traefik',
+          'cert-manager',
+          'pebble',
+          'haproxy',
+          'coredns-public',
+          'coredns-cluster',
+          'pod-runner',
+          'automation',
+        ].includes(x.name),
       ))
         logs[p.name] = logTail(p, 15).slice(-3000) || '(no log)';
       return { logs, objects: await routingObjects(k) };
