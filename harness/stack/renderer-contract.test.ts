@@ -89,6 +89,33 @@ describe('the renderer contract', () => {
         },
         /publishes records in satusky\.com only/,
       ],
+      [
+        {
+          apiVersion: 'renderer.skyprobe.dev/v1',
+          kind: 'AppRecord',
+          metadata: { name: 'blog', namespace: 'org-acme' },
+          spec: { org: 'acme', app: 'blog', routing: 'target', hosts: [] },
+        },
+        /AppRecord org-acme\/blog: an AppRecord is the app's own: name shop/,
+      ],
+      [
+        {
+          apiVersion: 'renderer.skyprobe.dev/v1',
+          kind: 'AppRecord',
+          metadata: { name: 'shop' },
+          spec: { org: 'acme', app: 'shop', routing: 'target', hosts: [{ host: 'bank.example.com' }] },
+        },
+        /it records bank\.example\.com, which is not a host of this app/,
+      ],
+      [
+        {
+          apiVersion: 'renderer.skyprobe.dev/v1',
+          kind: 'DNSRecord',
+          metadata: { name: 'shop-acme.satusky.com', namespace: 'org-other' },
+          spec: { name: 'shop-acme.satusky.com', type: 'A', pointsTo: 'edge' },
+        },
+        /DNSRecord org-other\/shop-acme\.satusky\.com: outside the app's org namespace org-acme/,
+      ],
     ];
     for (const [extra, shows] of cases) expect(refused(extra), extra.kind).toThrow(shows);
   });
