@@ -184,10 +184,11 @@ export async function benchScale(o: ScaleBenchOptions) {
     const all = await execa('node', [o.bin, 'domains', 'check', '--all', '--json'], { reject: false });
     const allMs = Date.now() - d0;
     let allHosts = 0;
+    let notJson: string | undefined;
     try {
       allHosts = (JSON.parse(all.stdout) as DomainsReport).hosts.length;
-    } catch {
-      // not JSON: recorded below
+    } catch (err) {
+      notJson = `${(err as Error).message} (${all.stdout.length} bytes on stdout; stderr: ${all.stderr.slice(-300)})`;
     }
     // The largest Gateway (and ListenerSet) as JSON.
     const gws = (await env.k.objects.list('gateway.networking.k8s.io/v1', 'Gateway', EDGE_NAMESPACE)).items;
@@ -225,6 +226,7 @@ export async function benchScale(o: ScaleBenchOptions) {
         exitCode: all.exitCode,
         hosts: allHosts,
         hostsPerSecond: allHosts ? Math.round((allHosts / allMs) * 10000) / 10 : 0,
+        ...(notJson ? { notJson } : {}),
       },
       largestGateway: sizes.sort((a, b) => b.bytes - a.bytes)[0],
       gateways: sizes,

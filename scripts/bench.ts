@@ -34,7 +34,7 @@ import { benchScale } from './bench-scale.ts';
 import type { Layout } from '../harness/stack/layout.ts';
 import { benchConformance } from './bench-conformance.ts';
 import { DEFAULT_PARALLEL } from '../harness/cli/run-command.ts';
-import type { Issuance } from '../harness/stack/issuance.ts';
+import { DEFAULT_ISSUANCE, type Issuance } from '../harness/stack/issuance.ts';
 import type { Routing } from '../harness/stack/routing.ts';
 import { fleetHostsPerApp } from '../harness/stack/generate.ts';
 
@@ -109,7 +109,7 @@ if (option('--scale')) {
     hosts: arg('--scale', 64),
     layout: (option('--layout') ?? 'sharded') as Layout,
     routing: (option('--routing') ?? 'target') as Routing,
-    issuance: (option('--issuance') ?? 'fast') as Issuance,
+    issuance: (option('--issuance') ?? DEFAULT_ISSUANCE.embedded) as Issuance,
     perApp: arg('--per-app', fleetHostsPerApp(arg('--scale', 64))),
     greenWithinMs: arg('--green-within', 900) * 1000,
     bin,
