@@ -10,9 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CustomObjectsApi, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
-import { clientsFor } from '../k8s/client.ts';
 import { deployTarget } from '../providers/embedded/stack.ts';
-import { readState } from '../providers/embedded/state.ts';
+import { labOfDaemon } from '../providers/embedded/lab-daemon.ts';
 import { reconcile } from '../stack/automation.ts';
 import { CONTRACT_GROUP, CONTRACT_KINDS } from '../stack/contract-crds.ts';
 import { TIMEOUTS } from '../timeouts.ts';
@@ -20,10 +19,7 @@ import { TIMEOUTS } from '../timeouts.ts';
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
 async function main(): Promise<void> {
-  const dir = process.env.SKYPROBE_LAB_DIR;
-  const state = dir ? readState(dir) : undefined;
-  if (!dir || !state) throw new Error('SKYPROBE_LAB_DIR must name a lab folder with a state.json');
-  const k = clientsFor(join(dir, 'pki', 'automation.kubeconfig'));
+  const { dir, state, k } = labOfDaemon('automation');
   const target = deployTarget(state, k);
 
   let running = false;

@@ -65,15 +65,10 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
   const rendered: Record<string, string> = {};
   const shop = () => env.app('shop');
   const hosts = () => appHosts(shop()).map((h) => h.host);
+  /** setup's kubectl, found once (the pin file read once, not at every call). */
+  const kubectlBin = componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl', cachePaths());
   const kubectl = (args: string[], o: { input?: string } = {}) =>
-    execa(
-      componentBinary(loadPinFile(join(repoRoot(), PIN_FILE)), 'kubectl', cachePaths()),
-      ['--kubeconfig', env.lab.kubeconfig, ...args],
-      {
-        reject: false,
-        input: o.input,
-      },
-    );
+    execa(kubectlBin, ['--kubeconfig', env.lab.kubeconfig, ...args], { reject: false, input: o.input });
   /** Every host's check, once every fact and the endpoint pass for all (through the convergence rule). */
   async function allPass(): Promise<Record<string, Record<string, string>>> {
     const r = await converge(
@@ -109,6 +104,9 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
     ]);
     expect(left.stdout.trim()).toBe('');
   }
+  /** `kubectl wait` until every contract object of the app is Ready, at most `timeout`. */
+  const waitReady = (timeout: string) =>
+    kubectl(['wait', '--for=condition=Ready', CONTRACT, '--all', '-n', 'org-acme', `--timeout=${timeout}`]);
 
   beforeAll(async () => {
     ({ env, target } = lab.get());
@@ -179,15 +177,7 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
     it(`[${routing}] kubectl apply of the rendered output: Ready, and the same facts and endpoint for every host`, async () => {
       const applied = await kubectl(['apply', '-f', rendered[routing] as string]);
       expect(applied.exitCode, applied.stderr).toBe(0);
-      const wait = await kubectl([
-        'wait',
-        '--for=condition=Ready',
-        CONTRACT,
-        '--all',
-        '-n',
-        'org-acme',
-        '--timeout=30s',
-      ]);
+      const wait = await waitReady('30s');
       expect(wait.exitCode, wait.stderr).toBe(0);
       const viaKubectl = await allPass();
       expect(viaKubectl).toEqual(viaDeploy);
@@ -211,15 +201,7 @@ describe('render | kubectl apply gives what skyprobe deploy gives', () => {
     await env.stopComponent('automation');
     try {
       expect((await kubectl(['apply', '-f', rendered.target as string])).exitCode).toBe(0);
-      const wait = await kubectl([
-        'wait',
-        '--for=condition=Ready',
-        CONTRACT,
-        '--all',
-        '-n',
-        'org-acme',
-        '--timeout=10s',
-      ]);
+      const wait = await waitReady('10s');
       expect(wait.exitCode).not.toBe(0);
       expect(wait.stderr).toMatch(/timed out waiting for the condition/);
       const r = (await checkDomains(target, [shop().generatedHost])).hosts[0] as DomainReport;

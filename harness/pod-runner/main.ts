@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { makeInformer } from '@kubernetes/client-node';
 import { execRunner } from '../exec/runner.ts';
-import { clientsFor } from '../k8s/client.ts';
 import { repoRoot } from '../paths.ts';
 import { netnsName, nodePlan, podAddress, podNetnsName } from '../providers/embedded/address-plan.ts';
-import { readState } from '../providers/embedded/state.ts';
+import { labOfDaemon } from '../providers/embedded/lab-daemon.ts';
 import { cachePaths } from '../setup/cache.ts';
 import { loadPinFile } from '../setup/components.ts';
 import { PIN_FILE, componentBinary } from '../setup/setup.ts';
@@ -22,10 +21,7 @@ import { TIMEOUTS } from '../timeouts.ts';
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
 async function main(): Promise<void> {
-  const dir = process.env.SKYPROBE_LAB_DIR;
-  const state = dir ? readState(dir) : undefined;
-  if (!dir || !state) throw new Error('SKYPROBE_LAB_DIR must name a lab folder with a state.json');
-  const k = clientsFor(join(dir, 'pki', 'pod-runner.kubeconfig'));
+  const { dir, state, k } = labOfDaemon('pod-runner');
   const pins = loadPinFile(join(repoRoot(), PIN_FILE));
   const paths = cachePaths();
   const bins = new Map<string, string>();
