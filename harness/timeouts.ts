@@ -220,6 +220,11 @@ export const TIMEOUTS = {
   scaleHostGreen: 1_500,
   /** A whole `skyprobe run --routing both` on a lab that is up, as a lab test runs it (~4 min measured). */
   conformanceRun: 600_000,
+  /**
+   * Rendering every renderer input a faults test recorded, with and without each fault (hundreds of inputs after all
+   * five faults' runs, a Python start each: more than 60 s measured).
+   */
+  renderEveryInput: 600_000,
 } as const satisfies Record<string, number>;
 
 /** Pauses between attempts of a wait or a converging check, by what is asked. */

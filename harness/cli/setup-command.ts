@@ -3,7 +3,7 @@
  * pinned thing (setup-check.ts) and exits 1 naming what is missing or not as pinned.
  */
 import type { Command } from 'commander';
-import { formatElapsed, streamProgress } from '../log.ts';
+import { type Progress, formatElapsed, streamProgress } from '../log.ts';
 import { repoRoot } from '../paths.ts';
 import type { SetupResult } from '../setup/setup.ts';
 
@@ -51,15 +51,18 @@ export function registerSetup(program: Command): void {
       }) => {
         // Loaded when the verb runs, as every verb's modules (lab-command.ts).
         const { checkSetup, setup } = await import('../setup/setup.ts');
-        if (opts.engine || opts.engineStop) {
-          const { engineCommand } = await import('../setup/kind/engine-command.ts');
+        const engineCommand = async (action: 'start' | 'stop', progress: Progress) =>
+          (await import('../setup/kind/engine-command.ts')).engineCommand(action, progress);
+        // --engine alone starts the engine (its packages installed before); with --kind, once setup has installed
+        // them, between the Go components and the images.
+        if (opts.engineStop || (opts.engine && !opts.kind)) {
           const progress = streamProgress(process.stderr);
           try {
             await engineCommand(opts.engineStop ? 'stop' : 'start', progress);
           } finally {
             progress.close();
           }
-          if (opts.engineStop || !opts.kind) return;
+          return;
         }
         const only = opts.only
           ?.split(',')
@@ -83,7 +86,14 @@ export function registerSetup(program: Command): void {
         const progress = streamProgress(process.stderr);
         try {
           const kind = opts.kind ? true : opts.kindIfEngine ? ('if-engine' as const) : false;
-          const res = await setup({ repoRoot: repoRoot(), only, rebuild: opts.rebuild, progress, kind });
+          const res = await setup({
+            repoRoot: repoRoot(),
+            only,
+            rebuild: opts.rebuild,
+            progress,
+            kind,
+            startEngine: opts.engine ? () => engineCommand('start', progress) : undefined,
+          });
           process.stdout.write(opts.json ? `${JSON.stringify(res, null, 2)}\n` : `${table(res)}\n`);
           if (!opts.json && res.kind)
             process.stdout.write(

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // skyprobe's echo backend: the program behind the image `skyprobe/echo`. Every request gets a JSON reply that
 // names the pod that served it, so a probe can tell which replica (and which app) answered.
-// Env: PORT (default 8080), POD_NAME, POD_NAMESPACE, NODE_NAME, APP (set by the pod runner / the Deployment).
+// Env: PORT (default 8080), POD_NAME, POD_NAMESPACE, NODE_NAME, APP (the Deployment sets them; the pod's name,
+// namespace and node from the downward API).
 // Fault knobs (used only by fault twins; the readiness path /healthz always answers 200, as the health check of an
 // app that ignores its broken dependency would): ECHO_STATUS, the status of every other answer (e.g. 500);
 // ECHO_HOSTS, a comma-separated list of the Host names it serves: any other host gets 404 (a virtual-host app).

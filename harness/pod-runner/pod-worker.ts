@@ -204,10 +204,8 @@ export class PodWorker {
         'status.hostIPs': this.hostIp,
       })[path] ?? '';
     const out: Record<string, string> = {
-      // What every skyprobe program may read; the downward API below can override.
-      POD_NAME: m.name ?? '',
-      POD_NAMESPACE: m.namespace ?? '',
-      NODE_NAME: this.pod.spec?.nodeName ?? '',
+      // As a kubelet's container runtime: HOSTNAME is the pod's name. Anything else about the pod (its name,
+      // namespace, node) a container gets only through the downward API below, as on any cluster.
       HOSTNAME: m.name ?? '',
       // The kubelet's service environment for the API server (in-cluster config reads these).
       KUBERNETES_SERVICE_HOST: CLUSTER.apiServiceIp,

@@ -183,6 +183,26 @@ components: []
     expect(res.goPinned).toBe('1.26');
   });
 
+  it('--kind --engine: the engine starts after the packages and components, before anything asks for an engine', async () => {
+    const w = world();
+    const f = machine(w.moduleDir, [{ match: /^docker /, reply: { exitCode: 1, output: 'Cannot connect' } }]);
+    let before: string[] = [];
+    await setup({
+      repoRoot: w.repo,
+      env: w.env,
+      run: f.run,
+      diskNeeded: 0,
+      kind: 'if-engine',
+      startEngine: async () => {
+        before = f.calls.map((c) => c.line);
+      },
+    });
+    expect(before.some((l) => l.startsWith('dpkg-query'))).toBe(true);
+    expect(before.some((l) => l.startsWith('go build'))).toBe(true);
+    expect(before.filter((l) => l.startsWith('docker'))).toEqual([]);
+    expect(f.calls.slice(before.length).some((c) => c.line.startsWith('docker'))).toBe(true);
+  });
+
   it('rejects an unknown component name in --only', async () => {
     const w = world();
     await expect(

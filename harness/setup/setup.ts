@@ -37,6 +37,11 @@ export interface SetupOptions {
    * 'if-engine' (npm test): the images only where a Docker engine answers; elsewhere a notice, no failure.
    */
   kind?: boolean | 'if-engine';
+  /**
+   * With kind: start skyprobe's own Docker engine (`setup --kind --engine`) once its Debian packages are installed
+   * and before the images are made.
+   */
+  startEngine?: () => Promise<void>;
   /** Parallel component builds (default 2: one machine of this kind has 2 cores). */
   concurrency?: number;
   isRoot?: boolean;
@@ -149,6 +154,7 @@ export async function setup(o: SetupOptions): Promise<SetupResult> {
       buildSeconds: m.buildSeconds,
     });
   });
+  if (o.kind && o.startEngine) await o.startEngine();
   const imagesHere =
     o.kind === true || (o.kind === 'if-engine' && (await dockerTarget(run, paths, o.env)) !== undefined);
   if (o.kind === 'if-engine' && !imagesHere)

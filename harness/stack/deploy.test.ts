@@ -126,6 +126,34 @@ describe('deployApp is atomic', () => {
     expect(listenersOf(store)).toEqual(['http']);
   });
 
+  it("delete removes the certificate Secrets cert-manager made for the app's hosts, and no other Secret", async () => {
+    const { store, k } = fakeApi(() => undefined);
+    const t = target(k);
+    const a = app(1);
+    await deployApp(t, a, 'current');
+    const secret = (namespace: string, name: string, byCertManager: boolean) =>
+      store.set(`Secret/${namespace}/${name}`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name,
+          namespace,
+          ...(byCertManager ? { annotations: { 'cert-manager.io/certificate-name': name } } : {}),
+        },
+      } as KubernetesObject);
+    const hosts = render(a, 'current').hosts;
+    const [generated, custom] = [hosts.find((h) => h.kind === 'generated'), hosts.find((h) => h.kind === 'custom')];
+    secret(generated?.tlsSecret.namespace ?? '', generated?.tlsSecret.name ?? '', true);
+    secret(custom?.tlsSecret.namespace ?? '', custom?.tlsSecret.name ?? '', true);
+    secret('org-acme', 'uploaded-by-the-user', false);
+    secret('org-acme', `${a.app}-not-a-host-tls`, true);
+    await deleteApp(t, a, 'current');
+    expect([...store.keys()].filter((x) => x.startsWith('Secret/')).sort()).toEqual([
+      'Secret/org-acme/shop-not-a-host-tls',
+      'Secret/org-acme/uploaded-by-the-user',
+    ]);
+  });
+
   it('applies an app the API takes: its objects, its listeners, its metadata', async () => {
     const { store, k } = fakeApi(() => undefined);
     const t = target(k);

@@ -21,10 +21,10 @@ import {
   gatewayRefOf,
   renderOnEdge,
 } from './edge-gateways.ts';
-import { DEFAULT_LAYOUT, type Layout } from './layout.ts';
+import { DEFAULT_LAYOUT, LAYOUTS, type Layout } from './layout.ts';
 import { publishGenerated, unpublishGenerated } from './public-dns.ts';
 import { type GatewayListener, type Rendered, render } from './render.ts';
-import type { Routing } from './routing.ts';
+import { ROUTINGS, type Routing } from './routing.ts';
 
 /** What the platform records for a deployed app: the metadata fact. */
 export interface AppMetadata {
@@ -343,6 +343,49 @@ async function deleteNow(t: DeployTarget, a: AppFixture, routing: Routing): Prom
     ...((applied?.objects ?? []) as KubernetesObject[]),
   ]);
   await dropListeners(t.k, new Set([...r.listeners, ...(applied?.listeners ?? [])]));
+  await deleteCertificateSecrets(t.k, certificateSecrets(a, (applied?.objects ?? []) as KubernetesObject[]));
   unpublishGenerated(t.dns.zonesDir, a.generatedHost, t.dns.nameserverIp);
   rmSync(metadataFile(t.metadataDir, a), { force: true });
+}
+
+/**
+ * Where the app's hosts' certificates are stored, in every routing and layout (the built-in renderer's names), and
+ * the Secrets named by the Ingresses another renderer applied.
+ */
+function certificateSecrets(a: AppFixture, applied: KubernetesObject[]): { namespace: string; name: string }[] {
+  const builtIn = ROUTINGS.flatMap((m) => LAYOUTS.flatMap((layout) => render(a, m, { layout }).hosts)).map(
+    (h) => h.tlsSecret,
+  );
+  const fromIngresses = applied
+    .filter((o) => o.kind === 'Ingress')
+    .flatMap((o) =>
+      ((o as { spec?: { tls?: { secretName?: string }[] } }).spec?.tls ?? []).flatMap((tls) =>
+        tls.secretName ? [{ namespace: o.metadata?.namespace ?? '', name: tls.secretName }] : [],
+      ),
+    );
+  const seen = new Map([...builtIn, ...fromIngresses].map((x) => [`${x.namespace}/${x.name}`, x]));
+  return [...seen.values()];
+}
+
+/**
+ * cert-manager keeps a certificate's Secret when the Certificate goes (its default): an app deleted and deployed
+ * again would be served the old certificate without any issuance, so a run on a kept lab would pass TLS on what an
+ * earlier run left. Only Secrets cert-manager made (its certificate-name annotation) are deleted; others stay.
+ */
+async function deleteCertificateSecrets(k: Clients, secrets: { namespace: string; name: string }[]): Promise<void> {
+  const limit = pLimit(8);
+  const notFound = (err: unknown) => {
+    if (apiStatus(err) !== 404) throw err;
+    return undefined;
+  };
+  await Promise.all(
+    secrets.map((s) =>
+      limit(async () => {
+        const ref = { apiVersion: 'v1', kind: 'Secret', metadata: s };
+        const found = await k.objects.read(ref).catch(notFound);
+        if (!found?.metadata?.annotations?.['cert-manager.io/certificate-name']) return;
+        await k.objects.delete(ref).catch(notFound);
+      }),
+    ),
+  );
 }

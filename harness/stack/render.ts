@@ -94,6 +94,10 @@ export function render(a: AppFixture, routing: Routing, o: RenderOptions = {}): 
                 env: [
                   { name: 'PORT', value: String(a.port) },
                   { name: 'APP', value: `${a.org}/${a.app}` },
+                  // Which replica answered: the downward API, as Kubernetes gives a pod its own name.
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 ],
                 ports: [{ name: 'http', containerPort: a.port }],
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },

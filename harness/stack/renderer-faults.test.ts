@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../paths.ts';
 import {
+  FAULTS_IN_NPM_TEST,
   REFERENCE_RENDERER,
   TABLE_END,
   TABLE_START,
@@ -42,14 +43,20 @@ describe('fixtures/renderers/faults.json, the expected failures of each faulty r
 
 describe('SKYPROBE_RENDERER_FAULTS', () => {
   const known = ['www-302', 'alias-other-service', 'wrong-listener'];
-  it('1 is every fault, a comma list the named ones in the table order, unset none', () => {
+  it('1 is every fault, a comma list the named ones in the table order, 0 none, unset the default ones', () => {
     expect(selectFaults('1', known)).toEqual(known);
     expect(selectFaults('wrong-listener, alias-other-service', known)).toEqual([
       'alias-other-service',
       'wrong-listener',
     ]);
     expect(selectFaults(undefined, known)).toEqual([]);
-    expect(selectFaults('', known)).toEqual([]);
+    expect(selectFaults(undefined, known, ['wrong-listener'])).toEqual(['wrong-listener']);
+    expect(selectFaults('', known, ['www-302'])).toEqual(['www-302']);
+    expect(selectFaults('0', known, ['www-302'])).toEqual([]);
+  });
+  it("npm test's default faults are faults of the table", () => {
+    expect(Object.keys(readFaults())).toEqual(expect.arrayContaining(FAULTS_IN_NPM_TEST));
+    expect(FAULTS_IN_NPM_TEST.length).toBeGreaterThan(0);
   });
   it('refuses a name that is no fault, naming the known ones', () => {
     expect(() => selectFaults('www-302,nope', known)).toThrow(

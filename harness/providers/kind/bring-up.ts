@@ -72,6 +72,12 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
   writeRun(rec);
   const network = kindNetwork(d.env);
   try {
+    // kind makes its network on the first create and never removes it: this run owns it only if it is new
+    const existing = await run('docker', ['network', 'inspect', network], { timeoutMs: TIMEOUTS.dockerInspect });
+    if (existing.exitCode !== 0) {
+      rec.madeNetwork = network;
+      writeRun(rec);
+    }
     const nodeImage = d.local?.node?.nodeImage ?? pins.nodeImage;
     await timedStep(progress, 'kind', `create cluster ${rec.cluster} (${nodeImage.split('@')[0]})`, () =>
       checked(
@@ -159,7 +165,7 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
   } catch (err) {
     if (!keep) {
       progress.info(`removing what was created for ${rec.cluster} (keep it for inspection with --keep)`);
-      await runTeardown(run, teardownPlan(id, rec.kubeconfig), log).catch((e: unknown) =>
+      await runTeardown(run, teardownPlan(id, rec.kubeconfig, rec.madeNetwork), log).catch((e: unknown) =>
         progress.info(`teardown incomplete: ${(e as Error).message}`),
       );
       // a node that started changed host-wide sysctls: set back as found, as down() does
@@ -170,7 +176,7 @@ export async function bringUp(pins: KindPins, o: ProviderUpOptions, d: UpDeps): 
       removeRun(rec);
     } else
       progress.info(
-        `kept ${rec.cluster} for inspection (kubeconfig ${rec.kubeconfig}); remove it with: ${teardownByHand(id, rec.kubeconfig)}`,
+        `kept ${rec.cluster} for inspection (kubeconfig ${rec.kubeconfig}); remove it with: ${teardownByHand(id, rec.kubeconfig, rec.madeNetwork)}`,
       );
     throw err;
   }

@@ -47,6 +47,8 @@ const machine = (extra: Rule[] = []) =>
     { match: /^kind version$/, reply: { output: 'kind v0.33.0 go1.26.3 linux/amd64' } },
     { match: /^kubectl version --client$/, reply: {} },
     { match: /^kind (create|delete) cluster/, reply: {} },
+    // kind's network exists already (an earlier cluster made it): not this run's to remove
+    { match: /^docker network inspect kind$/, reply: { output: '[{"Name": "kind"}]' } },
     { match: /^docker inspect/, reply: { output: '172.18.0.2\n' } },
     { match: /^docker ps/, reply: { output: 'c0ffee000001\n' } },
     { match: /^(docker rm|kubectl --kubeconfig)/, reply: {} },
@@ -74,11 +76,13 @@ describe('kind provider: up and down', () => {
       probes: { resolver: '172.18.0.3', edge: ['172.18.0.2'], ca: rec?.pebbleRoot, metadata: `${rec?.dir}/metadata` },
     });
     const lines = m.calls.map((c) => c.line);
-    expect(lines.slice(3, 5)).toEqual([
+    expect(lines.slice(3, 6)).toEqual([
+      'docker network inspect kind',
       `kind create cluster --name skyprobe-ab12cd --config - --kubeconfig ${rec?.kubeconfig} --wait 180s`,
       'docker inspect --format {{(index .NetworkSettings.Networks "kind").IPAddress}} skyprobe-ab12cd-control-plane',
     ]);
-    expect(m.calls[3]?.opts.input).toBe(kindConfig(pins, 'ab12cd'));
+    expect(m.calls[4]?.opts.input).toBe(kindConfig(pins, 'ab12cd'));
+    expect(rec?.madeNetwork, 'kind had its network already').toBeUndefined();
     const plan = installPlan(pins, {
       edgeIp: '172.18.0.2',
       publicDnsIp: '172.18.0.3',
@@ -86,7 +90,7 @@ describe('kind provider: up and down', () => {
       // kind's default profile (stack/issuance.ts DEFAULT_ISSUANCE)
       issuance: 'faithful',
     });
-    expect(lines.slice(5)).toEqual(plan.map((s) => ['kubectl', '--kubeconfig', rec?.kubeconfig, ...s.args].join(' ')));
+    expect(lines.slice(6)).toEqual(plan.map((s) => ['kubectl', '--kubeconfig', rec?.kubeconfig, ...s.args].join(' ')));
     expect(started.map((s) => [s.role, s.image, s.network])).toEqual([
       ['public-dns', 'docker.io/coredns/coredns:1.14.7', 'kind'],
       ['acme', 'ghcr.io/letsencrypt/pebble:2.10.1', 'kind'],
@@ -161,6 +165,24 @@ describe('kind provider: up and down', () => {
       'docker rm --force --volumes c0ffee000001',
     ]);
     expect(readRun('ab12cd', env)).toBeUndefined();
+  });
+
+  it("a run that made kind's network removes it in down, unless a container still uses it", async () => {
+    const fresh = (containers: string) =>
+      machine([
+        { match: /^docker network inspect kind$/, reply: { exitCode: 1, output: 'Error: No such network: kind' } },
+        { match: /^docker network inspect --format \{\{len \.Containers\}\} kind$/, reply: { output: containers } },
+        { match: /^docker network rm kind$/, reply: {} },
+      ]);
+    const m = fresh('0');
+    const h = await provider().up({ run: m.run, progress: silentProgress });
+    expect(readRun('ab12cd', env)?.madeNetwork).toBe('kind');
+    await provider().down(h, { run: m.run, progress: silentProgress });
+    expect(m.calls.map((c) => c.line).at(-1)).toBe('docker network rm kind');
+    const shared = fresh('1');
+    const h2 = await provider().up({ run: shared.run, progress: silentProgress });
+    await provider().down(h2, { run: shared.run, progress: silentProgress });
+    expect(shared.calls.map((c) => c.line)).not.toContain('docker network rm kind');
   });
 
   it('tears down a run whose harness was killed before it starts a new one, and leaves kept runs alone', async () => {

@@ -117,7 +117,7 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
       // Runs whose harness was killed: the reaper removed their containers, their clusters are removed here.
       for (const stale of staleRuns(env)) {
         o.progress.info(`removing kind run ${stale.id}: its owner (pid ${stale.ownerPid}) is gone and it was not kept`);
-        await runTeardown(o.run, teardownPlan(stale.id, stale.kubeconfig), kindLog(stale.id, env))
+        await runTeardown(o.run, teardownPlan(stale.id, stale.kubeconfig, stale.madeNetwork), kindLog(stale.id, env))
           .then(async () => {
             if (stale.sysctls) await restoreSysctls(o.run, stale.sysctls, kindLog(stale.id, env));
             removeRun(stale);
@@ -166,12 +166,12 @@ export function kindProvider(opts: KindProviderOptions = {}): ClusterProvider {
       const o = m && !('problem' in m) ? { ...down, run: modeRunner(down.run, m) } : down;
       if (o.keep) {
         o.progress.info(
-          `kept ${clusterName(h.id)} (kubeconfig ${h.kubeconfig}); remove it with: ${teardownByHand(h.id, h.kubeconfig)}`,
+          `kept ${clusterName(h.id)} (kubeconfig ${h.kubeconfig}); remove it with: ${teardownByHand(h.id, h.kubeconfig, readRun(h.id, env)?.madeNetwork)}`,
         );
         return;
       }
-      await runTeardown(o.run, teardownPlan(h.id, h.kubeconfig), kindLog(h.id, env));
       const rec = readRun(h.id, env);
+      await runTeardown(o.run, teardownPlan(h.id, h.kubeconfig, rec?.madeNetwork), kindLog(h.id, env));
       if (rec?.sysctls) {
         const restored = await restoreSysctls(o.run, rec.sysctls, kindLog(h.id, env));
         if (restored.length > 0)

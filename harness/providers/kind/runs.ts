@@ -29,6 +29,8 @@ export interface KindRun {
   pebbleRoot: string;
   /** The CA of Pebble's own listeners. */
   acmeCa: string;
+  /** The Docker network this run's `kind create` made (it did not exist before): teardown removes it if unused. */
+  madeNetwork?: string;
   /** Host-wide sysctls before the node started (a privileged node writes some): restored by teardown. */
   sysctls?: Record<string, string>;
 }

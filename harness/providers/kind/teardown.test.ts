@@ -63,3 +63,38 @@ describe('kind teardown', () => {
     expect(f.calls.map((c) => c.line)).toContain('docker rm --force --volumes abcdef123456');
   });
 });
+
+describe('kind teardown of the network the run made', () => {
+  const network = (containers: string | { exitCode: number; output: string }) =>
+    fakeRunner([
+      { match: /^kind delete/, reply: {} },
+      { match: /^docker ps/, reply: { output: '' } },
+      {
+        match: /^docker network inspect --format \{\{len \.Containers\}\} kind$/,
+        reply: typeof containers === 'string' ? { output: `${containers}\n` } : containers,
+      },
+      { match: /^docker network rm kind$/, reply: {} },
+    ]);
+
+  it('removes it when no container uses it', async () => {
+    const f = network('0');
+    await runTeardown(f.run, teardownPlan('ab12cd', '/k/kubeconfig', 'kind'));
+    expect(f.calls.map((c) => c.line).at(-1)).toBe('docker network rm kind');
+  });
+
+  it('leaves it to the containers still on it (another cluster), and a network already gone is no failure', async () => {
+    const used = network('2');
+    await runTeardown(used.run, teardownPlan('ab12cd', '/k/kubeconfig', 'kind'));
+    expect(used.calls.map((c) => c.line)).not.toContain('docker network rm kind');
+    const gone = network({ exitCode: 1, output: 'Error: No such network: kind' });
+    await expect(runTeardown(gone.run, teardownPlan('ab12cd', '/k/kubeconfig', 'kind'))).resolves.toBeUndefined();
+    expect(gone.calls.map((c) => c.line)).not.toContain('docker network rm kind');
+  });
+
+  it('is left alone when the run did not make it', () => {
+    expect(teardownPlan('ab12cd', '/k/kubeconfig').map((s) => s.argv.join(' '))).not.toContain(
+      'docker network inspect --format {{len .Containers}} kind',
+    );
+    expect(teardownByHand('ab12cd', '/k/kubeconfig', 'kind')).toMatch(/ && \{ docker network rm kind \|\| true; \}$/);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Removing a kind run, as data and its execution: the cluster with `kind delete cluster` (kind finds its nodes
- * by its own label), then every container carrying the run's label. Both are idempotent, so teardown can run
- * after a partial `up`, twice, or for a run whose harness was killed.
+ * by its own label), then every container carrying the run's label, then the Docker network `kind create` made for
+ * it (when the run made it; kind's delete leaves it) unless a container still uses it. All are idempotent, so
+ * teardown can run after a partial `up`, twice, or for a run whose harness was killed.
  */
 import { shellQuote } from '../../errors.ts';
 import type { Runner } from '../../exec/runner.ts';
@@ -14,10 +15,27 @@ export interface TeardownStep {
   argv: string[];
   /** Run this argv with every line of the first command's output appended (container ids), if there are any. */
   forEachLine?: string[];
+  /** Run this argv when the first command printed exactly this (and do nothing else otherwise). */
+  ifOutput?: { is: string; argv: string[] };
+  /** The first command failing is no teardown failure (what it asks about may be gone already). */
+  tolerant?: boolean;
 }
 
-/** `kubeconfig` is the run's own file: kind then edits that one, never the user's ~/.kube/config. */
-export function teardownPlan(id: string, kubeconfig: string): TeardownStep[] {
+/**
+ * `kubeconfig` is the run's own file: kind then edits that one, never the user's ~/.kube/config. `madeNetwork`: the
+ * Docker network that did not exist before this run's `kind create`.
+ */
+export function teardownPlan(id: string, kubeconfig: string, madeNetwork?: string): TeardownStep[] {
+  const network: TeardownStep[] = madeNetwork
+    ? [
+        {
+          name: `remove network ${madeNetwork} (made by this run) unless a container uses it`,
+          argv: ['docker', 'network', 'inspect', '--format', '{{len .Containers}}', madeNetwork],
+          ifOutput: { is: '0', argv: ['docker', 'network', 'rm', madeNetwork] },
+          tolerant: true,
+        },
+      ]
+    : [];
   return [
     {
       name: `delete kind cluster ${clusterName(id)}`,
@@ -28,13 +46,20 @@ export function teardownPlan(id: string, kubeconfig: string): TeardownStep[] {
       argv: ['docker', 'ps', '--all', '--quiet', '--filter', `label=${RUN_LABEL}=${id}`],
       forEachLine: ['docker', 'rm', '--force', '--volumes'],
     },
+    ...network,
   ];
 }
 
 /** The plan as commands a person can paste, for what a kept run leaves behind. */
-export function teardownByHand(id: string, kubeconfig: string): string {
-  return teardownPlan(id, kubeconfig)
-    .map((s) => (s.forEachLine ? `${shellQuote(s.argv)} | xargs -r ${shellQuote(s.forEachLine)}` : shellQuote(s.argv)))
+export function teardownByHand(id: string, kubeconfig: string, madeNetwork?: string): string {
+  return teardownPlan(id, kubeconfig, madeNetwork)
+    .map((s) =>
+      s.forEachLine
+        ? `${shellQuote(s.argv)} | xargs -r ${shellQuote(s.forEachLine)}`
+        : s.ifOutput
+          ? `{ ${shellQuote(s.ifOutput.argv)} || true; }`
+          : shellQuote(s.argv),
+    )
     .join(' && ');
 }
 
@@ -54,7 +79,18 @@ export async function runTeardown(run: Runner, plan: TeardownStep[], logFile?: s
   let first: unknown;
   for (const step of plan) {
     try {
-      const out = await runOne(run, step.argv, step.name, logFile);
+      const out = await runOne(run, step.argv, step.name, logFile).catch((err: unknown) => {
+        if (step.tolerant) return undefined;
+        throw err;
+      });
+      if (out === undefined) continue;
+      if (step.ifOutput) {
+        if (out.trim() === step.ifOutput.is)
+          await runOne(run, step.ifOutput.argv, step.name, logFile).catch((err: unknown) => {
+            if (!step.tolerant) throw err;
+          });
+        continue;
+      }
       const ids = out
         .split('\n')
         .map((l) => l.trim())

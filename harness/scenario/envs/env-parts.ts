@@ -76,7 +76,9 @@ export async function servedSerial(dns: DnsProbeContext, zone: string, serial: n
     async () => {
       const soa = await query(dns, zone, 'SOA');
       const got = Number(soa.answers.find((a) => a.type === 'SOA')?.value.split(/\s+/)[2] ?? 0);
-      return got >= serial;
+      if (got >= serial) return true;
+      // what it serves instead is the evidence of a wait that runs out (an older serial, or no zone at all)
+      throw new Error(got > 0 ? `serves serial ${got}` : `no SOA (rcode ${soa.rcode ?? 'none'})`);
     },
     { timeoutMs: TIMEOUTS.dnsSerialServed, intervalMs: POLL.local },
   );

@@ -95,7 +95,9 @@ export async function startEngine(run: Runner, progress: Progress, p: EnginePath
     });
   const dockerd = await run('dockerd', ['--version'], { timeoutMs: TIMEOUTS.toolVersion });
   if (dockerd.exitCode !== 0)
-    throw new SkyprobeError('dockerd is not installed', { hint: 'run: npx skyprobe setup --kind' });
+    throw new SkyprobeError('dockerd is not installed', {
+      hint: 'run: npx skyprobe setup --kind --engine (installs the engine, then starts it)',
+    });
   mkdirSync(p.dir, { recursive: true });
   const log = p.log;
   const sh = (argv: string[], what: string) => runChecked(run, argv, { what, logFile: log });
