@@ -18,6 +18,7 @@
  */
 import type { Obj } from '../facts/cluster-view.ts';
 import type { DnsRecord } from '../stack/public-dns.ts';
+import { POD_IDENTITY_ENV } from '../stack/render.ts';
 import { type CaptureBundle, objectRef } from './bundle.ts';
 import { issuerKey, unansweredCertificates } from './ca-unreachable.ts';
 
@@ -199,7 +200,7 @@ export function replayPlan(b: CaptureBundle, lab: LabEdge): ReplayPlan {
           args?: unknown;
           volumeMounts?: unknown;
           ports?: { containerPort: number }[];
-          env?: { name: string; value?: string }[];
+          env?: { name: string; value?: string; valueFrom?: unknown }[];
         }[];
       };
       const images = pod.containers.map((c) => c.image);
@@ -215,6 +216,9 @@ export function replayPlan(b: CaptureBundle, lab: LabEdge): ReplayPlan {
         const port = c.ports?.[0]?.containerPort;
         if (port && !(c.env ?? []).some((e) => e.name === 'PORT'))
           c.env = [...(c.env ?? []), { name: 'PORT', value: String(port) }];
+        // the echo backend names the replica that answered from the downward API, as the source's pods are named
+        const named = new Set((c.env ?? []).map((e) => e.name));
+        c.env = [...(c.env ?? []), ...POD_IDENTITY_ENV.filter((e) => !named.has(e.name))];
       }
       mappings.push(`${objectRef(src)}: ${images.join(', ')} -> ${lab.echoImage} (ports, probes, labels and env kept)`);
     }

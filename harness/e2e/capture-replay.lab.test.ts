@@ -26,6 +26,7 @@ import { factTarget } from '../facts/target.ts';
 import { silentProgress } from '../log.ts';
 import { LB_IP } from '../providers/embedded/address-plan.ts';
 import { labFactSite } from '../providers/embedded/fact-site.ts';
+import { POD_IDENTITY_ENV } from '../stack/render.ts';
 import { labDown, labUp, liveLab } from '../providers/embedded/lab.ts';
 import { stackPaths } from '../providers/embedded/stack-paths.ts';
 import type { ScenarioEnv } from '../scenario/env.ts';
@@ -147,7 +148,7 @@ async function makeFaults(env: ScenarioEnv, tmp: string): Promise<void> {
               {
                 name: 'app',
                 image: 'skyprobe/echo:1',
-                env: [{ name: 'PORT', value: '8080' }, ...env],
+                env: [{ name: 'PORT', value: '8080' }, ...POD_IDENTITY_ENV, ...env],
                 ports: [{ name: 'http', containerPort: 8080 }],
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
               },

@@ -6,6 +6,7 @@
  */
 import type { V1Deployment } from '@kubernetes/client-node';
 import { waitUntil } from '../converge.ts';
+import { POD_IDENTITY_ENV } from '../stack/render.ts';
 import type { Routing } from '../stack/routing.ts';
 import { POLL, TIMEOUTS } from '../timeouts.ts';
 import type { ScenarioEnv } from './env.ts';
@@ -81,10 +82,7 @@ function blogDeployment(env: ScenarioEnv, image: string): V1Deployment {
             {
               name: 'app',
               image,
-              env: [
-                { name: 'PORT', value: '8080' },
-                { name: 'APP', value: `${org}/${BLOG}` },
-              ],
+              env: [{ name: 'PORT', value: '8080' }, { name: 'APP', value: `${org}/${BLOG}` }, ...POD_IDENTITY_ENV],
               ports: [{ name: 'http', containerPort: 8080 }],
               readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
             },

@@ -29,6 +29,16 @@ export interface GatewayListener {
   allowedRoutes: { namespaces: { from: 'All' } };
 }
 
+/**
+ * Which replica answered: the echo backend names its pod, namespace and node from these, which a container gets
+ * only through the downward API (no kubelet sets them by itself).
+ */
+export const POD_IDENTITY_ENV = [
+  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+  { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+];
+
 export interface RenderedHost {
   host: string;
   kind: 'generated' | 'custom' | 'alias' | 'www';
@@ -94,10 +104,7 @@ export function render(a: AppFixture, routing: Routing, o: RenderOptions = {}): 
                 env: [
                   { name: 'PORT', value: String(a.port) },
                   { name: 'APP', value: `${a.org}/${a.app}` },
-                  // Which replica answered: the downward API, as Kubernetes gives a pod its own name.
-                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                  { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                  ...POD_IDENTITY_ENV,
                 ],
                 ports: [{ name: 'http', containerPort: a.port }],
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },

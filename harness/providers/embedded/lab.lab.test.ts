@@ -37,7 +37,7 @@ spec:
       containers:
       - name: echo
         image: skyprobe/echo:1
-        env: [{name: PORT, value: "8080"}]
+        env: [{name: PORT, value: "8080"}, {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
         ports: [{name: http, containerPort: 8080}]
         readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}
 ---
@@ -66,7 +66,7 @@ spec:
       containers:
       - name: echo
         image: skyprobe/echo:1
-        env: [{name: PORT, value: "8080"}]
+        env: [{name: PORT, value: "8080"}, {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
         readinessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1}
 ---
 apiVersion: v1
