@@ -19,7 +19,7 @@ import { readSysctls } from '../../setup/kind/engine.ts';
 import { PIN_FILE } from '../../setup/setup.ts';
 import { kindProvider } from './kind-provider.ts';
 import { kindMode, modeRunner } from './local-mode.ts';
-import { RUN_LABEL, clusterName, controlPlaneNode } from './names.ts';
+import { RUN_LABEL, clusterName, controlPlaneNode, kindNetwork } from './names.ts';
 import { kindRunsRoot, readRun } from './runs.ts';
 
 const provider = kindProvider({ run: execRunner, localMode: true });
@@ -44,7 +44,7 @@ describe('kind provider on Docker', () => {
           })
         ).output.trim();
       const kindNetworkThere = async () =>
-        (await run('docker', ['network', 'inspect', 'kind'], { timeoutMs: 30_000 })).exitCode === 0;
+        (await run('docker', ['network', 'inspect', kindNetwork()], { timeoutMs: 30_000 })).exitCode === 0;
       const networkBefore = await kindNetworkThere();
       const clusters = async () =>
         (await run('kind', ['get', 'clusters'], { timeoutMs: 30_000 })).output.split('\n').map((l) => l.trim());
