@@ -52,7 +52,12 @@ export async function deployAndWait(t: DeployTarget, app: AppFixture, routing: R
     `${app.org}/${app.app} pods Ready`,
     async () => {
       const d = await t.k.apps.readNamespacedDeployment({ name: app.app, namespace: orgNamespace(app.org) });
-      return (d.status?.readyReplicas ?? 0) >= app.replicas && d.status?.updatedReplicas === app.replicas;
+      const st = d.status ?? {};
+      if ((st.readyReplicas ?? 0) >= app.replicas && st.updatedReplicas === app.replicas) return true;
+      // the evidence of a wait that runs out: the Deployment's status as the controller last wrote it
+      throw new Error(
+        `ready ${st.readyReplicas ?? 0}, updated ${st.updatedReplicas ?? 0}, replicas ${st.replicas ?? 0} of ${app.replicas}; status of generation ${st.observedGeneration ?? 'none'} (spec ${d.metadata?.generation ?? '?'})`,
+      );
     },
     { timeoutMs: TIMEOUTS.appPodsReady, intervalMs: POLL.api },
   );
